@@ -1,0 +1,463 @@
+// The extern "C" shim: every entry point is one exception barrier around the C++ core, so no
+// exception crosses into a host, and every failure becomes a pictor_status plus a last error.
+#include <pictor/pictor.h>
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "api/image_client.hpp"
+#include "error.hpp"
+#include "image/image_decode.hpp"
+#include "image/image_encode.hpp"
+
+using pictor::Error;
+using pictor::ErrorInfo;
+using pictor::ErrorKind;
+
+static_assert(int(ErrorKind::invalid_argument) == PICTOR_ERR_INVALID_ARGUMENT, "kinds mirror pictor_status");
+static_assert(int(ErrorKind::cancelled) == PICTOR_ERR_CANCELLED, "kinds mirror pictor_status");
+static_assert(int(ErrorKind::no_memory) == PICTOR_ERR_NO_MEMORY, "kinds mirror pictor_status");
+static_assert(int(pictor::net::Phase::saving) == PICTOR_PHASE_SAVING, "phases mirror pictor_phase");
+
+namespace {
+
+// The storage behind a pictor_error the host reads.
+struct ErrorSlot {
+    pictor_error view{};
+    std::string message, code, request_id;
+
+    ErrorSlot() { clear(); }
+
+    void clear() noexcept {
+        message.clear();
+        code.clear();
+        request_id.clear();
+        fill(PICTOR_OK, 0, false, false);
+    }
+
+    void set(const ErrorInfo &info) noexcept {
+        try {
+            message = info.message;
+            code = info.code;
+            request_id = info.request_id;
+        } catch (...) {
+            message.clear(); // out of memory while copying: the status still tells
+        }
+        fill(pictor_status(info.kind), info.http_status, info.request_sent, info.may_be_billed);
+    }
+
+    void fill(pictor_status status, int http_status, bool sent, bool billed) noexcept {
+        view.struct_size = sizeof(pictor_error);
+        view.status = status;
+        view.kind = pictor_status_string(status);
+        view.message = message.c_str();
+        view.code = code.c_str();
+        view.request_id = request_id.c_str();
+        view.http_status = http_status;
+        view.request_sent = sent;
+        view.may_be_billed = billed;
+    }
+};
+
+ErrorSlot &thread_error() {
+    thread_local ErrorSlot slot;
+    return slot;
+}
+
+// Runs body; whatever it throws becomes the status and the slot's error.
+template <typename Body>
+pictor_status barrier(ErrorSlot &slot, Body &&body) noexcept {
+    try {
+        body();
+        slot.clear();
+        return PICTOR_OK;
+    } catch (const Error &e) {
+        slot.set(e.info());
+        return pictor_status(e.kind());
+    } catch (const std::bad_alloc &) {
+        slot.set(ErrorInfo{ErrorKind::no_memory, "out of memory"});
+        return PICTOR_ERR_NO_MEMORY;
+    } catch (const std::exception &e) {
+        slot.set(ErrorInfo{ErrorKind::internal, std::string("internal error: ") + e.what()});
+        return PICTOR_ERR_INTERNAL;
+    } catch (...) {
+        slot.set(ErrorInfo{ErrorKind::internal, "internal error"});
+        return PICTOR_ERR_INTERNAL;
+    }
+}
+
+[[noreturn]] void invalid(const std::string &message) { throw Error(ErrorKind::invalid_argument, message); }
+
+bool abi_compatible(int abi_version) { return (abi_version >> 8) == (PICTOR_ABI_VERSION >> 8); }
+
+std::string text_or_empty(const char *text) { return text ? text : ""; }
+
+char *copy_to_malloc(const std::string &text) {
+    char *out = static_cast<char *>(std::malloc(text.size() + 1));
+    if (!out)
+        throw std::bad_alloc();
+    std::memcpy(out, text.c_str(), text.size() + 1);
+    return out;
+}
+
+} // namespace
+
+struct pictor_image {
+    pictor::RgbaImage rgba;
+    std::string encoded;
+    std::string format;
+    std::string history_path;
+    std::string request_id;
+};
+
+struct pictor_result {
+    std::vector<std::unique_ptr<pictor_image>> images;
+    std::string json;
+};
+
+struct pictor_client {
+    std::unique_ptr<pictor::ImageClient> impl;
+    ErrorSlot error;
+    std::string profile_json;
+    pictor_log_fn log = nullptr;
+    void *log_user_data = nullptr;
+};
+
+namespace {
+
+pictor::ImageRequest to_core_request(const pictor_request *r) {
+    if (!r)
+        invalid("request is NULL");
+    if (r->struct_size < offsetof(pictor_request, progress_user_data) + sizeof(void *))
+        invalid("request->struct_size is too small: set up the request with pictor_request_init()");
+    pictor::ImageRequest q;
+    q.prompt = text_or_empty(r->prompt);
+    q.size = text_or_empty(r->size);
+    q.quality = text_or_empty(r->quality);
+    q.output_format = text_or_empty(r->output_format);
+    q.output_compression = r->output_compression;
+    q.background = text_or_empty(r->background);
+    q.moderation = text_or_empty(r->moderation);
+    q.n = r->n <= 0 ? 1 : r->n;
+    q.timeout_s = r->timeout_s;
+    if (r->image_count > 0 && !r->images)
+        invalid("request->images is NULL but image_count is " + std::to_string(r->image_count));
+    for (size_t i = 0; i < r->image_count; ++i) {
+        const pictor_input_image &in = r->images[i];
+        if (!in.data || in.size == 0)
+            invalid("request->images[" + std::to_string(i) + "] has no data");
+        q.images.push_back({std::string(reinterpret_cast<const char *>(in.data), in.size), text_or_empty(in.filename)});
+    }
+    if (r->mask) {
+        if (!r->mask->data || r->mask->size == 0)
+            invalid("request->mask has no data");
+        q.has_mask = true;
+        q.mask = {std::string(reinterpret_cast<const char *>(r->mask->data), r->mask->size),
+                  text_or_empty(r->mask->filename)};
+    }
+    if (r->progress) {
+        pictor_progress_fn fn = r->progress;
+        void *user = r->progress_user_data;
+        q.progress = [fn, user](const pictor::Progress &p) {
+            pictor_progress out{};
+            out.struct_size = sizeof out;
+            out.phase = pictor_phase(p.phase);
+            out.elapsed_s = p.elapsed_s;
+            out.bytes_sent = p.bytes_sent;
+            out.bytes_to_send = p.bytes_to_send;
+            out.bytes_received = p.bytes_received;
+            out.bytes_to_receive = p.bytes_to_receive;
+            out.requests_total = p.requests_total;
+            out.requests_done = p.requests_done;
+            out.attempt = p.attempt;
+            out.retry_in_s = p.retry_in_s;
+            return fn(&out, user) == 0;
+        };
+    }
+    return q;
+}
+
+std::unique_ptr<pictor_image> to_abi_image(pictor::ReceivedImage &&in) {
+    auto image = std::make_unique<pictor_image>();
+    image->rgba = std::move(in.rgba);
+    image->encoded = std::move(in.encoded);
+    image->format = pictor::image_format_name(in.format);
+    image->history_path = std::move(in.history_path);
+    image->request_id = std::move(in.request_id);
+    return image;
+}
+
+pictor_status run_request(pictor_client *client, const pictor_request *request, pictor_result **out, bool edit) {
+    if (out)
+        *out = nullptr;
+    if (!client)
+        return PICTOR_ERR_INVALID_ARGUMENT;
+    return barrier(client->error, [&] {
+        if (!out)
+            invalid("out is NULL");
+        pictor::ImageRequest core_request = to_core_request(request);
+        pictor::ImageResult result = client->impl->run(core_request, edit);
+        auto abi_result = std::make_unique<pictor_result>();
+        for (auto &image : result.images)
+            abi_result->images.push_back(to_abi_image(std::move(image)));
+        abi_result->json = result.metadata.dump();
+        *out = abi_result.release();
+    });
+}
+
+} // namespace
+
+extern "C" {
+
+int pictor_version_number(void) { return PICTOR_VERSION_NUMBER; }
+const char *pictor_version_string(void) { return PICTOR_VERSION_STRING; }
+int pictor_abi_version(void) { return PICTOR_ABI_VERSION; }
+
+const char *pictor_status_string(pictor_status status) {
+    if (status == PICTOR_OK)
+        return "ok";
+    if (status < PICTOR_ERR_INVALID_ARGUMENT || status > PICTOR_ERR_NO_MEMORY)
+        return "unknown";
+    return pictor::error_kind_name(ErrorKind(status));
+}
+
+const pictor_error *pictor_client_last_error(const pictor_client *client) {
+    if (!client) {
+        static ErrorSlot null_client = [] {
+            ErrorSlot slot;
+            slot.message = "the client is NULL: pictor_client_create failed (see pictor_thread_last_error)";
+            slot.fill(PICTOR_ERR_INVALID_ARGUMENT, 0, false, false);
+            return slot;
+        }();
+        return &null_client.view;
+    }
+    return &client->error.view;
+}
+
+const pictor_error *pictor_thread_last_error(void) { return &thread_error().view; }
+
+pictor_status pictor_client_config_init_abi(pictor_client_config *config, size_t struct_size, int abi_version) {
+    return barrier(thread_error(), [&] {
+        if (!config)
+            invalid("config is NULL");
+        if (!abi_compatible(abi_version))
+            invalid("the host was built for pictor ABI " + std::to_string(abi_version >> 8) + ", this library is ABI " +
+                    std::to_string(PICTOR_ABI_VERSION >> 8) + ": rebuild the host against this library's header");
+        if (struct_size < offsetof(pictor_client_config, log_user_data) + sizeof(void *))
+            invalid("pictor_client_config is smaller than any version of it");
+        pictor_client_config defaults{};
+        defaults.max_retries = -1;
+        defaults.use_environment = 1;
+        std::memcpy(config, &defaults, std::min(struct_size, sizeof defaults));
+        config->struct_size = uint32_t(std::min(struct_size, sizeof defaults));
+    });
+}
+
+pictor_status pictor_request_init_abi(pictor_request *request, size_t struct_size, int abi_version) {
+    return barrier(thread_error(), [&] {
+        if (!request)
+            invalid("request is NULL");
+        if (!abi_compatible(abi_version))
+            invalid("the host was built for another pictor ABI: rebuild it against this library's header");
+        if (struct_size < offsetof(pictor_request, progress_user_data) + sizeof(void *))
+            invalid("pictor_request is smaller than any version of it");
+        pictor_request defaults{};
+        defaults.output_compression = -1;
+        std::memcpy(request, &defaults, std::min(struct_size, sizeof defaults));
+        request->struct_size = uint32_t(std::min(struct_size, sizeof defaults));
+    });
+}
+
+pictor_status pictor_client_create(const pictor_client_config *config, pictor_client **out) {
+    if (out)
+        *out = nullptr;
+    return barrier(thread_error(), [&] {
+        if (!config || !out)
+            invalid("config and out must not be NULL");
+        if (config->struct_size < offsetof(pictor_client_config, log_user_data) + sizeof(void *))
+            invalid("config->struct_size is too small: set up the config with pictor_client_config_init()");
+        auto client = std::make_unique<pictor_client>();
+        pictor::ClientOptions options;
+        options.settings.profile = text_or_empty(config->profile);
+        options.settings.base_url = text_or_empty(config->base_url);
+        options.settings.api_key = text_or_empty(config->api_key);
+        options.settings.model = text_or_empty(config->model);
+        options.settings.history_dir = text_or_empty(config->history_dir);
+        options.settings.ca_file = text_or_empty(config->ca_file);
+        options.profile_dir = text_or_empty(config->profile_dir);
+        options.use_environment = config->use_environment != 0;
+        if (config->connect_timeout_s > 0)
+            options.connect_timeout_s = config->connect_timeout_s;
+        if (config->max_response_bytes > 0)
+            options.max_response_bytes = config->max_response_bytes;
+        if (config->max_pixels > 0)
+            options.max_pixels = config->max_pixels;
+        if (config->max_retries >= 0)
+            options.max_retries = config->max_retries;
+        if (config->log) {
+            pictor_log_fn fn = config->log;
+            void *user = config->log_user_data;
+            // The core hands over lines already redacted.
+            options.log = [fn, user](pictor::LogLevel level, const std::string &line) {
+                fn(pictor_log_level(level), line.c_str(), user);
+            };
+        }
+        client->impl = std::make_unique<pictor::ImageClient>(std::move(options));
+        nlohmann::json profile = client->impl->profile().to_json();
+        profile["base_url"] = client->impl->base_url();
+        profile["model"] = client->impl->model();
+        profile["has_api_key"] = client->impl->has_api_key();
+        profile["history_dir"] = client->impl->history_dir();
+        client->profile_json = profile.dump();
+        *out = client.release();
+    });
+}
+
+void pictor_client_destroy(pictor_client *client) { delete client; }
+
+void pictor_client_cancel(pictor_client *client) {
+    if (client && client->impl)
+        client->impl->cancel();
+}
+
+const char *pictor_client_profile_json(const pictor_client *client) {
+    return client ? client->profile_json.c_str() : "{}";
+}
+
+pictor_status pictor_list_profiles(const char *profile_dir, char **json_out) {
+    if (json_out)
+        *json_out = nullptr;
+    return barrier(thread_error(), [&] {
+        if (!json_out)
+            invalid("json_out is NULL");
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto &p : pictor::ProfileCatalog::standard(text_or_empty(profile_dir)).all())
+            list.push_back(p.to_json());
+        *json_out = copy_to_malloc(list.dump());
+    });
+}
+
+pictor_status pictor_check_request(pictor_client *client, const pictor_request *request, int edit) {
+    if (!client)
+        return PICTOR_ERR_INVALID_ARGUMENT;
+    return barrier(client->error, [&] { client->impl->plan(to_core_request(request), edit != 0); });
+}
+
+pictor_status pictor_estimate_cost(pictor_client *client, const pictor_request *request, int edit, double *usd_out) {
+    if (usd_out)
+        *usd_out = 0;
+    if (!client)
+        return PICTOR_ERR_INVALID_ARGUMENT;
+    return barrier(client->error, [&] {
+        if (!usd_out)
+            invalid("usd_out is NULL");
+        *usd_out = client->impl->estimate_cost(to_core_request(request), edit != 0);
+    });
+}
+
+pictor_status pictor_generate(pictor_client *client, const pictor_request *request, pictor_result **out) {
+    return run_request(client, request, out, false);
+}
+
+pictor_status pictor_edit(pictor_client *client, const pictor_request *request, pictor_result **out) {
+    return run_request(client, request, out, true);
+}
+
+size_t pictor_result_image_count(const pictor_result *result) { return result ? result->images.size() : 0; }
+
+const pictor_image *pictor_result_image(const pictor_result *result, size_t index) {
+    return result && index < result->images.size() ? result->images[index].get() : nullptr;
+}
+
+const char *pictor_result_json(const pictor_result *result) { return result ? result->json.c_str() : "{}"; }
+
+void pictor_result_free(pictor_result *result) { delete result; }
+
+uint32_t pictor_image_width(const pictor_image *image) { return image ? image->rgba.width : 0; }
+uint32_t pictor_image_height(const pictor_image *image) { return image ? image->rgba.height : 0; }
+const uint8_t *pictor_image_rgba(const pictor_image *image) {
+    return image && !image->rgba.pixels.empty() ? image->rgba.pixels.data() : nullptr;
+}
+
+const uint8_t *pictor_image_encoded(const pictor_image *image, size_t *size) {
+    bool has = image && !image->encoded.empty();
+    if (size)
+        *size = has ? image->encoded.size() : 0;
+    return has ? reinterpret_cast<const uint8_t *>(image->encoded.data()) : nullptr;
+}
+
+const char *pictor_image_format(const pictor_image *image) { return image ? image->format.c_str() : ""; }
+const char *pictor_image_history_path(const pictor_image *image) { return image ? image->history_path.c_str() : ""; }
+const char *pictor_image_request_id(const pictor_image *image) { return image ? image->request_id.c_str() : ""; }
+
+pictor_status pictor_decode_image(const uint8_t *data, size_t size, uint64_t max_pixels, pictor_image **out) {
+    if (out)
+        *out = nullptr;
+    return barrier(thread_error(), [&] {
+        if (!data || !out)
+            invalid("data and out must not be NULL");
+        pictor::DecodeLimits limits;
+        if (max_pixels)
+            limits.max_pixels = max_pixels;
+        auto image = std::make_unique<pictor_image>();
+        image->rgba = pictor::decode_image(data, size, limits);
+        image->encoded.assign(reinterpret_cast<const char *>(data), size);
+        image->format = pictor::image_format_name(pictor::sniff_image_format(data, size));
+        *out = image.release();
+    });
+}
+
+pictor_status pictor_image_from_rgba(uint32_t width, uint32_t height, const uint8_t *rgba, size_t stride,
+                                     pictor_image **out) {
+    if (out)
+        *out = nullptr;
+    return barrier(thread_error(), [&] {
+        if (!rgba || !out || width == 0 || height == 0 || stride < size_t(width) * 4)
+            invalid("pictor_image_from_rgba needs pixels, a non-zero size and stride >= width * 4");
+        auto image = std::make_unique<pictor_image>();
+        image->rgba.width = width;
+        image->rgba.height = height;
+        image->rgba.pixels.resize(size_t(width) * height * 4);
+        for (uint32_t y = 0; y < height; ++y)
+            std::memcpy(image->rgba.pixels.data() + size_t(y) * width * 4, rgba + size_t(y) * stride, size_t(width) * 4);
+        *out = image.release();
+    });
+}
+
+pictor_status pictor_image_encode(const pictor_image *image, const char *format, int quality, uint8_t **data_out,
+                                  size_t *size_out) {
+    if (data_out)
+        *data_out = nullptr;
+    if (size_out)
+        *size_out = 0;
+    return barrier(thread_error(), [&] {
+        if (!image || !format || !data_out || !size_out)
+            invalid("image, format, data_out and size_out must not be NULL");
+        pictor::ImageFormat target = pictor::image_format_from_name(format);
+        if (target == pictor::ImageFormat::unknown)
+            invalid(std::string("unknown format \"") + format + "\": use png, jpeg or webp");
+        if (image->rgba.empty())
+            invalid("the image has no pixels");
+        pictor::EncodeOptions options;
+        if (quality >= 0)
+            options.quality = std::min(quality, 100);
+        std::vector<uint8_t> bytes = pictor::encode_image(image->rgba, target, options);
+        auto *buffer = static_cast<uint8_t *>(std::malloc(bytes.size() ? bytes.size() : 1));
+        if (!buffer)
+            throw std::bad_alloc();
+        std::memcpy(buffer, bytes.data(), bytes.size());
+        *data_out = buffer;
+        *size_out = bytes.size();
+    });
+}
+
+void pictor_image_free(pictor_image *image) { delete image; }
+
+void pictor_free(void *memory) { std::free(memory); }
+
+} // extern "C"

@@ -1,0 +1,207 @@
+#include "api/http_error.hpp"
+
+#include <curl/curl.h>
+
+#include <nlohmann/json.hpp>
+
+namespace pictor {
+namespace {
+
+bool contains(const std::string &text, const char *needle) { return text.find(needle) != std::string::npos; }
+
+std::string with_period(std::string text) {
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\n'))
+        text.pop_back();
+    if (!text.empty() && text.back() != '.' && text.back() != '!' && text.back() != '?')
+        text += '.';
+    return text;
+}
+
+} // namespace
+
+std::string printable_excerpt(const std::string &text, size_t max_chars) {
+    std::string out;
+    for (char c : text) {
+        if (out.size() >= max_chars) {
+            out += "...";
+            break;
+        }
+        unsigned char u = static_cast<unsigned char>(c);
+        out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+    }
+    return out;
+}
+
+std::string request_id_of(const net::HttpResponse &response) {
+    std::string id = response.header("x-request-id");
+    return id.empty() ? response.header("x-api-request-id") : id;
+}
+
+ErrorInfo error_from_body(long status, const std::string &body) {
+    ErrorInfo info;
+    info.http_status = int(status);
+    info.request_sent = true;
+    std::string server_message, type;
+    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    if (!json.is_discarded() && json.is_object()) {
+        const nlohmann::json *error = &json;
+        if (auto e = json.find("error"); e != json.end()) {
+            if (e->is_object())
+                error = &*e;
+            else if (e->is_string())
+                server_message = e->get<std::string>();
+        }
+        auto text = [&](const char *key) {
+            auto it = error->find(key);
+            return it != error->end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        if (server_message.empty())
+            server_message = text("message");
+        info.code = text("code");
+        type = text("type");
+    }
+    if (server_message.empty() && !body.empty())
+        server_message = printable_excerpt(body, 200);
+
+    bool moderation = info.code == "moderation_blocked" || contains(server_message, "safety system");
+    std::string quoted = server_message.empty() ? "" : " The gateway said: \"" + with_period(server_message) + "\"";
+    if (moderation) {
+        info.kind = ErrorKind::moderation_blocked;
+        if (info.code.empty())
+            info.code = "moderation_blocked";
+        info.message = "The safety system refused this request (nothing was billed)." + quoted +
+                       " Rephrase the prompt or change the image; on generations --moderation low may help.";
+    } else if (status == 401 || (status == 403 && contains(server_message, "key"))) {
+        info.kind = ErrorKind::auth;
+        info.message = "The gateway refused the API key." + quoted +
+                       " Check PICTOR_API_KEY (or OPENAI_API_KEY) and that the key belongs to this gateway "
+                       "and profile.";
+    } else if (status == 403) {
+        info.kind = ErrorKind::auth;
+        info.message = "The gateway denied access (HTTP 403)." + quoted + " Check the key's permissions.";
+    } else if (status == 429) {
+        info.kind = ErrorKind::rate_limited;
+        info.message = "Rate limited or out of balance (HTTP 429)." + quoted +
+                       " Wait a minute and try again, or top up the account.";
+    } else if (contains(server_message, "No available channel")) {
+        info.kind = status >= 500 ? ErrorKind::server : ErrorKind::invalid_request;
+        info.message = "The gateway has no channel for this model with this key." + quoted +
+                       " The key's token group does not serve this model: pick the profile that matches "
+                       "the key's group (see README, Profiles).";
+    } else if (status == 504 || status == 524) {
+        info.kind = ErrorKind::server;
+        info.may_be_billed = true;
+        info.message = "Gateway timeout (HTTP " + std::to_string(status) + "): the gateway stopped waiting, but "
+                       "the image may still have been generated and billed." + quoted +
+                       " Check the gateway's usage log before trying again.";
+    } else if (status >= 500) {
+        info.kind = ErrorKind::server;
+        info.message = "The gateway had trouble (HTTP " + std::to_string(status) + ")." + quoted +
+                       (status == 503 && contains(server_message, "chat/completions")
+                            ? " The base URL may point at the wrong endpoint: it must end in /v1."
+                            : " Try again in a minute.");
+    } else if (status == 404) {
+        info.kind = ErrorKind::invalid_request;
+        info.message = "The gateway has no such endpoint (HTTP 404)." + quoted +
+                       " Check the base URL: it must end in /v1 (e.g. https://api.openai.com/v1).";
+    } else if (status == 413) {
+        info.kind = ErrorKind::too_large;
+        info.message = "The gateway refused the upload as too large (HTTP 413)." + quoted +
+                       " Use smaller or JPEG images.";
+    } else if (status == 200) {
+        info.kind = ErrorKind::bad_response;
+        info.may_be_billed = true;
+        info.message = "The gateway answered with an error instead of an image." + quoted;
+    } else {
+        info.kind = ErrorKind::invalid_request;
+        info.message = "The gateway refused the request (HTTP " + std::to_string(status) + ")." + quoted +
+                       " Check the parameters against the profile (pictor generate --help).";
+    }
+    (void)type;
+    return info;
+}
+
+ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &context) {
+    ErrorInfo info;
+    info.request_id = request_id_of(r);
+    info.request_sent = r.bytes_sent > 0 || r.upload_complete || r.status > 0;
+    bool after_upload = r.upload_complete;
+    const std::string billing = after_upload ? " The request reached the server, which may still generate and bill it." : "";
+
+    if (r.cancelled) {
+        info.kind = ErrorKind::cancelled;
+        info.may_be_billed = after_upload;
+        info.message = "Cancelled." + billing;
+        return info;
+    }
+    if (r.cut_at_cap) {
+        info.kind = ErrorKind::too_large;
+        info.http_status = int(r.status);
+        info.may_be_billed = true;
+        info.message = "The gateway's answer passed the size limit (" + std::to_string(r.bytes_received >> 20) +
+                       " MiB) and was cut off. If the gateway is sound, raise max_response_bytes.";
+        return info;
+    }
+    if (r.status >= 400 || (r.status > 0 && r.status < 200)) {
+        ErrorInfo body_info = error_from_body(r.status, r.body);
+        body_info.request_id = info.request_id;
+        return body_info;
+    }
+    if (r.status >= 200 && r.curl_code == CURLE_OK) {
+        info.kind = ErrorKind::internal;
+        info.message = "no error";
+        return info;
+    }
+
+    info.may_be_billed = after_upload;
+    switch (r.curl_code) {
+    case CURLE_OPERATION_TIMEDOUT:
+        info.kind = ErrorKind::timeout;
+        if (r.connect_s == 0 && !after_upload)
+            info.message = "Could not connect to " + context.host + " in time. Check the base URL and your network.";
+        else
+            info.message = "No answer within " + std::to_string(int(context.timeout_s)) + " s." + billing +
+                           " Not retried automatically. High quality at 2K/4K can take 5 minutes: raise --timeout.";
+        break;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        info.kind = ErrorKind::invalid_request;
+        info.request_sent = false;
+        info.may_be_billed = false;
+        info.message = "The URL is not usable (" + r.curl_error + "). Check the base URL, e.g. https://api.openai.com/v1.";
+        break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        info.kind = ErrorKind::network;
+        info.message = "Cannot find the host " + context.host + ". Check the base URL and your DNS or network.";
+        break;
+    case CURLE_COULDNT_CONNECT:
+        info.kind = ErrorKind::network;
+        info.message = "Cannot connect to " + context.host + " (" + r.curl_error +
+                       "). Check the base URL, that the gateway is up, and your network.";
+        break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+        info.kind = ErrorKind::tls;
+        info.message = "The secure connection to " + context.host + " failed (" + r.curl_error +
+                       "). The key was not sent. For a private gateway with its own certificate authority, "
+                       "set ca_file in the config.";
+        info.may_be_billed = false;
+        break;
+    default:
+        info.kind = ErrorKind::network;
+        info.message = "The connection to " + context.host + " broke (" + r.curl_error + ")." +
+                       (after_upload ? billing + " Not retried automatically, so it is not billed twice."
+                                     : " Check your network and try again.");
+        break;
+    }
+    return info;
+}
+
+} // namespace pictor

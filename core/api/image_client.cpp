@@ -1,0 +1,362 @@
+#include "api/image_client.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "api/http_error.hpp"
+#include "api/images_response.hpp"
+#include "api/pricing.hpp"
+#include "error.hpp"
+#include "image/image_decode.hpp"
+#include "net/http_transport.hpp"
+#include "store/history_store.hpp"
+
+namespace pictor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(double from_s, double to_s) { return std::max(0.0, (to_s - from_s) * 1000.0); }
+
+std::string host_of(const std::string &url) {
+    auto start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    auto end = url.find_first_of("/?#", start);
+    std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    auto at = host.rfind('@'); // never echo credentials embedded in a URL
+    return at == std::string::npos ? host : host.substr(at + 1);
+}
+
+// Adds numbers found at the same place in two usage objects (several calls, one result).
+void add_usage(nlohmann::json &total, const nlohmann::json &usage) {
+    if (usage.is_null())
+        return;
+    if (total.is_null()) {
+        total = usage;
+        return;
+    }
+    for (auto it = usage.begin(); it != usage.end(); ++it) {
+        auto &slot = total[it.key()];
+        if (it->is_number_integer() && slot.is_number_integer())
+            slot = slot.get<int64_t>() + it->get<int64_t>();
+        else if (it->is_object() && slot.is_object())
+            add_usage(slot, *it);
+        else if (slot.is_null())
+            slot = *it;
+    }
+}
+
+nlohmann::json error_json(const ErrorInfo &e) {
+    return {{"kind", error_kind_name(e.kind)}, {"status", e.http_status}, {"code", e.code},
+            {"message", e.message}, {"request_id", e.request_id}, {"may_be_billed", e.may_be_billed}};
+}
+
+// Collapses per-transfer states into the one progress a host shows.
+class ProgressReporter {
+public:
+    ProgressReporter(const ProgressCallback &callback, Clock::time_point start, int requests)
+        : callback_(callback), start_(start) {
+        progress_.requests_total = requests;
+    }
+
+    bool phase(net::Phase phase) {
+        progress_.phase = phase;
+        return emit(true);
+    }
+
+    bool transfers(const std::vector<net::TransferStatus> &statuses) {
+        Progress p = progress_;
+        p.bytes_sent = p.bytes_to_send = p.bytes_received = p.bytes_to_receive = 0;
+        p.requests_done = 0;
+        p.retry_in_s = 0;
+        int lowest = 1000;
+        for (const auto &s : statuses) {
+            p.bytes_sent += s.bytes_sent;
+            p.bytes_to_send += s.bytes_to_send;
+            p.bytes_received += s.bytes_received;
+            p.bytes_to_receive += s.bytes_to_receive;
+            if (s.finished) {
+                ++p.requests_done;
+                continue;
+            }
+            if (int(s.phase) < lowest) {
+                lowest = int(s.phase);
+                p.attempt = s.attempt;
+                p.retry_in_s = s.retry_in_s;
+            }
+        }
+        if (lowest != 1000)
+            p.phase = net::Phase(lowest);
+        bool changed = p.phase != progress_.phase;
+        progress_ = p;
+        return emit(changed);
+    }
+
+private:
+    bool emit(bool changed) {
+        auto now = Clock::now();
+        progress_.elapsed_s = std::chrono::duration<double>(now - start_).count();
+        if (!callback_ || (!changed && now - last_ < std::chrono::milliseconds(250)))
+            return true;
+        last_ = now;
+        return callback_(progress_);
+    }
+
+    const ProgressCallback &callback_;
+    Clock::time_point start_;
+    Clock::time_point last_{};
+    Progress progress_;
+};
+
+} // namespace
+
+ImageClient::ImageClient(ClientOptions options) : options_(std::move(options)) {
+    settings_ = resolve_client_settings(options_.settings, options_.use_environment);
+    profile_ = ProfileCatalog::standard(options_.profile_dir).find(settings_.profile);
+    base_url_ = settings_.base_url.empty() ? profile_.base_url : settings_.base_url;
+    model_ = settings_.model.empty() ? profile_.model : settings_.model;
+}
+
+std::string ImageClient::redact(std::string text) const {
+    const std::string &key = settings_.api_key;
+    if (key.size() < 4)
+        return text;
+    for (size_t at = text.find(key); at != std::string::npos; at = text.find(key, at))
+        text.replace(at, key.size(), "[redacted]");
+    return text;
+}
+
+void ImageClient::log(LogLevel level, const std::string &line) const {
+    if (options_.log)
+        options_.log(level, redact(line));
+}
+
+RequestPlan ImageClient::plan(const ImageRequest &request, bool edit) const {
+    return plan_request(profile_, model_, base_url_, request, edit);
+}
+
+double ImageClient::estimate_cost(const ImageRequest &request, bool edit) const {
+    RequestPlan p = plan(request, edit);
+    return estimate_cost_usd(profile_, p.expected_size, p.quality, int(p.calls.size()), p.images_total);
+}
+
+ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
+    cancel_.store(false);
+    const auto start = Clock::now();
+    auto since_start = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    RequestPlan plan_ = plan(request, edit);
+    ProgressReporter reporter(request.progress, start, int(plan_.calls.size()));
+    if (!reporter.phase(net::Phase::preparing))
+        throw Error(ErrorInfo{ErrorKind::cancelled, "Cancelled before anything was sent."});
+
+    if (settings_.api_key.empty())
+        throw Error(ErrorKind::auth,
+                    "No API key: set PICTOR_API_KEY (or OPENAI_API_KEY), or put \"api_key\" in " +
+                        config_file_path() + " (chmod 600). Nothing was sent.");
+
+    std::vector<net::HttpRequest> requests;
+    for (auto &call : plan_.calls) {
+        net::HttpRequest h = call.http;
+        h.bearer_token = settings_.api_key;
+        h.connect_timeout_ms = long(options_.connect_timeout_s * 1000);
+        h.max_response_bytes = options_.max_response_bytes;
+        h.ca_file = settings_.ca_file;
+        requests.push_back(std::move(h));
+    }
+    log(LogLevel::trace, "profile " + profile_.name + ", model " + model_ + ", " + std::to_string(requests.size()) +
+                             " call(s) to " + base_url_ + "/images/" + plan_.endpoint);
+    log(LogLevel::trace, "   Authorization: Bearer [redacted]");
+    log(LogLevel::trace, "   fields: " + plan_.parameters.dump());
+
+    net::RetryPolicy policy;
+    policy.max_retries = options_.max_retries;
+    net::HttpTransport transport(policy, [this](const std::string &line) { log(LogLevel::trace, line); });
+    auto on_progress = [&](const std::vector<net::TransferStatus> &s) { return reporter.transfers(s); };
+    std::vector<net::HttpResponse> responses = transport.perform_all(requests, on_progress, &cancel_);
+
+    ErrorContext context{profile_.name, host_of(base_url_), plan_.timeout_s, !edit};
+    std::vector<ErrorInfo> errors;
+    nlohmann::json usage;
+    struct Pending {
+        std::string bytes, url, request_id;
+    };
+    std::vector<Pending> pending;
+    nlohmann::json request_ids = nlohmann::json::array();
+    double connect_s = 0, upload_s = 0, first_byte_s = 0, total_s = 0;
+    for (const auto &r : responses) {
+        std::string rid = request_id_of(r);
+        if (!rid.empty())
+            request_ids.push_back(rid);
+        connect_s = std::max(connect_s, r.connect_s);
+        upload_s = std::max(upload_s, r.upload_done_s);
+        first_byte_s = std::max(first_byte_s, r.first_byte_s);
+        total_s = std::max(total_s, r.total_s);
+        if (r.status != 200 || r.curl_code != 0 || r.cancelled) {
+            errors.push_back(error_from_response(r, context));
+            continue;
+        }
+        try {
+            ImagesResponse answer = read_images_response(r.body);
+            add_usage(usage, answer.usage);
+            for (auto &image : answer.images)
+                pending.push_back({std::move(image.bytes), std::move(image.url), rid});
+        } catch (const Error &e) {
+            ErrorInfo info = e.info();
+            info.request_id = rid;
+            info.http_status = int(r.status);
+            info.request_sent = true;
+            errors.push_back(info);
+        }
+    }
+    const double network_done_s = since_start();
+
+    // url answers: fetch the images without the key (the CDN is another host).
+    std::vector<size_t> url_items;
+    std::vector<net::HttpRequest> downloads;
+    for (size_t i = 0; i < pending.size(); ++i) {
+        if (!pending[i].url.empty() && pending[i].bytes.empty()) {
+            net::HttpRequest get;
+            get.method = "GET";
+            get.url = pending[i].url;
+            get.follow_redirects = true;
+            get.connect_timeout_ms = long(options_.connect_timeout_s * 1000);
+            get.total_timeout_ms = 300000;
+            get.max_response_bytes = options_.max_response_bytes;
+            get.ca_file = settings_.ca_file;
+            url_items.push_back(i);
+            downloads.push_back(std::move(get));
+        }
+    }
+    if (!downloads.empty()) {
+        reporter.phase(net::Phase::downloading);
+        net::RetryPolicy download_policy; // a GET of a finished image may be retried freely
+        net::HttpTransport fetcher(download_policy, [this](const std::string &l) { log(LogLevel::trace, l); });
+        auto fetched = fetcher.perform_all(downloads, on_progress, &cancel_);
+        for (size_t k = 0; k < fetched.size(); ++k) {
+            Pending &item = pending[url_items[k]];
+            const auto &f = fetched[k];
+            if (f.status == 200 && f.curl_code == 0 && !f.cancelled) {
+                item.bytes = f.body;
+                continue;
+            }
+            ErrorInfo info = error_from_response(f, {profile_.name, host_of(item.url), 300, !edit});
+            info.kind = f.cancelled ? ErrorKind::cancelled : ErrorKind::bad_response;
+            info.may_be_billed = true;
+            info.request_id = item.request_id;
+            info.message = "The image was generated (and billed) but its URL could not be fetched" +
+                           (f.status ? " (HTTP " + std::to_string(f.status) + ")" : std::string()) +
+                           ". Fetch it yourself while the link lasts: " + item.url;
+            errors.push_back(info);
+            item.url.clear();
+        }
+    }
+
+    ImageResult result;
+    nlohmann::json history = nlohmann::json::array();
+    nlohmann::json warnings = nlohmann::json::array();
+    HistoryStore store(settings_.history_dir);
+    int index = 0;
+    for (auto &item : pending) {
+        if (item.bytes.empty())
+            continue;
+        ++index;
+        ReceivedImage image;
+        image.encoded = std::move(item.bytes);
+        image.request_id = item.request_id;
+        image.format = sniff_image_format(reinterpret_cast<const uint8_t *>(image.encoded.data()), image.encoded.size());
+
+        // Paid for: on disk before anything else can fail.
+        reporter.phase(net::Phase::saving);
+        nlohmann::json sidecar = {
+            {"prompt", request.prompt}, {"profile", profile_.name}, {"model", model_},
+            {"base_url", base_url_}, {"endpoint", plan_.endpoint}, {"parameters", plan_.parameters},
+            {"format", image_format_name(image.format)}, {"request_id", image.request_id},
+            {"usage", usage}, {"index", index},
+            {"cost_usd_estimate", estimate_cost_usd(profile_, plan_.expected_size, plan_.quality,
+                                                     int(plan_.calls.size()), plan_.images_total) /
+                                      std::max(1, plan_.images_total)}};
+        if (edit) {
+            nlohmann::json inputs = nlohmann::json::array();
+            for (const auto &in : request.images)
+                inputs.push_back(in.filename);
+            sidecar["input_images"] = inputs;
+            sidecar["mask"] = request.has_mask;
+        }
+        try { // the header alone: decoding comes after the bytes are safe
+            ImageInfo info = probe_image(reinterpret_cast<const uint8_t *>(image.encoded.data()), image.encoded.size());
+            sidecar["size"] = ImageSize{info.width, info.height}.text();
+        } catch (const Error &) {
+            sidecar["size"] = plan_.expected_size.width ? plan_.expected_size.text() : "unknown";
+        }
+        std::string extension = image.format == ImageFormat::unknown ? ".bin" : image_format_extension(image.format);
+        try {
+            HistoryEntry entry = store.save(image.encoded, extension, sidecar, index);
+            image.history_path = entry.image_path;
+            history.push_back(entry.image_path);
+        } catch (const Error &e) {
+            // The host still gets the image: losing it because history is unwritable would be worse.
+            warnings.push_back(std::string("history not written: ") + e.what());
+            log(LogLevel::warning, std::string("history not written: ") + e.what());
+        }
+
+        reporter.phase(net::Phase::decoding);
+        try {
+            DecodeLimits limits;
+            limits.max_pixels = options_.max_pixels;
+            image.rgba = decode_image(reinterpret_cast<const uint8_t *>(image.encoded.data()), image.encoded.size(), limits);
+        } catch (const Error &e) {
+            ErrorInfo info = e.info();
+            if (info.kind == ErrorKind::bad_image)
+                info.kind = ErrorKind::bad_response;
+            info.request_id = image.request_id;
+            info.request_sent = true;
+            info.may_be_billed = true;
+            info.message = "The gateway sent an image that cannot be used: " + std::string(e.what()) +
+                           (image.history_path.empty() ? std::string()
+                                                       : ". The bytes are kept in " + image.history_path);
+            errors.push_back(info);
+            continue;
+        }
+        result.images.push_back(std::move(image));
+    }
+
+    const double total_elapsed_s = since_start();
+    // Priced by what was asked; when the server chose the size, by what it sent.
+    ImageSize actual = result.images.empty() ? plan_.expected_size
+                                             : ImageSize{result.images[0].rgba.width, result.images[0].rgba.height};
+    ImageSize priced = plan_.expected_size.width ? plan_.expected_size : actual;
+    nlohmann::json error_list = nlohmann::json::array();
+    for (auto &e : errors) {
+        e.message = redact(e.message);
+        error_list.push_back(error_json(e));
+    }
+    result.metadata = {
+        {"profile", profile_.name},
+        {"model", model_},
+        {"endpoint", plan_.endpoint},
+        {"size", actual.width ? actual.text() : std::string("auto")},
+        {"parameters", plan_.parameters},
+        {"usage", usage},
+        {"request_ids", request_ids},
+        {"cost_usd_estimate",
+         estimate_cost_usd(profile_, priced, plan_.quality, int(plan_.calls.size()), plan_.images_total)},
+        {"history", history},
+        {"images_requested", plan_.images_total},
+        {"timings_ms",
+         {{"connect", ms_between(0, connect_s)},
+          {"upload", ms_between(connect_s, upload_s)},
+          {"wait", ms_between(upload_s, first_byte_s)},
+          {"download", ms_between(first_byte_s, total_s)},
+          {"after_last_byte", ms_between(network_done_s, total_elapsed_s)},
+          {"total", total_elapsed_s * 1000.0}}},
+        {"errors", error_list},
+        {"warnings", warnings},
+    };
+    if (result.images.empty()) {
+        ErrorInfo first = errors.empty() ? ErrorInfo{ErrorKind::bad_response, "The gateway sent no image."} : errors[0];
+        throw Error(first);
+    }
+    return result;
+}
+
+} // namespace pictor

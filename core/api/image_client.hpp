@@ -1,0 +1,85 @@
+// The whole way of one request: validate against the profile, send (with honest retries and
+// parallel variations), read the answer, fetch url images, write every image to history,
+// decode. The C ABI's pictor_client wraps one of these.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/gateway_profile.hpp"
+#include "api/image_request.hpp"
+#include "api/request_plan.hpp"
+#include "image/image_format.hpp"
+#include "image/rgba_image.hpp"
+#include "store/client_settings.hpp"
+
+namespace pictor {
+
+enum class LogLevel { error = 0, warning = 1, info = 2, trace = 3 };
+using LogFn = std::function<void(LogLevel, const std::string &)>;
+
+struct ClientOptions {
+    ClientSettings settings; // as given by the host; resolved by the client
+    bool use_environment = true;
+    std::string profile_dir;
+    double connect_timeout_s = 10;
+    uint64_t max_response_bytes = 512ull << 20;
+    uint64_t max_pixels = 64ull * 1000 * 1000;
+    int max_retries = 2;
+    LogFn log;
+};
+
+struct ReceivedImage {
+    std::string encoded;      // the bytes as the server sent them
+    ImageFormat format = ImageFormat::unknown;
+    RgbaImage rgba;
+    std::string history_path; // "" when history could not be written (see metadata warnings)
+    std::string request_id;
+};
+
+struct ImageResult {
+    std::vector<ReceivedImage> images;
+    nlohmann::json metadata; // see pictor_result_json in pictor.h
+};
+
+class ImageClient {
+public:
+    // Throws Error(invalid_request) for an unknown or broken profile or config.
+    explicit ImageClient(ClientOptions options);
+
+    const GatewayProfile &profile() const { return profile_; }
+    const std::string &base_url() const { return base_url_; }
+    const std::string &model() const { return model_; }
+    bool has_api_key() const { return !settings_.api_key.empty(); }
+    const std::string &history_dir() const { return settings_.history_dir; }
+
+    // Validation only; throws Error(invalid_request).
+    RequestPlan plan(const ImageRequest &request, bool edit) const;
+    double estimate_cost(const ImageRequest &request, bool edit) const;
+
+    // Throws Error when no image arrived. With some of several variations failed, returns the
+    // images that came and lists the failures in metadata["errors"].
+    ImageResult run(const ImageRequest &request, bool edit);
+
+    // From any thread (or a signal handler): a running call stops within ~100 ms.
+    void cancel() noexcept { cancel_.store(true); }
+
+    // The text with the API key replaced by "[redacted]".
+    std::string redact(std::string text) const;
+
+private:
+    void log(LogLevel level, const std::string &line) const;
+
+    ClientOptions options_;
+    ClientSettings settings_;
+    GatewayProfile profile_;
+    std::string base_url_;
+    std::string model_;
+    std::atomic<bool> cancel_{false};
+};
+
+} // namespace pictor

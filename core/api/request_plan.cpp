@@ -1,0 +1,272 @@
+#include "api/request_plan.hpp"
+
+#include <algorithm>
+
+#include "error.hpp"
+#include "image/image_decode.hpp"
+
+namespace pictor {
+namespace {
+
+constexpr size_t max_prompt_chars = 32000;
+constexpr int max_variations = 10;
+
+[[noreturn]] void refuse(const std::string &message) {
+    throw Error(ErrorKind::invalid_request, message);
+}
+
+size_t utf8_length(const std::string &text) {
+    return size_t(std::count_if(text.begin(), text.end(),
+                                [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::string join(const std::vector<std::string> &items) {
+    std::string out;
+    for (const auto &item : items)
+        out += (out.empty() ? "" : ", ") + item;
+    return out;
+}
+
+bool one_of(const std::string &value, std::initializer_list<const char *> allowed) {
+    return std::any_of(allowed.begin(), allowed.end(), [&](const char *a) { return value == a; });
+}
+
+struct Fields {
+    std::vector<std::pair<std::string, nlohmann::json>> list;
+    void add(const std::string &name, nlohmann::json value) { list.emplace_back(name, std::move(value)); }
+};
+
+// The size to send ("" = none) and the size expected back.
+std::string choose_size(const GatewayProfile &p, const std::string &asked, ImageSize &expected) {
+    bool open = asked.empty() || asked == "auto";
+    std::optional<ImageSize> parsed;
+    if (!open) {
+        parsed = parse_image_size(asked);
+        if (!parsed)
+            refuse("size \"" + asked + "\" is not WIDTHxHEIGHT (e.g. 1024x1536) or auto");
+    }
+    switch (p.size_rule) {
+    case SizeRule::none:
+        if (!open)
+            refuse("profile " + p.name + " cannot choose a size (the route ignores or rejects it) — leave "
+                   "--size out, or use a profile with sizes such as " +
+                   (p.name.rfind("laozhang", 0) == 0 ? "laozhang-vip" : "apiyi-vip or openai"));
+        return "";
+    case SizeRule::list:
+    case SizeRule::presets: {
+        std::string size = open ? p.default_size : asked;
+        if (size.empty())
+            return ""; // presets route left open: the server's default
+        if (std::find(p.sizes.begin(), p.sizes.end(), size) == p.sizes.end())
+            refuse("size " + asked + " is not offered by profile " + p.name + " — pick one of: " + join(p.sizes));
+        expected = *parse_image_size(size);
+        return size;
+    }
+    case SizeRule::custom:
+        if (open)
+            return asked.empty() ? "" : "auto";
+        if (std::string problem = custom_size_problem(*parsed); !problem.empty())
+            refuse("size " + asked + " is not valid for gpt-image-2: " + problem +
+                   " (presets: " + join(preset_sizes()) + ")");
+        expected = *parsed;
+        return asked;
+    }
+    return "";
+}
+
+void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
+    if (r.images.empty())
+        refuse("an edit needs at least one image (--image FILE)");
+    if (int(r.images.size()) > p.max_edit_images)
+        refuse(std::to_string(r.images.size()) + " images given; profile " + p.name + " takes at most " +
+               std::to_string(p.max_edit_images));
+    ImageInfo first;
+    for (size_t i = 0; i < r.images.size(); ++i) {
+        const auto &image = r.images[i];
+        std::string label = image.filename.empty() ? "image " + std::to_string(i + 1) : image.filename;
+        if (image.bytes.size() > p.max_edit_image_bytes)
+            refuse(label + " is " + std::to_string(image.bytes.size() >> 20) + " MiB; profile " + p.name +
+                   " accepts at most " + std::to_string(p.max_edit_image_bytes >> 20) +
+                   " MiB per image — save it as JPEG or scale it down");
+        ImageInfo info;
+        try {
+            info = probe_image(reinterpret_cast<const uint8_t *>(image.bytes.data()), image.bytes.size());
+        } catch (const Error &e) {
+            refuse(label + " is not a PNG, JPEG or WebP image the gateway accepts: " + e.what());
+        }
+        if (i == 0)
+            first = info;
+    }
+    if (!r.has_mask)
+        return;
+    const auto &mask = r.mask.bytes;
+    if (mask.size() > p.max_mask_bytes)
+        refuse("the mask is larger than profile " + p.name + " accepts (" +
+               std::to_string(p.max_mask_bytes >> 20) + " MiB)");
+    ImageInfo info;
+    try {
+        info = probe_image(reinterpret_cast<const uint8_t *>(mask.data()), mask.size());
+    } catch (const Error &e) {
+        refuse(std::string("the mask is not an image: ") + e.what());
+    }
+    if (info.format != ImageFormat::png)
+        refuse("the mask must be a PNG (it is " + std::string(image_format_name(info.format)) + ")");
+    if (!info.has_alpha)
+        refuse("the mask has no alpha channel — transparent pixels (alpha 0) mark what to repaint");
+    if (info.width != first.width || info.height != first.height)
+        refuse("the mask is " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+               " but the first image is " + std::to_string(first.width) + "x" + std::to_string(first.height) +
+               " — they must be the same size");
+}
+
+} // namespace
+
+double timeout_for_quality(const std::string &quality) {
+    if (quality == "low")
+        return 120;
+    if (quality == "medium")
+        return 240;
+    return 600;
+}
+
+RequestPlan plan_request(const GatewayProfile &p, const std::string &model, const std::string &base_url,
+                         const ImageRequest &r, bool edit) {
+    RequestPlan plan;
+    plan.endpoint = edit ? "edits" : "generations";
+
+    if (r.prompt.empty())
+        refuse("the prompt is empty — describe the image you want");
+    if (utf8_length(r.prompt) > max_prompt_chars)
+        refuse("the prompt has " + std::to_string(utf8_length(r.prompt)) +
+               " characters; gpt-image-2 takes at most 32,000");
+    if (r.n < 1 || r.n > max_variations)
+        refuse("the number of images must be between 1 and " + std::to_string(max_variations));
+    if (edit)
+        check_input_images(p, r);
+
+    Fields fields;
+    fields.add("model", model);
+    fields.add("prompt", r.prompt);
+
+    std::string size = choose_size(p, r.size, plan.expected_size);
+    if (!size.empty())
+        fields.add("size", size);
+
+    if (!r.quality.empty()) {
+        if (!one_of(r.quality, {"low", "medium", "high", "auto"}))
+            refuse("quality must be low, medium, high or auto, not \"" + r.quality + "\"");
+        plan.quality = r.quality;
+        auto mapped = p.quality_values.find(r.quality);
+        if (mapped != p.quality_values.end() && p.sends_quality)
+            fields.add("quality", mapped->second);
+        else if (r.quality != "auto")
+            refuse("profile " + p.name + " cannot set quality " + r.quality +
+                   (p.quality_values.empty() ? " (the route rejects the field) — leave --quality out or use auto"
+                                             : " — use one of the qualities it offers"));
+    }
+
+    std::string format = r.output_format;
+    if (!format.empty()) {
+        if (!one_of(format, {"png", "jpeg", "webp"}))
+            refuse("output format must be png, jpeg or webp, not \"" + format + "\"");
+        if (p.sends_output_format)
+            fields.add("output_format", format);
+        else if (format != "png")
+            refuse("profile " + p.name + " always answers PNG and rejects output_format — leave --format out "
+                   "and name the output file .jpg or .webp to convert it locally");
+    }
+    if (r.output_compression >= 0) {
+        if (r.output_compression > 100)
+            refuse("compression must be 0-100");
+        if (format != "jpeg" && format != "webp")
+            refuse("compression applies to jpeg and webp output only — add --format jpeg or webp");
+        if (!p.sends_output_compression)
+            refuse("profile " + p.name + " rejects output_compression");
+        fields.add("output_compression", r.output_compression);
+    }
+    if (!r.background.empty()) {
+        if (!one_of(r.background, {"auto", "opaque", "transparent"}))
+            refuse("background must be auto, opaque or transparent, not \"" + r.background + "\"");
+        bool offered = std::find(p.background_values.begin(), p.background_values.end(), r.background) !=
+                       p.background_values.end();
+        if (p.sends_background && offered)
+            fields.add("background", r.background);
+        else if (r.background != "auto")
+            refuse("profile " + p.name + " does not offer a " + r.background + " background" +
+                   (p.background_values.empty() ? "" : " (it offers: " + join(p.background_values) + ")"));
+    }
+    if (!r.moderation.empty()) {
+        if (!one_of(r.moderation, {"auto", "low"}))
+            refuse("moderation must be auto or low, not \"" + r.moderation + "\"");
+        // The multipart edit form has no moderation field: sending it is a 400.
+        if (!edit && p.sends_moderation)
+            fields.add("moderation", r.moderation);
+        else if (r.moderation != "auto")
+            refuse(edit ? "moderation cannot be set on edits (the edit form has no such field)"
+                        : "profile " + p.name + " rejects the moderation field");
+    }
+    if (!p.response_format.empty())
+        fields.add("response_format", p.response_format);
+
+    // One call with n when the route takes n that large; else n parallel single-image calls
+    // (never n on routes that reject it or bill n times for one image).
+    bool one_call = r.n == 1 || (p.sends_n && r.n <= p.max_images_per_request);
+    int calls = one_call ? 1 : r.n;
+    int per_call = one_call ? r.n : 1;
+    plan.images_total = r.n;
+    plan.timeout_s = r.timeout_s > 0 ? r.timeout_s : timeout_for_quality(r.quality);
+
+    std::string base = base_url;
+    while (!base.empty() && base.back() == '/')
+        base.pop_back();
+    if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
+        refuse("the base URL \"" + base + "\" must start with https:// (or http:// for a local gateway)");
+
+    nlohmann::json parameters = nlohmann::json::object();
+    for (const auto &[name, value] : fields.list)
+        if (name != "prompt")
+            parameters[name] = value;
+    if (per_call > 1)
+        parameters["n"] = per_call;
+    plan.parameters = parameters;
+
+    for (int c = 0; c < calls; ++c) {
+        PlannedCall call;
+        call.images = per_call;
+        net::HttpRequest &h = call.http;
+        h.url = base + "/images/" + plan.endpoint;
+        h.total_timeout_ms = long(plan.timeout_s * 1000);
+        if (!edit) {
+            nlohmann::json body = nlohmann::json::object();
+            for (const auto &[name, value] : fields.list)
+                body[name] = value;
+            if (per_call > 1)
+                body["n"] = per_call;
+            h.body = body.dump();
+            h.headers.push_back("Content-Type: application/json");
+        } else {
+            for (const auto &[name, value] : fields.list)
+                h.multipart.push_back({name, value.is_string() ? value.get<std::string>() : value.dump(), "", ""});
+            if (per_call > 1)
+                h.multipart.push_back({"n", std::to_string(per_call), "", ""});
+            const char *image_field = r.images.size() == 1 ? "image" : "image[]";
+            for (size_t i = 0; i < r.images.size(); ++i) {
+                const auto &image = r.images[i];
+                ImageFormat format = sniff_image_format(reinterpret_cast<const uint8_t *>(image.bytes.data()),
+                                                        image.bytes.size());
+                std::string name = image.filename.empty()
+                                       ? "image-" + std::to_string(i + 1) + image_format_extension(format)
+                                       : image.filename;
+                h.multipart.push_back({image_field, image.bytes, name, image_format_mime_type(format)});
+            }
+            if (r.has_mask)
+                h.multipart.push_back({"mask", r.mask.bytes,
+                                       r.mask.filename.empty() ? "mask.png" : r.mask.filename, "image/png"});
+        }
+        h.headers.push_back("Accept: application/json");
+        plan.calls.push_back(std::move(call));
+    }
+    return plan;
+}
+
+} // namespace pictor

@@ -1,0 +1,27 @@
+#include "error.hpp"
+
+namespace pictor {
+
+const char *error_kind_name(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::invalid_argument: return "invalid_argument";
+    case ErrorKind::invalid_request: return "invalid_request";
+    case ErrorKind::auth: return "auth";
+    case ErrorKind::moderation_blocked: return "moderation_blocked";
+    case ErrorKind::rate_limited: return "rate_limited";
+    case ErrorKind::server: return "server";
+    case ErrorKind::timeout: return "timeout";
+    case ErrorKind::network: return "network";
+    case ErrorKind::tls: return "tls";
+    case ErrorKind::bad_response: return "bad_response";
+    case ErrorKind::too_large: return "too_large";
+    case ErrorKind::cancelled: return "cancelled";
+    case ErrorKind::io: return "io";
+    case ErrorKind::bad_image: return "bad_image";
+    case ErrorKind::internal: return "internal";
+    case ErrorKind::no_memory: return "no_memory";
+    }
+    return "internal";
+}
+
+} // namespace pictor

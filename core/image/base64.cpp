@@ -1,0 +1,153 @@
+#include "image/base64.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "error.hpp"
+
+namespace pictor {
+
+namespace {
+
+constexpr uint8_t kSpace = 0x80;   // skipped wherever it appears
+constexpr uint8_t kPad = 0x81;     // '=': only at the end
+constexpr uint8_t kInvalid = 0xff;
+
+// One lookup per character; the high bit marks everything that is not a 6-bit value, so the
+// fast path tests four characters with one OR.
+constexpr std::array<uint8_t, 256> make_decode_table() {
+    std::array<uint8_t, 256> table{};
+    for (auto &entry : table) entry = kInvalid;
+    const char *standard = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (uint8_t i = 0; i < 64; ++i) table[uint8_t(standard[i])] = i;
+    // URL-safe alphabet (RFC 4648 §5); a gateway may use either, so both decode.
+    table[uint8_t('-')] = 62;
+    table[uint8_t('_')] = 63;
+    for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) table[uint8_t(c)] = kSpace;
+    table[uint8_t('=')] = kPad;
+    return table;
+}
+
+constexpr std::array<uint8_t, 256> kDecode = make_decode_table();
+
+constexpr char kEncode[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+[[noreturn]] void throw_corrupt(const char *what, unsigned char c, size_t offset) {
+    char shown[16];
+    if (c >= 0x21 && c <= 0x7e)
+        std::snprintf(shown, sizeof shown, "'%c' (0x%02x)", c, c);
+    else
+        std::snprintf(shown, sizeof shown, "0x%02x", c);
+    throw Error(ErrorKind::bad_response, "base64: " + std::string(what) + " " + shown +
+                                             " at offset " + std::to_string(offset) +
+                                             " — the image data is corrupt");
+}
+
+[[noreturn]] void throw_truncated(size_t offset) {
+    throw Error(ErrorKind::bad_response,
+                "base64: the value ends with a single dangling character at offset " +
+                    std::to_string(offset) +
+                    " — the image data is truncated (the response was cut short)");
+}
+
+// After the first '=': only more '=' (no more than the group needs) and whitespace may follow.
+void check_padding(const unsigned char *in, size_t size, size_t offset, int group_chars) {
+    int pads = 0;
+    for (size_t i = offset; i < size; ++i) {
+        const uint8_t v = kDecode[in[i]];
+        if (v == kSpace) continue;
+        if (v != kPad) throw_corrupt("character after the '=' padding", in[i], i);
+        if (++pads > 4 - group_chars) throw_corrupt("excess padding", in[i], i);
+    }
+}
+
+} // namespace
+
+std::vector<uint8_t> base64_decode(std::string_view text) {
+    const auto *in = reinterpret_cast<const unsigned char *>(text.data());
+    const size_t size = text.size();
+    // Every 4 characters give at most 3 bytes; the tail group at most 2 more.
+    std::vector<uint8_t> out(size / 4 * 3 + 3);
+    uint8_t *o = out.data();
+
+    uint32_t group = 0;      // the 6-bit values of a group split by whitespace
+    int group_chars = 0;
+    size_t last_char_offset = 0;
+    size_t i = 0;
+    while (i < size) {
+        if (group_chars == 0) {
+            // Fast path: whole groups of four alphabet characters, no whitespace.
+            while (size - i >= 4) {
+                const uint8_t a = kDecode[in[i]], b = kDecode[in[i + 1]],
+                              c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];
+                if ((a | b | c | d) & 0x80) break;
+                const uint32_t v = uint32_t(a) << 18 | uint32_t(b) << 12 | uint32_t(c) << 6 | d;
+                o[0] = uint8_t(v >> 16);
+                o[1] = uint8_t(v >> 8);
+                o[2] = uint8_t(v);
+                o += 3;
+                i += 4;
+            }
+            if (i == size) break;
+        }
+        const uint8_t v = kDecode[in[i]];
+        if (v < 64) {
+            group = group << 6 | v;
+            last_char_offset = i;
+            if (++group_chars == 4) {
+                o[0] = uint8_t(group >> 16);
+                o[1] = uint8_t(group >> 8);
+                o[2] = uint8_t(group);
+                o += 3;
+                group = 0;
+                group_chars = 0;
+            }
+        } else if (v == kPad) {
+            if (group_chars == 0) throw_corrupt("unexpected padding", in[i], i);
+            if (group_chars == 1) throw_truncated(last_char_offset);
+            check_padding(in, size, i, group_chars);
+            break;
+        } else if (v != kSpace) {
+            throw_corrupt("invalid character", in[i], i);
+        }
+        ++i;
+    }
+
+    // A final group of 2 or 3 characters carries 1 or 2 bytes; leftover low bits are ignored.
+    if (group_chars == 1) throw_truncated(last_char_offset);
+    if (group_chars == 2) {
+        *o++ = uint8_t(group >> 4);
+    } else if (group_chars == 3) {
+        *o++ = uint8_t(group >> 10);
+        *o++ = uint8_t(group >> 2);
+    }
+    out.resize(size_t(o - out.data()));
+    return out;
+}
+
+std::string base64_encode(const uint8_t *data, size_t size) {
+    std::string out((size + 2) / 3 * 4, '=');
+    char *o = out.data();
+    size_t i = 0;
+    for (; size - i >= 3; i += 3) {
+        const uint32_t v = uint32_t(data[i]) << 16 | uint32_t(data[i + 1]) << 8 | data[i + 2];
+        o[0] = kEncode[v >> 18];
+        o[1] = kEncode[(v >> 12) & 63];
+        o[2] = kEncode[(v >> 6) & 63];
+        o[3] = kEncode[v & 63];
+        o += 4;
+    }
+    if (size - i == 1) {
+        const uint32_t v = uint32_t(data[i]) << 16;
+        o[0] = kEncode[v >> 18];
+        o[1] = kEncode[(v >> 12) & 63];
+    } else if (size - i == 2) {
+        const uint32_t v = uint32_t(data[i]) << 16 | uint32_t(data[i + 1]) << 8;
+        o[0] = kEncode[v >> 18];
+        o[1] = kEncode[(v >> 12) & 63];
+        o[2] = kEncode[(v >> 6) & 63];
+    }
+    return out;
+}
+
+} // namespace pictor

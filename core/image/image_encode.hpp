@@ -1,0 +1,23 @@
+// RgbaImage -> PNG / JPEG / WebP bytes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "image/image_format.hpp"
+#include "image/rgba_image.hpp"
+
+namespace pictor {
+
+struct EncodeOptions {
+    int quality = 90;          // JPEG / WebP, 0-100 (100 = WebP lossless)
+    int png_zlib_level = 1;    // uploads favour speed: level 1 with a fixed filter is ~10x faster
+    bool keep_alpha = false;   // PNG: write RGBA even when every pixel is opaque (masks need it)
+};
+
+// Throws Error(invalid_argument) for ImageFormat::unknown or an empty image,
+// Error(internal) if the codec fails. JPEG drops alpha (composited on nothing: alpha ignored).
+std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
+                                  const EncodeOptions &options = {});
+
+} // namespace pictor

@@ -1,0 +1,22 @@
+// PNG through libpng: the codec behind decode_image / encode_image for ImageFormat::png.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "image/image_decode.hpp"
+#include "image/image_encode.hpp"
+#include "image/rgba_image.hpp"
+
+namespace pictor {
+
+ImageInfo png_probe(const uint8_t *data, size_t size);
+
+// Samples come out as stored: no gamma or colour-profile correction, 16-bit samples keep their
+// high byte (what the PngSuite's 8-bit references hold).
+RgbaImage png_decode(const uint8_t *data, size_t size, const DecodeLimits &limits);
+
+std::vector<uint8_t> png_encode(const RgbaImage &image, const EncodeOptions &options);
+
+} // namespace pictor

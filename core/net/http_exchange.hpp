@@ -1,0 +1,66 @@
+// One HTTP request and what came back, as the transport sees them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pictor::net {
+
+struct MultipartPart {
+    std::string name;         // "image", "image[]", "mask", "prompt", ...
+    std::string data;         // field value or file bytes
+    std::string filename;     // non-empty: a file part
+    std::string content_type; // file parts carry their true type ("image/png")
+};
+
+struct HttpRequest {
+    std::string method = "POST";
+    std::string url;
+    std::vector<std::string> headers;  // "Name: value"; never the API key
+    std::string bearer_token;          // Authorization, sent only to the URL's own host
+    std::string body;                  // used when multipart is empty
+    std::vector<MultipartPart> multipart;
+    long connect_timeout_ms = 10000;
+    long total_timeout_ms = 600000;
+    uint64_t max_response_bytes = 512ull << 20;
+    bool follow_redirects = false;     // GETs of image URLs only; never with a bearer token
+    std::string ca_file;
+};
+
+// Where a transfer is. Values mirror pictor_phase.
+enum class Phase {
+    preparing = 0,
+    connecting = 1,
+    uploading = 2,
+    waiting = 3,
+    downloading = 4,
+    decoding = 5,
+    retry_wait = 6,
+    saving = 7,
+};
+
+struct HttpResponse {
+    long status = 0;                           // 0: no HTTP answer was read
+    std::map<std::string, std::string> headers; // names lowercased; the last value wins
+    std::string body;
+    int curl_code = 0;                         // CURLcode of the final attempt
+    std::string curl_error;                    // libcurl's error buffer
+    bool cut_at_cap = false;                   // the body passed max_response_bytes
+    bool cancelled = false;
+    bool upload_complete = false;              // the whole request reached the server
+    bool body_started = false;                 // any response body byte arrived
+    int attempts = 0;
+    // Seconds from the start of the final attempt.
+    double connect_s = 0, upload_done_s = 0, first_byte_s = 0, total_s = 0;
+    double retry_wait_s = 0;                   // time spent backing off between attempts
+    uint64_t bytes_sent = 0, bytes_received = 0;
+
+    std::string header(const std::string &lowercase_name) const {
+        auto it = headers.find(lowercase_name);
+        return it == headers.end() ? std::string() : it->second;
+    }
+};
+
+} // namespace pictor::net

@@ -1,0 +1,434 @@
+#include "net/http_transport.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+#include "error.hpp"
+
+namespace pictor::net {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void ensure_curl_initialised() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            throw Error(ErrorKind::internal, "libcurl could not be initialised");
+    });
+}
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string human_bytes(uint64_t bytes) {
+    std::ostringstream out;
+    out.precision(3);
+    if (bytes >= (1u << 20))
+        out << double(bytes) / (1 << 20) << " MiB";
+    else if (bytes >= 1024)
+        out << double(bytes) / 1024 << " KiB";
+    else
+        out << bytes << " B";
+    return out.str();
+}
+
+// Feeds a multipart file part from the request without copying it into curl.
+struct PartReader {
+    const std::string *data;
+    size_t position = 0;
+};
+
+size_t read_part(char *buffer, size_t size, size_t count, void *arg) {
+    auto *reader = static_cast<PartReader *>(arg);
+    size_t length = std::min(size * count, reader->data->size() - reader->position);
+    std::memcpy(buffer, reader->data->data() + reader->position, length);
+    reader->position += length;
+    return length;
+}
+
+int seek_part(void *arg, curl_off_t offset, int origin) {
+    auto *reader = static_cast<PartReader *>(arg);
+    if (origin != SEEK_SET || offset < 0 || size_t(offset) > reader->data->size())
+        return CURL_SEEKFUNC_CANTSEEK;
+    reader->position = size_t(offset);
+    return CURL_SEEKFUNC_OK;
+}
+
+void free_part(void *arg) { delete static_cast<PartReader *>(arg); }
+
+struct Transfer {
+    const HttpRequest *request = nullptr;
+    const std::atomic<bool> *cancel = nullptr;
+    HttpResponse response;
+    CURL *easy = nullptr;
+    curl_mime *mime = nullptr;
+    curl_slist *headers = nullptr;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+    Clock::time_point attempt_start;
+    Clock::time_point retry_at;
+    bool waiting_to_retry = false;
+    bool finished = false;
+    bool meaningful_body = false; // a non-whitespace byte arrived (heartbeats are whitespace)
+    uint64_t ul_now = 0, ul_total = 0, dl_now = 0, dl_total = 0;
+
+    ~Transfer() { release(); }
+
+    void release() {
+        if (easy)
+            curl_easy_cleanup(easy);
+        if (mime)
+            curl_mime_free(mime);
+        if (headers)
+            curl_slist_free_all(headers);
+        easy = nullptr;
+        mime = nullptr;
+        headers = nullptr;
+    }
+
+    Phase phase() const {
+        if (waiting_to_retry)
+            return Phase::retry_wait;
+        if (response.connect_s == 0 && !response.upload_complete && ul_now == 0)
+            return Phase::connecting;
+        if (!response.upload_complete)
+            return Phase::uploading;
+        if (!meaningful_body)
+            return Phase::waiting;
+        return Phase::downloading;
+    }
+};
+
+size_t on_body(char *data, size_t size, size_t count, void *arg) {
+    auto *t = static_cast<Transfer *>(arg);
+    size_t length = size * count;
+    if (t->response.body.size() + length > t->request->max_response_bytes) {
+        // libcurl's own size limit does not stop chunked bodies; this does.
+        t->response.cut_at_cap = true;
+        return 0;
+    }
+    t->response.body_started = true;
+    if (!t->meaningful_body) {
+        for (size_t i = 0; i < length; ++i)
+            if (!std::isspace(static_cast<unsigned char>(data[i]))) {
+                t->meaningful_body = true;
+                break;
+            }
+    }
+    t->response.body.append(data, length);
+    return length;
+}
+
+size_t on_header(char *data, size_t size, size_t count, void *arg) {
+    auto *t = static_cast<Transfer *>(arg);
+    size_t length = size * count;
+    std::string line(data, length);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+        line.pop_back();
+    if (line.rfind("HTTP/", 0) == 0) {
+        t->response.headers.clear(); // a new response (after 100 Continue or a redirect)
+        return length;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string::npos)
+        return length;
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
+    size_t value_start = line.find_first_not_of(" \t", colon + 1);
+    t->response.headers[name] = value_start == std::string::npos ? "" : line.substr(value_start);
+    return length;
+}
+
+int on_transfer_info(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                     curl_off_t ulnow) {
+    auto *t = static_cast<Transfer *>(arg);
+    t->dl_total = uint64_t(dltotal);
+    t->dl_now = uint64_t(dlnow);
+    t->ul_total = uint64_t(ultotal);
+    t->ul_now = uint64_t(ulnow);
+    if (t->response.connect_s == 0) {
+        curl_off_t connect_us = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+        t->response.connect_s = double(connect_us) / 1e6;
+    }
+    if (!t->response.upload_complete && t->response.connect_s > 0 &&
+        (ultotal > 0 ? ulnow >= ultotal : t->request->body.empty() && t->request->multipart.empty())) {
+        t->response.upload_complete = true;
+        t->response.upload_done_s = seconds_since(t->attempt_start);
+    }
+    if (t->cancel && t->cancel->load()) {
+        t->response.cancelled = true;
+        return 1; // aborts this transfer with CURLE_ABORTED_BY_CALLBACK
+    }
+    return 0;
+}
+
+void check(CURLcode code, const char *what) {
+    if (code != CURLE_OK)
+        throw Error(ErrorKind::internal,
+                    std::string("libcurl refused ") + what + ": " + curl_easy_strerror(code));
+}
+
+void start_attempt(Transfer &t, CURLM *multi) {
+    const HttpRequest &r = *t.request;
+    t.release();
+    int attempts = t.response.attempts + 1;
+    double retry_wait_s = t.response.retry_wait_s;
+    t.response = HttpResponse{};
+    t.response.attempts = attempts;
+    t.response.retry_wait_s = retry_wait_s;
+    t.meaningful_body = false;
+    t.ul_now = t.ul_total = t.dl_now = t.dl_total = 0;
+    t.waiting_to_retry = false;
+    t.error_buffer[0] = '\0';
+
+    t.easy = curl_easy_init();
+    if (!t.easy)
+        throw Error(ErrorKind::no_memory, "libcurl could not create a transfer");
+    CURL *e = t.easy;
+    check(curl_easy_setopt(e, CURLOPT_URL, r.url.c_str()), "the URL");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error_buffer);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "pictor/" PICTOR_VERSION_STRING);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); // the cap counts decoded bytes
+    // Generation can take minutes with no byte on the wire: keep NAT entries alive and set no
+    // low-speed limit (it would fire while the server is still generating).
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r.total_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    if (!r.ca_file.empty())
+        check(curl_easy_setopt(e, CURLOPT_CAINFO, r.ca_file.c_str()), "the CA file");
+    if (!r.bearer_token.empty()) {
+        // As credentials (not a custom header), so libcurl never sends them to another host.
+        curl_easy_setopt(e, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+        curl_easy_setopt(e, CURLOPT_XOAUTH2_BEARER, r.bearer_token.c_str());
+        curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
+    }
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_transfer_info);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, &t);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+
+    for (const auto &h : r.headers)
+        t.headers = curl_slist_append(t.headers, h.c_str());
+    // No "Expect: 100-continue": servers that ignore it cost a 1 s stall per upload.
+    t.headers = curl_slist_append(t.headers, "Expect:");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
+
+    if (!r.multipart.empty()) {
+        t.mime = curl_mime_init(e);
+        for (const auto &p : r.multipart) {
+            curl_mimepart *part = curl_mime_addpart(t.mime);
+            curl_mime_name(part, p.name.c_str());
+            if (p.filename.empty()) {
+                curl_mime_data(part, p.data.data(), p.data.size());
+            } else {
+                curl_mime_data_cb(part, curl_off_t(p.data.size()), read_part, seek_part, free_part,
+                                  new PartReader{&p.data});
+                curl_mime_filename(part, p.filename.c_str());
+                curl_mime_type(part, p.content_type.c_str());
+            }
+        }
+        curl_easy_setopt(e, CURLOPT_MIMEPOST, t.mime);
+    } else if (r.method == "POST") {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(r.body.size()));
+    } else if (r.method != "GET") {
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    }
+
+    t.attempt_start = Clock::now();
+    if (CURLMcode code = curl_multi_add_handle(multi, e); code != CURLM_OK)
+        throw Error(ErrorKind::internal, std::string("libcurl: ") + curl_multi_strerror(code));
+}
+
+void collect_result(Transfer &t, CURLcode code) {
+    HttpResponse &resp = t.response;
+    resp.curl_code = int(code);
+    resp.curl_error = t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code);
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    resp.status = status;
+    curl_off_t value = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &value);
+    resp.connect_s = double(value) / 1e6;
+    curl_easy_getinfo(t.easy, CURLINFO_STARTTRANSFER_TIME_T, &value);
+    resp.first_byte_s = double(value) / 1e6;
+    curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME_T, &value);
+    resp.total_s = double(value) / 1e6;
+    curl_easy_getinfo(t.easy, CURLINFO_SIZE_UPLOAD_T, &value);
+    resp.bytes_sent = uint64_t(value);
+    resp.bytes_received = resp.body.size();
+    if (status > 0 && !resp.upload_complete) {
+        // An answer came back, so the request was read (or refused) by the server.
+        resp.upload_complete = t.ul_total == 0 || t.ul_now >= t.ul_total;
+        if (resp.upload_complete && resp.upload_done_s == 0)
+            resp.upload_done_s = resp.first_byte_s;
+    }
+    if (code == CURLE_ABORTED_BY_CALLBACK)
+        resp.cancelled = true;
+}
+
+} // namespace
+
+HttpTransport::HttpTransport(RetryPolicy policy, TraceFn trace)
+    : policy_(policy), trace_(std::move(trace)) {
+    ensure_curl_initialised();
+}
+
+std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpRequest> &requests,
+                                                     const ProgressFn &progress,
+                                                     const std::atomic<bool> *cancel) {
+    std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
+    if (!multi)
+        throw Error(ErrorKind::no_memory, "libcurl could not create a multi handle");
+
+    std::vector<std::unique_ptr<Transfer>> transfers;
+    for (const auto &request : requests) {
+        auto t = std::make_unique<Transfer>();
+        t->request = &request;
+        t->cancel = cancel;
+        transfers.push_back(std::move(t));
+    }
+    auto trace = [&](const std::string &line) {
+        if (trace_)
+            trace_(line);
+    };
+    // Handles must leave the multi handle before they are cleaned up.
+    auto detach = [&](Transfer &t) {
+        if (t.easy)
+            curl_multi_remove_handle(multi.get(), t.easy);
+    };
+    struct DetachAll {
+        std::vector<std::unique_ptr<Transfer>> &transfers;
+        CURLM *multi;
+        ~DetachAll() {
+            for (auto &t : transfers)
+                if (t->easy)
+                    curl_multi_remove_handle(multi, t->easy);
+        }
+    } detach_all{transfers, multi.get()};
+
+    for (size_t i = 0; i < transfers.size(); ++i) {
+        const HttpRequest &r = requests[i];
+        uint64_t body_size = r.body.size();
+        for (const auto &p : r.multipart)
+            body_size += p.data.size();
+        trace("-> " + r.method + " " + r.url + (r.multipart.empty() ? "" : " (multipart, ") +
+              (r.multipart.empty() ? " (" : "") + human_bytes(body_size) + ")");
+        start_attempt(*transfers[i], multi.get());
+    }
+
+    bool cancelled = false;
+    size_t unfinished = transfers.size();
+    while (unfinished > 0) {
+        if (cancel && cancel->load())
+            cancelled = true;
+        if (cancelled) {
+            for (auto &t : transfers) {
+                if (t->finished)
+                    continue;
+                t->response.cancelled = true;
+                if (t->easy) {
+                    detach(*t);
+                    collect_result(*t, CURLE_ABORTED_BY_CALLBACK);
+                }
+                t->finished = true;
+                t->waiting_to_retry = false;
+            }
+            break;
+        }
+        auto now = Clock::now();
+        for (auto &t : transfers)
+            if (t->waiting_to_retry && now >= t->retry_at)
+                start_attempt(*t, multi.get());
+
+        int running = 0;
+        curl_multi_perform(multi.get(), &running);
+        int queued = 0;
+        while (CURLMsg *message = curl_multi_info_read(multi.get(), &queued)) {
+            if (message->msg != CURLMSG_DONE)
+                continue;
+            Transfer *t = nullptr;
+            curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char **>(&t));
+            CURLcode code = message->data.result;
+            curl_multi_remove_handle(multi.get(), t->easy);
+            collect_result(*t, code);
+            HttpResponse &resp = t->response;
+            std::string rid = resp.header("x-request-id");
+            if (rid.empty())
+                rid = resp.header("x-api-request-id");
+            if (resp.status > 0)
+                trace("<- " + std::to_string(resp.status) + " " + t->request->url + " (" +
+                      human_bytes(resp.body.size()) + " in " + std::to_string(int(resp.total_s * 1000)) +
+                      " ms" + (rid.empty() ? "" : ", request id " + rid) + ")");
+            else
+                trace("<- no answer from " + t->request->url + ": " + resp.curl_error);
+            if (!resp.cancelled && is_retryable(resp) && resp.attempts <= policy_.max_retries) {
+                double delay = retry_delay_s(policy_, resp, resp.attempts);
+                trace("   retrying in " + std::to_string(delay).substr(0, 4) +
+                      " s (nothing was generated, so nothing is billed twice)");
+                t->response.retry_wait_s += delay;
+                t->release();
+                t->waiting_to_retry = true;
+                t->retry_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(delay));
+                continue;
+            }
+            t->release();
+            t->finished = true;
+            --unfinished;
+        }
+
+        if (progress) {
+            std::vector<TransferStatus> statuses;
+            statuses.reserve(transfers.size());
+            auto now2 = Clock::now();
+            for (auto &t : transfers) {
+                TransferStatus s;
+                s.phase = t->phase();
+                s.bytes_sent = t->ul_now;
+                s.bytes_to_send = t->ul_total;
+                s.bytes_received = t->response.body.size();
+                s.bytes_to_receive = t->dl_total;
+                s.attempt = std::max(1, t->response.attempts);
+                s.finished = t->finished;
+                if (t->waiting_to_retry)
+                    s.retry_in_s = std::max(0.0, std::chrono::duration<double>(t->retry_at - now2).count());
+                statuses.push_back(s);
+            }
+            if (!progress(statuses))
+                cancelled = true;
+        }
+        if (unfinished > 0 && !cancelled)
+            curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
+    }
+
+    std::vector<HttpResponse> responses;
+    responses.reserve(transfers.size());
+    for (auto &t : transfers)
+        responses.push_back(std::move(t->response));
+    return responses;
+}
+
+} // namespace pictor::net

@@ -1,0 +1,72 @@
+#include "store/client_settings.hpp"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "error.hpp"
+#include "store/user_dirs.hpp"
+
+namespace pictor {
+namespace {
+
+nlohmann::json read_config_file(const std::string &path) {
+    std::ifstream in(path);
+    if (!in)
+        return nlohmann::json::object();
+    nlohmann::json config = nlohmann::json::parse(in, nullptr, false);
+    if (config.is_discarded() || !config.is_object())
+        throw Error(ErrorKind::invalid_request,
+                    "the config file " + path + " is not a JSON object — fix or delete it");
+    return config;
+}
+
+std::string config_string(const nlohmann::json &config, const char *key) {
+    auto it = config.find(key);
+    return it != config.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The first non-empty candidate; `source` names where it came from.
+void choose(std::string &value, std::string *source,
+            std::initializer_list<std::pair<std::string, std::string>> candidates) {
+    if (!value.empty())
+        return;
+    for (const auto &[candidate, where] : candidates)
+        if (!candidate.empty()) {
+            value = candidate;
+            if (source)
+                *source = where;
+            return;
+        }
+}
+
+} // namespace
+
+std::string config_file_path() { return user_config_dir() + "/config.json"; }
+
+ClientSettings resolve_client_settings(const ClientSettings &given, bool use_environment) {
+    ClientSettings s = given;
+    if (!s.api_key.empty())
+        s.api_key_source = "the host";
+    if (use_environment) {
+        std::string path = config_file_path();
+        nlohmann::json config = read_config_file(path);
+        choose(s.api_key, &s.api_key_source,
+               {{env_or_empty("PICTOR_API_KEY"), "PICTOR_API_KEY"},
+                {env_or_empty("OPENAI_API_KEY"), "OPENAI_API_KEY"},
+                {config_string(config, "api_key"), path}});
+        choose(s.base_url, nullptr,
+               {{env_or_empty("PICTOR_BASE_URL"), ""},
+                {env_or_empty("OPENAI_BASE_URL"), ""},
+                {config_string(config, "base_url"), ""}});
+        choose(s.profile, nullptr,
+               {{env_or_empty("PICTOR_PROFILE"), ""}, {config_string(config, "profile"), ""}});
+        choose(s.history_dir, nullptr, {{default_history_dir(), ""}});
+        choose(s.ca_file, nullptr, {{config_string(config, "ca_file"), ""}});
+    }
+    choose(s.profile, nullptr, {{"openai", ""}});
+    choose(s.history_dir, nullptr, {{user_data_dir() + "/history", ""}});
+    return s;
+}
+
+} // namespace pictor

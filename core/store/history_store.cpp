@@ -1,0 +1,53 @@
+#include "store/history_store.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
+#include <random>
+
+#include "store/durable_file.hpp"
+
+namespace pictor {
+namespace {
+
+std::string timestamp(const char *format, std::time_t now) {
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[64];
+    std::strftime(text, sizeof text, format, &utc);
+    return text;
+}
+
+std::string random_tag() {
+    static thread_local std::mt19937 random{std::random_device{}()};
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string tag;
+    for (int i = 0; i < 6; ++i)
+        tag += digits[random() % 36];
+    return tag;
+}
+
+} // namespace
+
+HistoryStore::HistoryStore(std::string directory) : directory_(std::move(directory)) {}
+
+HistoryEntry HistoryStore::save(const std::string &encoded_image, const std::string &extension,
+                                nlohmann::json metadata, int index) {
+    // 0700: prompts and images are private to the user.
+    make_directories(directory_, 0700);
+    std::time_t now = std::time(nullptr);
+    HistoryEntry entry;
+    entry.id = timestamp("%Y%m%d-%H%M%S", now) + "-" + random_tag() + "-" + std::to_string(index);
+    entry.image_path = directory_ + "/" + entry.id + extension;
+    entry.sidecar_path = directory_ + "/" + entry.id + ".json";
+
+    write_file_durably(entry.image_path, encoded_image, 0600);
+    metadata["id"] = entry.id;
+    metadata["image_file"] = entry.id + extension;
+    metadata["time"] = timestamp("%Y-%m-%dT%H:%M:%SZ", now);
+    write_file_durably(entry.sidecar_path, metadata.dump(2) + "\n", 0600);
+    return entry;
+}
+
+} // namespace pictor

@@ -1,0 +1,33 @@
+// The history: every image the server sent, with what was asked for it, written durably
+// before anyone else sees it, so a paid image survives any later failure or crash.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace pictor {
+
+struct HistoryEntry {
+    std::string id;            // "20261121-153012-ab12cd-1": time, random, index
+    std::string image_path;    // <dir>/<id>.<ext>
+    std::string sidecar_path;  // <dir>/<id>.json
+};
+
+class HistoryStore {
+public:
+    explicit HistoryStore(std::string directory);
+
+    // Writes the image bytes, then the sidecar (metadata plus "id", "image_file", "time").
+    // Throws Error(io).
+    HistoryEntry save(const std::string &encoded_image, const std::string &extension,
+                      nlohmann::json metadata, int index);
+
+    const std::string &directory() const { return directory_; }
+
+private:
+    std::string directory_;
+};
+
+} // namespace pictor

@@ -1,0 +1,343 @@
+#include "cli_options.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <initializer_list>
+
+namespace pictor_cli {
+
+namespace {
+
+constexpr int kMaxCount = 10;  // the Images API's own limit on n
+
+// Returns "" when `value` is one of `allowed`, else the message for `option`.
+std::string check_one_of(const char *option, const std::string &value,
+                         std::initializer_list<const char *> allowed) {
+    std::string list;
+    size_t i = 0;
+    for (const char *word : allowed) {
+        if (value == word) return "";
+        if (i > 0) list += (i + 1 == allowed.size()) ? " or " : ", ";
+        list += word;
+        ++i;
+    }
+    return std::string(option) + " must be " + list + ", not '" + value + "'";
+}
+
+bool parse_int(const std::string &text, long min, long max, int *out) {
+    if (text.empty() || text.size() > 9) return false;
+    for (char c : text)
+        if (c < '0' || c > '9') return false;
+    long value = std::strtol(text.c_str(), nullptr, 10);
+    if (value < min || value > max) return false;
+    *out = static_cast<int>(value);
+    return true;
+}
+
+bool is_positive_int_text(const std::string &text) {
+    if (text.empty() || text.size() > 5 || text[0] == '0') return false;
+    for (char c : text)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+// "auto" or WIDTHxHEIGHT. Which sizes a route accepts is the library's business (it knows the
+// profile); here only the spelling, normalised to the lowercase x the gateways require.
+std::optional<std::string> normalise_size(const std::string &text) {
+    if (text == "auto") return text;
+    size_t x = text.find_first_of("xX");
+    if (x == std::string::npos) return std::nullopt;
+    std::string width = text.substr(0, x), height = text.substr(x + 1);
+    if (!is_positive_int_text(width) || !is_positive_int_text(height)) return std::nullopt;
+    return width + "x" + height;
+}
+
+using Apply = std::string (*)(ImageOptions &, const std::string &value);
+
+struct OptionSpec {
+    const char *long_name;   // "--size"
+    char short_name;         // 'n', or 0
+    const char *value_name;  // nullptr: a flag without a value
+    bool edit_only;
+    const char *help;        // lines after the first are indented under it
+    Apply apply;
+};
+
+const OptionSpec kOptions[] = {
+    {"--output", 'o', "FILE", false,
+     "where to write the image; with -n 3: FILE-1.png,\n"
+     "FILE-2.png, FILE-3.png. The extension (.png .jpg\n"
+     ".jpeg .webp) picks the file's format: the image is\n"
+     "converted when the server sent another one",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         if (v.empty()) return "-o needs a file name";
+         o.output = v;
+         return "";
+     }},
+    {"--image", 0, "FILE", true,
+     "an input image (PNG, JPEG or WebP); repeat for up\n"
+     "to 16; the mask applies to the first one",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.images.push_back(v);
+         return "";
+     }},
+    {"--mask", 0, "FILE", true,
+     "a PNG with alpha, the size of the first image;\n"
+     "its transparent part is what gets repainted",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.mask = v;
+         return "";
+     }},
+    {"--count", 'n', "COUNT", false,
+     "how many images, 1-10 (default 1); a route that\n"
+     "makes one per request gets COUNT requests at once,\n"
+     "each billed",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         if (!parse_int(v, 1, kMaxCount, &o.count))
+             return "-n must be a whole number from 1 to 10, not '" + v + "'";
+         return "";
+     }},
+    {"--profile", 0, "NAME", false,
+     "the gateway: openai, apiyi, apiyi-vip, laozhang,\n"
+     "ruoli, ... (default: $PICTOR_PROFILE, the config\n"
+     "file, else openai)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.profile = v;
+         return "";
+     }},
+    {"--base-url", 0, "URL", false,
+     "the gateway's base URL (default: $PICTOR_BASE_URL,\n"
+     "else the profile's)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.base_url = v;
+         return "";
+     }},
+    {"--model", 0, "ID", false, "the model to ask for (default: the profile's)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.model = v;
+         return "";
+     }},
+    {"--size", 0, "WxH|auto", false,
+     "e.g. 1024x1024, 1536x1024, 3840x2160 or auto; the\n"
+     "profile knows which sizes its route accepts",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.size = normalise_size(v);
+         if (!o.size) return "--size must be WIDTHxHEIGHT (e.g. 1024x1024) or auto, not '" + v + "'";
+         return "";
+     }},
+    {"--quality", 0, "Q", false, "low, medium, high or auto",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.quality = v;
+         return check_one_of("--quality", v, {"low", "medium", "high", "auto"});
+     }},
+    {"--format", 0, "F", false, "png (default), jpeg or webp: what the server sends",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.format = v;
+         return check_one_of("--format", v, {"png", "jpeg", "webp"});
+     }},
+    {"--compression", 0, "0-100", false,
+     "jpeg / webp compression asked from the server; also\n"
+     "the quality of a conversion to .jpg / .webp",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         if (!parse_int(v, 0, 100, &o.compression))
+             return "--compression must be a whole number from 0 to 100, not '" + v + "'";
+         return "";
+     }},
+    {"--background", 0, "B", false, "auto, opaque or transparent",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.background = v;
+         return check_one_of("--background", v, {"auto", "opaque", "transparent"});
+     }},
+    {"--moderation", 0, "M", false, "auto or low",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.moderation = v;
+         return check_one_of("--moderation", v, {"auto", "low"});
+     }},
+    {"--timeout", 0, "S", false,
+     "give up after S seconds (default by quality: low\n"
+     "120, medium 240, high and auto 600)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         char *end = nullptr;
+         errno = 0;
+         double seconds = std::strtod(v.c_str(), &end);
+         if (v.empty() || *end != '\0' || errno != 0 || !std::isfinite(seconds) || seconds <= 0)
+             return "--timeout must be a number of seconds above 0, not '" + v + "'";
+         o.timeout_s = seconds;
+         return "";
+     }},
+    {"--json", 0, nullptr, false,
+     "print one JSON object on stdout: files, history,\n"
+     "usage, cost, request ids (or the error)",
+     [](ImageOptions &o, const std::string &) -> std::string {
+         o.json = true;
+         return "";
+     }},
+    {"--verbose", 0, nullptr, false, "print the library's trace on stderr (without the\n"
+     "API key)",
+     [](ImageOptions &o, const std::string &) -> std::string {
+         o.verbose = true;
+         return "";
+     }},
+};
+
+const OptionSpec *find_long(const std::string &name, ImageCommand command) {
+    for (const OptionSpec &spec : kOptions)
+        if (name == spec.long_name && (!spec.edit_only || command == ImageCommand::edit)) return &spec;
+    return nullptr;
+}
+
+const OptionSpec *find_short(char name, ImageCommand command) {
+    for (const OptionSpec &spec : kOptions)
+        if (spec.short_name == name && (!spec.edit_only || command == ImageCommand::edit)) return &spec;
+    return nullptr;
+}
+
+bool is_help(const std::string &arg) { return arg == "-h" || arg == "--help"; }
+
+const char *command_name(ImageCommand command) {
+    return command == ImageCommand::edit ? "edit" : "generate";
+}
+
+// Parses into `parsed`; returns the first usage error, or "".
+std::string parse_into(const std::vector<std::string> &args, ImageCommand command,
+                       ImageOptions &options) {
+    bool positional_only = false;
+    bool have_prompt = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string &arg = args[i];
+        const bool is_option = !positional_only && arg.size() > 1 && arg[0] == '-';
+        if (!is_option) {
+            if (have_prompt)
+                return "unexpected argument '" + arg + "': give one PROMPT, in quotes if it has spaces";
+            options.prompt = arg;
+            have_prompt = true;
+            continue;
+        }
+        if (arg == "--") {
+            positional_only = true;
+            continue;
+        }
+        if (is_help(arg)) continue;
+
+        const OptionSpec *spec = nullptr;
+        std::string value;
+        bool has_inline_value = false;
+        if (arg[1] == '-') {
+            // --name or --name=value
+            size_t eq = arg.find('=');
+            spec = find_long(arg.substr(0, eq), command);
+            if (!spec) return "unknown option " + arg.substr(0, eq);
+            if (eq != std::string::npos) {
+                value = arg.substr(eq + 1);
+                has_inline_value = true;
+            }
+        } else {
+            // -o FILE, -oFILE, -n 3, -n3
+            spec = find_short(arg[1], command);
+            if (!spec) return "unknown option " + arg.substr(0, 2);
+            if (arg.size() > 2) {
+                value = arg.substr(2);
+                has_inline_value = true;
+            }
+        }
+        const std::string shown = spec->short_name && arg[1] != '-'
+                                      ? std::string("-") + spec->short_name
+                                      : std::string(spec->long_name);
+        if (!spec->value_name) {
+            if (has_inline_value) return shown + " takes no value";
+        } else if (!has_inline_value) {
+            // "--size --json" is a forgotten value, not a size; --opt=--odd passes one anyway.
+            const bool next_is_option = i + 1 < args.size() && args[i + 1].rfind("--", 0) == 0 &&
+                                        args[i + 1].size() > 2;
+            if (i + 1 >= args.size() || next_is_option)
+                return shown + " needs a value: " + shown + " " + spec->value_name;
+            value = args[++i];
+        }
+        std::string error = spec->apply(options, value);
+        if (!error.empty()) return error;
+    }
+
+    if (!have_prompt) return "missing PROMPT: say what the image should show, in quotes";
+    if (options.prompt.empty()) return "the PROMPT is empty: say what the image should show";
+    if (options.output.empty()) return "missing -o FILE: where to write the image";
+    if (command == ImageCommand::edit && options.images.empty())
+        return "edit needs at least one --image FILE";
+    return "";
+}
+
+} // namespace
+
+ParsedImageOptions parse_image_options(const std::vector<std::string> &args, ImageCommand command) {
+    ParsedImageOptions parsed;
+    // --help and --json take effect even next to a mistake: help wins over everything, and a
+    // script that asked for JSON gets its usage error as JSON too.
+    for (const std::string &arg : args) {
+        if (arg == "--") break;
+        if (is_help(arg)) parsed.help = true;
+        if (arg == "--json") parsed.options.json = true;
+    }
+    if (parsed.help) return parsed;
+    parsed.error = parse_into(args, command, parsed.options);
+    return parsed;
+}
+
+namespace {
+const char *synopsis(ImageCommand command) {
+    return command == ImageCommand::edit
+               ? "usage: pictor edit PROMPT --image FILE [--image FILE]... [--mask FILE]\n"
+                 "                   -o FILE [options]\n"
+               : "usage: pictor generate PROMPT -o FILE [options]\n";
+}
+} // namespace
+
+std::string image_command_usage(ImageCommand command) {
+    return std::string(synopsis(command)) + "Run 'pictor " + command_name(command) +
+           " --help' for the options.\n";
+}
+
+std::string image_command_help(ImageCommand command) {
+    std::string text = synopsis(command);
+    text += command == ImageCommand::edit
+                ? "\nChanges or combines images as the prompt says (gpt-image-2 edits) and writes\n"
+                  "the result to FILE. With --mask, the mask's transparent part is repainted.\n"
+                : "\nMakes images from a text prompt with gpt-image-2 and writes them to FILE.\n";
+    text += "\noptions:\n";
+    constexpr size_t kColumn = 26;
+    for (const OptionSpec &spec : kOptions) {
+        if (spec.edit_only && command != ImageCommand::edit) continue;
+        std::string left = "  ";
+        if (spec.short_name) {
+            // -n's long twin (--count) works but stays out of the way; -o, --output both shown.
+            left += std::string("-") + spec.short_name;
+            if (spec.short_name == 'o') left += std::string(", ") + spec.long_name;
+        } else {
+            left += spec.long_name;
+        }
+        if (spec.value_name) left += std::string(" ") + spec.value_name;
+        left += "  ";
+        if (left.size() < kColumn) left.resize(kColumn, ' ');
+        text += left;
+        for (const char *p = spec.help; *p; ++p) {
+            text += *p;
+            if (*p == '\n') text += std::string(kColumn, ' ');
+        }
+        text += '\n';
+    }
+    text += "  -h, --help              this text\n";
+    text +=
+        "\n"
+        "The API key comes from PICTOR_API_KEY (else OPENAI_API_KEY, else \"api_key\"\n"
+        "in $XDG_CONFIG_HOME/pictor/config.json); PICTOR_PROFILE and PICTOR_BASE_URL\n"
+        "likewise. Every image received is also kept in the history folder\n"
+        "($PICTOR_HISTORY_DIR, else $XDG_DATA_HOME/pictor/history), even when writing\n"
+        "FILE fails.\n"
+        "\n"
+        "Exit status: 0 done; 1 failed, or only some of -n COUNT images arrived (those\n"
+        "are written); 2 bad usage, no API key, or refused before sending (nothing is\n"
+        "billed); 130 interrupted by Ctrl-C (the server may still bill a request it\n"
+        "received).\n";
+    return text;
+}
+
+} // namespace pictor_cli

@@ -1,0 +1,48 @@
+// The options of the image commands (generate, edit): parsing, local validation, help text.
+// Everything checked here is refused before a client or a request exists, so a typo never
+// costs a paid request.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pictor_cli {
+
+enum class ImageCommand { generate, edit };
+
+struct ImageOptions {
+    std::string prompt;
+    std::string output;                     // -o FILE
+    std::optional<std::string> profile;     // unset: the library resolves it (env, config file)
+    std::optional<std::string> base_url;
+    std::optional<std::string> model;
+    std::optional<std::string> size;        // "auto" or "WxH" (lowercase x)
+    std::optional<std::string> quality;
+    std::optional<std::string> format;      // asked from the server
+    std::optional<std::string> background;
+    std::optional<std::string> moderation;
+    int compression = -1;                   // -1: not sent
+    int count = 1;                          // -n
+    double timeout_s = 0;                   // 0: the library's default by quality
+    bool json = false;
+    bool verbose = false;
+    std::vector<std::string> images;        // edit: --image, in order
+    std::optional<std::string> mask;        // edit: --mask
+};
+
+struct ParsedImageOptions {
+    ImageOptions options;
+    bool help = false;   // -h / --help was given: print the help, do nothing else
+    std::string error;   // non-empty: a usage error, one line without the "pictor: " prefix
+};
+
+ParsedImageOptions parse_image_options(const std::vector<std::string> &args, ImageCommand command);
+
+// The one-line synopsis ("usage: pictor generate PROMPT -o FILE [options]") plus a pointer to
+// --help, printed after a usage error.
+std::string image_command_usage(ImageCommand command);
+// The whole --help text.
+std::string image_command_help(ImageCommand command);
+
+} // namespace pictor_cli

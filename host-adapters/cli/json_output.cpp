@@ -1,0 +1,59 @@
+#include "json_output.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace pictor_cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;  // keeps the library's field order
+
+// File names need not be UTF-8; replace what is not rather than fail to print at all.
+std::string dump(const Json &json) {
+    return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+} // namespace
+
+std::string success_json(const std::vector<std::string> &files, const char *result_json) {
+    Json out = Json::object();
+    out["files"] = files;
+    Json metadata = Json::parse(result_json ? result_json : "", nullptr, /*allow_exceptions=*/false);
+    if (metadata.is_object()) {
+        for (auto &item : metadata.items())
+            if (item.key() != "files") out[item.key()] = item.value();
+    }
+    return dump(out);
+}
+
+std::vector<std::string> result_error_messages(const char *result_json) {
+    std::vector<std::string> messages;
+    Json metadata = Json::parse(result_json ? result_json : "", nullptr, /*allow_exceptions=*/false);
+    if (!metadata.is_object() || !metadata.contains("errors") || !metadata["errors"].is_array())
+        return messages;
+    for (const Json &error : metadata["errors"]) {
+        if (error.is_string()) {
+            messages.push_back(error.get<std::string>());
+        } else if (error.is_object()) {
+            const Json *found = error.contains("message") ? &error["message"] : nullptr;
+            messages.push_back(found && found->is_string() ? found->get<std::string>() : dump(error));
+        }
+    }
+    return messages;
+}
+
+std::string failure_json(const Failure &failure) {
+    Json error = Json::object();
+    const char *kind = pictor_status_string(failure.status);
+    error["kind"] = kind ? kind : "unknown";
+    error["status"] = failure.http_status;
+    error["code"] = failure.code;
+    error["message"] = failure.message;
+    error["request_id"] = failure.request_id;
+    error["may_be_billed"] = failure.may_be_billed;
+    Json out = Json::object();
+    out["error"] = error;
+    return dump(out);
+}
+
+} // namespace pictor_cli

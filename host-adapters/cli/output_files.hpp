@@ -1,0 +1,34 @@
+// Where results go: the file names for variations, the format an extension asks for, and
+// writing so that a failure never leaves a partial file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <pictor/pictor.h>
+
+namespace pictor_cli {
+
+// index is 1-based. count 1: the path itself; otherwise "cat.png" -> "cat-2.png",
+// "out/cat" -> "out/cat-2".
+std::string numbered_path(const std::string &path, size_t index, size_t count);
+
+// "png", "jpeg" or "webp" for a .png / .jpg / .jpeg / .webp name (any case); "" otherwise.
+std::string format_for_path(const std::string &path);
+
+// "" when `path` is not a folder and the folder that would hold it exists and is writable,
+// else why not — checked before a paid request is sent.
+std::string check_output_folder(const std::string &path);
+
+// Writes through a temporary file in the same folder, fsynced, then renamed over `path`.
+// Returns "" or the reason (strerror text).
+std::string write_file_atomically(const std::string &path, const uint8_t *data, size_t size);
+
+// Writes `image` to `path`: its bytes exactly as received, or converted when the extension
+// names another format. quality: for a conversion to jpeg / webp, -1 for the default.
+// On failure returns the message (path included) and sets *status.
+std::string write_image(const pictor_image *image, const std::string &path, int quality,
+                        pictor_status *status);
+
+} // namespace pictor_cli
