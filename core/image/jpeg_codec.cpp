@@ -3,8 +3,8 @@
 // jpeglib.h needs size_t and FILE declared first.
 #include <cstdio>
 #include <csetjmp>
-#include <jerror.h>
 #include <jpeglib.h>
+#include <jerror.h>
 
 #include <new>
 #include <string>

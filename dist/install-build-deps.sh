@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing pictor needs, from Debian 12's own packages only.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config ca-certificates
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
+  libpng-dev libjpeg62-turbo-dev libwebp-dev zlib1g-dev
+  libgtest-dev libgmock-dev
+  python3 python3-pil            # the mock gateway used by the tests and the demo
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "build dependencies: all installed"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
