@@ -183,7 +183,10 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     std::vector<Pending> pending;
     nlohmann::json request_ids = nlohmann::json::array();
     double connect_s = 0, upload_s = 0, first_byte_s = 0, total_s = 0;
-    for (const auto &r : responses) {
+    // What the gateway may bill: calls that brought images, and failures after generation began.
+    int billed_calls = 0, billed_images = 0;
+    for (size_t k = 0; k < responses.size(); ++k) {
+        const net::HttpResponse &r = responses[k];
         std::string rid = request_id_of(r);
         if (!rid.empty())
             request_ids.push_back(rid);
@@ -193,10 +196,16 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
         total_s = std::max(total_s, r.total_s);
         if (r.status != 200 || r.curl_code != 0 || r.cancelled) {
             errors.push_back(error_from_response(r, context));
+            if (errors.back().may_be_billed) {
+                ++billed_calls;
+                billed_images += plan_.calls[k].images;
+            }
             continue;
         }
+        ++billed_calls;
         try {
             ImagesResponse answer = read_images_response(r.body);
+            billed_images += int(answer.images.size());
             add_usage(usage, answer.usage);
             for (auto &image : answer.images)
                 pending.push_back({std::move(image.bytes), std::move(image.url), rid});
@@ -205,6 +214,7 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             info.request_id = rid;
             info.http_status = int(r.status);
             info.request_sent = true;
+            billed_images += plan_.calls[k].images;
             errors.push_back(info);
         }
     }
@@ -339,7 +349,7 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
         {"usage", usage},
         {"request_ids", request_ids},
         {"cost_usd_estimate",
-         estimate_cost_usd(profile_, priced, plan_.quality, int(plan_.calls.size()), plan_.images_total)},
+         estimate_cost_usd(profile_, priced, plan_.quality, billed_calls, billed_images)},
         {"history", history},
         {"images_requested", plan_.images_total},
         {"timings_ms",

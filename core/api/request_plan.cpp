@@ -1,6 +1,7 @@
 #include "api/request_plan.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "error.hpp"
 #include "image/image_decode.hpp"
@@ -18,6 +19,13 @@ constexpr int max_variations = 10;
 size_t utf8_length(const std::string &text) {
     return size_t(std::count_if(text.begin(), text.end(),
                                 [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// "10.5 MiB": one decimal, so a file just over a limit never reads as equal to it.
+std::string mebibytes(uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / (1024.0 * 1024.0));
+    return text;
 }
 
 std::string join(const std::vector<std::string> &items) {
@@ -85,9 +93,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         const auto &image = r.images[i];
         std::string label = image.filename.empty() ? "image " + std::to_string(i + 1) : image.filename;
         if (image.bytes.size() > p.max_edit_image_bytes)
-            refuse(label + " is " + std::to_string(image.bytes.size() >> 20) + " MiB; profile " + p.name +
-                   " accepts at most " + std::to_string(p.max_edit_image_bytes >> 20) +
-                   " MiB per image — save it as JPEG or scale it down");
+            refuse(label + " is " + mebibytes(image.bytes.size()) + "; profile " + p.name + " accepts at most " +
+                   mebibytes(p.max_edit_image_bytes) + " per image — save it as JPEG or scale it down");
         ImageInfo info;
         try {
             info = probe_image(reinterpret_cast<const uint8_t *>(image.bytes.data()), image.bytes.size());
@@ -101,8 +108,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         return;
     const auto &mask = r.mask.bytes;
     if (mask.size() > p.max_mask_bytes)
-        refuse("the mask is larger than profile " + p.name + " accepts (" +
-               std::to_string(p.max_mask_bytes >> 20) + " MiB)");
+        refuse("the mask is " + mebibytes(mask.size()) + "; profile " + p.name + " accepts at most " +
+               mebibytes(p.max_mask_bytes));
     ImageInfo info;
     try {
         info = probe_image(reinterpret_cast<const uint8_t *>(mask.data()), mask.size());

@@ -199,7 +199,14 @@ const char *command_name(ImageCommand command) {
     return command == ImageCommand::edit ? "edit" : "generate";
 }
 
-// Parses into `parsed`; returns the first usage error, or "".
+const char *synopsis(ImageCommand command) {
+    return command == ImageCommand::edit
+               ? "usage: pictor edit PROMPT --image FILE [--image FILE]... [--mask FILE]\n"
+                 "                   -o FILE [options]\n"
+               : "usage: pictor generate PROMPT -o FILE [options]\n";
+}
+
+// Fills `options`; returns the first usage error, or "". --help was handled before.
 std::string parse_into(const std::vector<std::string> &args, ImageCommand command,
                        ImageOptions &options) {
     bool positional_only = false;
@@ -218,7 +225,6 @@ std::string parse_into(const std::vector<std::string> &args, ImageCommand comman
             positional_only = true;
             continue;
         }
-        if (is_help(arg)) continue;
 
         const OptionSpec *spec = nullptr;
         std::string value;
@@ -281,15 +287,6 @@ ParsedImageOptions parse_image_options(const std::vector<std::string> &args, Ima
     parsed.error = parse_into(args, command, parsed.options);
     return parsed;
 }
-
-namespace {
-const char *synopsis(ImageCommand command) {
-    return command == ImageCommand::edit
-               ? "usage: pictor edit PROMPT --image FILE [--image FILE]... [--mask FILE]\n"
-                 "                   -o FILE [options]\n"
-               : "usage: pictor generate PROMPT -o FILE [options]\n";
-}
-} // namespace
 
 std::string image_command_usage(ImageCommand command) {
     return std::string(synopsis(command)) + "Run 'pictor " + command_name(command) +

@@ -37,6 +37,11 @@ struct ParsedImageOptions {
     std::string error;   // non-empty: a usage error, one line without the "pictor: " prefix
 };
 
+// An unset option as the NULL the library reads as "resolve it yourself".
+inline const char *or_null(const std::optional<std::string> &value) {
+    return value ? value->c_str() : nullptr;
+}
+
 ParsedImageOptions parse_image_options(const std::vector<std::string> &args, ImageCommand command);
 
 // The one-line synopsis ("usage: pictor generate PROMPT -o FILE [options]") plus a pointer to

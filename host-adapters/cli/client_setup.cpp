@@ -22,13 +22,9 @@ void print_log_line(pictor_log_level level, const char *line, void *user_data) {
                                                         ": " + (line ? line : ""));
 }
 
-const char *or_null(const std::optional<std::string> &value) {
-    return value ? value->c_str() : nullptr;
-}
-
 } // namespace
 
-ClientPtr create_client(const ImageOptions &options, ProgressLine *log_sink, Failure *failure) {
+pictor::client_ptr create_client(const ImageOptions &options, ProgressLine *log_sink, Failure *failure) {
     pictor_client_config config;
     pictor_status status = pictor_client_config_init(&config);
     if (status != PICTOR_OK) {
@@ -50,7 +46,7 @@ ClientPtr create_client(const ImageOptions &options, ProgressLine *log_sink, Fai
                                          *pictor_thread_last_error());
         return nullptr;
     }
-    return ClientPtr(client);
+    return pictor::client_ptr(client);
 }
 
 } // namespace pictor_cli

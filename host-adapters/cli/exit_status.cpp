@@ -2,22 +2,21 @@
 
 #include <utility>
 
+#include <pictor/pictor.hpp>
+
 namespace pictor_cli {
 
-namespace {
-std::string or_empty(const char *text) { return text ? text : ""; }
-} // namespace
-
-Failure Failure::from_library(pictor_status returned, const pictor_error &error) {
+Failure Failure::from_library(pictor_status returned, const pictor_error &detail) {
+    // pictor::error reads only the fields the library's struct_size says it filled.
+    const pictor::error error(detail.status != PICTOR_OK ? detail.status : returned, &detail);
     Failure failure;
-    failure.status = error.status != PICTOR_OK ? error.status : returned;
-    failure.message = or_empty(error.message);
-    if (failure.message.empty()) failure.message = or_empty(pictor_status_string(failure.status));
-    failure.code = or_empty(error.code);
-    failure.request_id = or_empty(error.request_id);
-    failure.http_status = error.http_status;
-    failure.request_sent = error.request_sent != 0;
-    failure.may_be_billed = error.may_be_billed != 0;
+    failure.status = error.status();
+    failure.message = error.message().empty() ? error.kind() : error.message();
+    failure.code = error.code();
+    failure.request_id = error.request_id();
+    failure.http_status = error.http_status();
+    failure.request_sent = error.request_sent();
+    failure.may_be_billed = error.may_be_billed();
     return failure;
 }
 

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <optional>
 
+#include <pictor/pictor.hpp>
+
 #include "cli_options.hpp"
 #include "client_setup.hpp"
 #include "exit_status.hpp"
@@ -12,7 +14,6 @@
 #include "interrupt.hpp"
 #include "json_output.hpp"
 #include "output_files.hpp"
-#include "pictor_handles.hpp"
 #include "progress_line.hpp"
 
 namespace pictor_cli {
@@ -42,10 +43,6 @@ std::string read_edit_inputs(const ImageOptions &options, EditInputs *inputs) {
         inputs->mask_image = {inputs->mask->bytes.data(), inputs->mask->bytes.size(),
                               inputs->mask->basename.c_str()};
     return "";
-}
-
-const char *or_null(const std::optional<std::string> &value) {
-    return value ? value->c_str() : nullptr;
 }
 
 void fill_request(const ImageOptions &options, EditInputs *edit, ProgressLine *progress,
@@ -125,7 +122,7 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
                               options.json, progress);
 
     Failure failure;
-    ClientPtr client = create_client(options, &progress, &failure);
+    pictor::client_ptr client = create_client(options, &progress, &failure);
     if (!client) return report_failure(failure, options.json, progress);
 
     pictor_request request;
@@ -143,7 +140,7 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     status = command == ImageCommand::edit ? pictor_edit(client.get(), &request, &raw_result)
                                            : pictor_generate(client.get(), &request, &raw_result);
     watch_for_interrupt(nullptr);
-    ResultPtr result(raw_result);
+    pictor::result_ptr result(raw_result);
     progress.finish();
     if (status != PICTOR_OK || !result)
         return report_failure(
@@ -168,6 +165,9 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
         for (const std::string &file : files) std::printf("%s\n", file.c_str());
     }
     std::fflush(stdout);
+
+    for (const std::string &warning : result_warnings(pictor_result_json(result.get())))
+        progress.print_above("pictor: warning: " + warning);
 
     // Some parallel variations failed: the images that came are written, the rest is reported.
     if (received < static_cast<size_t>(options.count)) {

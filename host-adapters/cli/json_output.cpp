@@ -42,6 +42,16 @@ std::vector<std::string> result_error_messages(const char *result_json) {
     return messages;
 }
 
+std::vector<std::string> result_warnings(const char *result_json) {
+    std::vector<std::string> warnings;
+    Json metadata = Json::parse(result_json ? result_json : "", nullptr, /*allow_exceptions=*/false);
+    if (metadata.is_object() && metadata.contains("warnings") && metadata["warnings"].is_array())
+        for (const Json &warning : metadata["warnings"])
+            if (warning.is_string())
+                warnings.push_back(warning.get<std::string>());
+    return warnings;
+}
+
 std::string failure_json(const Failure &failure) {
     Json error = Json::object();
     const char *kind = pictor_status_string(failure.status);

@@ -14,6 +14,8 @@ std::string success_json(const std::vector<std::string> &files, const char *resu
 
 // The messages of the variations that failed, from pictor_result_json()'s "errors".
 std::vector<std::string> result_error_messages(const char *result_json);
+// The result's "warnings" (e.g. the history folder could not be written).
+std::vector<std::string> result_warnings(const char *result_json);
 
 // {"error": {"kind", "status", "code", "message", "request_id", "may_be_billed"}}; status is
 // the HTTP status, 0 when there was none.

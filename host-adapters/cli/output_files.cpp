@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 namespace pictor_cli {
@@ -54,10 +53,6 @@ mode_t file_mode_from_umask() {
     ::umask(mask);
     return 0666 & ~mask;
 }
-
-struct PictorFree {
-    void operator()(uint8_t *data) const { pictor_free(data); }
-};
 
 } // namespace
 
@@ -126,7 +121,7 @@ std::string write_image(const pictor_image *image, const std::string &path, int 
     const char *received = pictor_image_format(image);
     std::string wanted = format_for_path(path);
 
-    std::unique_ptr<uint8_t, PictorFree> converted;
+    pictor::buffer_ptr converted;
     if (!bytes || size == 0 || (!wanted.empty() && wanted != (received ? received : ""))) {
         const std::string target = wanted.empty() ? "png" : wanted;
         uint8_t *data = nullptr;

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include <pictor/pictor.h>
+#include <pictor/pictor.hpp>
 
 namespace pictor_cli {
 

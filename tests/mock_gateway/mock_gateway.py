@@ -17,6 +17,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -107,16 +108,28 @@ class Handler(BaseHTTPRequestHandler):
             body = self._read_body()
         except RequestError as e:
             self.close_connection = True
-            self._send(e.status, json.dumps({"error": {"message": str(e), "type":
-                       "invalid_request_error", "param": None, "code": None}}).encode())
+            self._send(e.status, ApiError(e.status, str(e)).to_json())
             return
         except ClientGone:
             self.close_connection = True
             return
-        if path.startswith("/_mock/"):
-            self._control(path)
-        else:
-            self._api(path, body)
+        try:
+            if path.startswith("/_mock/"):
+                self._control(path)
+            else:
+                self._api(path, body)
+        except ClientGone:
+            self.close_connection = True
+        except Exception:
+            # A bug in the mock: say so loudly rather than leave the client with an empty reply.
+            traceback.print_exc()
+            self.close_connection = True
+            if not self._chunked:
+                try:
+                    self._send(500, ApiError(500, "mock gateway internal error (see its stderr)",
+                                             type_="mock_error").to_json())
+                except ClientGone:
+                    pass
 
     def _read_body(self):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

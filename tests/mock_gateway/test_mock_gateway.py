@@ -488,7 +488,8 @@ class Edits(MockGatewayCase):
         png, jpg = png_bytes(), jpeg_bytes()
         cases = [
             ([], "image", None),
-            ([("image", "a.bin", "application/octet-stream", png)], "image", "unsupported mimetype"),
+            ([("image", "a.bin", "application/octet-stream", png)], "image",
+             "unsupported mimetype"),
             ([("image", "a.png", None, png)], "image", "unsupported mimetype"),
             ([("image", "a.png", "image/png", jpg)], "image", "mismatch"),
             ([("image[]", "a.png", "image/jpeg", png)], "image[]", "mismatch"),
@@ -581,7 +582,8 @@ class Scenarios(MockGatewayCase):
         self.assertTrue(err["message"].startswith("Your request was rejected by the safety"))
         r = self.gen("apiyi", self.BODY, "code=moderation_blocked")
         self.assertEqual(self.assertError(r, 400)["type"], "shell_api_error")
-        r = self.gen("laozhang-official", self.BODY, "status=500,message=upstream%20broke%2C%20sorry")
+        r = self.gen("laozhang-official", self.BODY,
+                     "status=500,message=upstream%20broke%2C%20sorry")
         self.assertEqual(self.assertError(r, 500)["type"], "new_api_error")
         self.assertEqual(r.json()["error"]["message"], "upstream broke, sorry")
         r = self.gen("openai", self.BODY, "status=502,unwrapped=1")

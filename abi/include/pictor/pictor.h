@@ -180,7 +180,8 @@ typedef enum pictor_phase {
     PICTOR_PHASE_DOWNLOADING = 4,
     PICTOR_PHASE_DECODING = 5,
     PICTOR_PHASE_RETRY_WAIT = 6,  /* backing off before a retry that cannot be billed twice */
-    PICTOR_PHASE_SAVING = 7       /* writing to history */
+    PICTOR_PHASE_SAVING = 7       /* writing to history: comes BEFORE decoding, so a paid image
+                                     is on disk before anything else can fail */
 } pictor_phase;
 
 typedef struct pictor_progress {
@@ -262,8 +263,13 @@ PICTOR_API pictor_status pictor_edit(pictor_client *client, const pictor_request
 PICTOR_API size_t pictor_result_image_count(const pictor_result *result);
 /* Borrowed: valid until pictor_result_free; do not pass it to pictor_image_free. */
 PICTOR_API const pictor_image *pictor_result_image(const pictor_result *result, size_t index);
-/* Metadata as a JSON object: profile, model, size, usage, request_ids, cost_usd_estimate,
- * history (paths), timings_ms, errors (variations that failed). Valid until pictor_result_free. */
+/* Metadata as a JSON object, valid until pictor_result_free:
+ *   profile, model, endpoint ("generations" | "edits"), size ("WxH" of the first image),
+ *   parameters (the fields sent, prompt excluded), usage (summed over calls, or null),
+ *   request_ids, cost_usd_estimate (what may be billed), history (paths), images_requested,
+ *   timings_ms {connect, upload, wait, download, after_last_byte, total},
+ *   errors (variations that failed: {kind, status, code, message, request_id, may_be_billed}),
+ *   warnings (strings, e.g. history could not be written). New keys may appear. */
 PICTOR_API const char *pictor_result_json(const pictor_result *result);
 PICTOR_API void pictor_result_free(pictor_result *result);
 

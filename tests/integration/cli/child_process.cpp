@@ -1,6 +1,7 @@
 #include "child_process.hpp"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -27,11 +28,26 @@ std::vector<char *> c_strings(const std::vector<std::string> &strings) {
     return pointers;
 }
 
+// A pseudo-terminal pair: [0] the side the test reads, [1] the child's stderr.
+void open_terminal(int fds[2]) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
+        throw std::runtime_error("no pseudo-terminal");
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0) throw std::runtime_error("cannot open the pseudo-terminal");
+    fds[0] = master;
+    fds[1] = slave;
+}
+
 } // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string> &argv, const std::vector<std::string> &env) {
+ChildProcess::ChildProcess(const std::vector<std::string> &argv, const std::vector<std::string> &env,
+                           StderrKind stderr_kind) {
     int out_pipe[2], err_pipe[2];
-    if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    if (stderr_kind == StderrKind::terminal)
+        open_terminal(err_pipe);
+    else if (pipe2(err_pipe, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
     std::vector<char *> args = c_strings(argv);
     std::vector<char *> envp = c_strings(env);
@@ -88,6 +104,7 @@ void ChildProcess::read_ready(int timeout_ms) {
         if (n > 0) {
             sink.append(buffer, static_cast<size_t>(n));
         } else if (n == 0 || errno != EINTR) {
+            // EOF; a pseudo-terminal reports EIO instead once the child has closed its side.
             close(fd);
             fd = -1;
         }
@@ -128,8 +145,8 @@ ProcessResult ChildProcess::wait(double timeout_s) {
 }
 
 ProcessResult run_process(const std::vector<std::string> &argv, const std::vector<std::string> &env,
-                          double timeout_s) {
-    ChildProcess child(argv, env);
+                          double timeout_s, StderrKind stderr_kind) {
+    ChildProcess child(argv, env, stderr_kind);
     return child.wait(timeout_s);
 }
 

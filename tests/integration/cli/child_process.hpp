@@ -18,10 +18,14 @@ struct ProcessResult {
     std::string err;
 };
 
+// Where the child's stderr goes: a pipe, or a pseudo-terminal for what a user at a terminal sees.
+enum class StderrKind { pipe, terminal };
+
 class ChildProcess {
 public:
     // argv[0] is the program's path; env replaces the whole environment.
-    ChildProcess(const std::vector<std::string> &argv, const std::vector<std::string> &env);
+    ChildProcess(const std::vector<std::string> &argv, const std::vector<std::string> &env,
+                 StderrKind stderr_kind = StderrKind::pipe);
     ~ChildProcess();  // kills a child still running
     ChildProcess(const ChildProcess &) = delete;
     ChildProcess &operator=(const ChildProcess &) = delete;
@@ -43,6 +47,6 @@ private:
 };
 
 ProcessResult run_process(const std::vector<std::string> &argv, const std::vector<std::string> &env,
-                          double timeout_s);
+                          double timeout_s, StderrKind stderr_kind = StderrKind::pipe);
 
 } // namespace pictor_test

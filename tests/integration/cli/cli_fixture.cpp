@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 
 #include <pictor/pictor.h>
@@ -125,12 +126,13 @@ nlohmann::json single_json_object(const std::string &stdout_text) {
     return parsed.is_object() ? parsed : nlohmann::json::object();
 }
 
-std::string last_line(const std::string &text) {
-    std::istringstream lines(text);
-    std::string line, last;
-    while (std::getline(lines, line))
-        if (!line.empty()) last = line;
-    return last;
+std::vector<std::string> message_lines(const std::string &stderr_text) {
+    static const std::regex progress(R"(^pictor: +[0-9]+\.[0-9]s .*)");
+    std::istringstream lines(stderr_text);
+    std::vector<std::string> messages;
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty() && !std::regex_match(line, progress)) messages.push_back(line);
+    return messages;
 }
 
 std::string encode_test_image(uint32_t width, uint32_t height, const char *format, bool alpha_hole) {

@@ -49,8 +49,8 @@ bool file_exists(const std::string &path);
 std::string sha256_of_file(const std::string &path);  // lowercase hex
 // stdout must hold exactly one JSON object (and a newline): parses it or fails the test.
 nlohmann::json single_json_object(const std::string &stdout_text);
-// The last non-empty line of a text.
-std::string last_line(const std::string &text);
+// The lines of stderr that are not progress lines ("pictor:   0.3s waiting for the server").
+std::vector<std::string> message_lines(const std::string &stderr_text);
 // Encodes a w x h RGBA test picture through the library: "png", "jpeg" or "webp". alpha_hole
 // makes the left half transparent (a mask).
 std::string encode_test_image(uint32_t width, uint32_t height, const char *format, bool alpha_hole);

@@ -111,7 +111,21 @@ TEST_F(PictorCli, FailureWithoutJsonIsOneLineOnStderr) {
                              route("openai", "status=401"));
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.out, "");
-    EXPECT_EQ(last_line(r.err).rfind("pictor: ", 0), 0u) << r.err;
+    // Besides the progress lines, one line: what happened and what to do about it.
+    std::vector<std::string> lines = message_lines(r.err);
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    EXPECT_EQ(lines[0].rfind("pictor: ", 0), 0u) << r.err;
+    EXPECT_NE(lines[0].find("PICTOR_API_KEY"), std::string::npos) << r.err;
+    EXPECT_TRUE(output_folder_names().empty());
+}
+
+TEST_F(PictorCli, TimeoutAfterSendingSaysItMayBeBilled) {
+    ProcessResult r = pictor(std::vector<std::string>{"generate", "a cat", "--timeout", "1", "-o",
+                                                      out("cat.png")} + route("openai", "delay=5"));
+    EXPECT_EQ(r.exit_code, 1);
+    std::vector<std::string> lines = message_lines(r.err);
+    ASSERT_EQ(lines.size(), 1u) << r.err;
+    EXPECT_NE(lines[0].find("bill"), std::string::npos) << r.err;
     EXPECT_TRUE(output_folder_names().empty());
 }
 
@@ -184,6 +198,32 @@ TEST_F(PictorCli, VerboseTracesWithoutTheKey) {
     // The trace names the request; the key check itself runs on every pictor() call.
     EXPECT_NE(r.err.find("images/generations"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("pictor: trace: "), std::string::npos) << r.err;
+}
+
+TEST_F(PictorCli, ProgressIsRedrawnInPlaceOnATerminal) {
+    ProcessResult r = run_process(command_line(std::vector<std::string>{"generate", "a cat", "-o",
+                                                                        out("cat.png")} +
+                                               route("openai", "delay=1")),
+                                  environment(true), 60, StderrKind::terminal);
+    expect_key_not_in(r);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, out("cat.png") + "\n");
+    ASSERT_NE(r.err.find("\rpictor: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("waiting for the server"), std::string::npos) << r.err;
+    // One line redrawn, never scrolled, and erased at the end.
+    EXPECT_EQ(r.err.find('\n'), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.back(), '\r');
+}
+
+TEST_F(PictorCli, ProgressIsALinePerPhaseIntoAPipe) {
+    ProcessResult r = pictor(std::vector<std::string>{"generate", "a cat", "-o", out("cat.png")} +
+                             route("openai", "delay=1"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+    // About four ticks a second while waiting, but the phase changed once: one line for it.
+    size_t first = r.err.find("waiting for the server");
+    ASSERT_NE(first, std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("waiting for the server", first + 1), std::string::npos) << r.err;
 }
 
 } // namespace
