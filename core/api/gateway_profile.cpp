@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -28,7 +29,10 @@ bool is_directory(const std::string &path) {
 std::string installed_profiles_dir() {
     Dl_info info{};
     if (dladdr(reinterpret_cast<void *>(&installed_profiles_dir), &info) && info.dli_fname) {
-        std::string lib = info.dli_fname;
+        // The loader's path may run through a symlink (/lib -> /usr/lib on Debian).
+        char *real = realpath(info.dli_fname, nullptr);
+        std::string lib = real ? real : info.dli_fname;
+        std::free(real);
         auto slash = lib.find_last_of('/');
         if (slash != std::string::npos) {
             std::string prefix = lib.substr(0, slash);
@@ -152,9 +156,16 @@ GatewayProfile parse_gateway_profile(const nlohmann::json &j, const std::string 
             get_or<std::vector<std::string>>(*r, "request_id_headers", p.request_id_headers, source);
     }
     if (auto e = j.find("edits"); e != j.end() && e->is_object()) {
-        p.max_edit_images = get_or<int>(*e, "max_images", 16, source);
-        p.max_edit_image_bytes = get_or<uint64_t>(*e, "max_image_bytes", p.max_edit_image_bytes, source);
-        p.max_mask_bytes = get_or<uint64_t>(*e, "max_mask_bytes", p.max_mask_bytes, source);
+        // Read as signed, so -1 is an error rather than "no limit" after wrapping around.
+        auto positive = [&](const char *field, int64_t fallback) {
+            int64_t value = get_or<int64_t>(*e, field, fallback, source);
+            if (value < 1)
+                bad_profile(source, std::string("edits.") + field + " must be at least 1");
+            return value;
+        };
+        p.max_edit_images = int(positive("max_images", 16));
+        p.max_edit_image_bytes = uint64_t(positive("max_image_bytes", int64_t(p.max_edit_image_bytes)));
+        p.max_mask_bytes = uint64_t(positive("max_mask_bytes", int64_t(p.max_mask_bytes)));
     }
     if (auto pr = j.find("pricing"); pr != j.end() && pr->is_object()) {
         p.pricing_kind = get_or<std::string>(*pr, "kind", "tokens", source);
@@ -168,7 +179,7 @@ ProfileCatalog::ProfileCatalog(std::vector<std::string> folders) : folders_(std:
 ProfileCatalog ProfileCatalog::standard(const std::string &first) {
     std::vector<std::string> folders;
     for (const std::string &dir : {first, env_or_empty("PICTOR_PROFILE_DIR"), user_config_dir() + "/profiles",
-                                   installed_profiles_dir(), std::string(PICTOR_SOURCE_PROFILES_DIR)})
+                                   installed_profiles_dir()})
         if (!dir.empty() && std::find(folders.begin(), folders.end(), dir) == folders.end())
             folders.push_back(dir);
     return ProfileCatalog(std::move(folders));

@@ -63,7 +63,8 @@ public:
     explicit ProfileCatalog(std::vector<std::string> folders);
 
     // The standard search path: `first` (if non-empty), $PICTOR_PROFILE_DIR,
-    // $XDG_CONFIG_HOME/pictor/profiles, the installed share/pictor/profiles, the source tree's.
+    // $XDG_CONFIG_HOME/pictor/profiles, share/pictor/profiles beside the library (installed, or
+    // the build tree's copy), then the configured install prefix's.
     static ProfileCatalog standard(const std::string &first = "");
 
     // Throws Error(invalid_request) listing the known names when NAME is not found.

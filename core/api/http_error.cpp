@@ -20,14 +20,33 @@ std::string with_period(std::string text) {
 } // namespace
 
 std::string printable_excerpt(const std::string &text, size_t max_chars) {
+    // Servers send anything (GBK pages, binary); messages must stay valid UTF-8, because they
+    // end up in JSON. Valid sequences are kept whole, anything else becomes '?'.
     std::string out;
-    for (char c : text) {
-        if (out.size() >= max_chars) {
+    size_t chars = 0;
+    for (size_t i = 0; i < text.size();) {
+        if (chars == max_chars) {
             out += "...";
             break;
         }
-        unsigned char u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+        unsigned char u = static_cast<unsigned char>(text[i]);
+        size_t length = u < 0x80 ? 1 : (u >> 5) == 0x6 ? 2 : (u >> 4) == 0xE ? 3 : (u >> 3) == 0x1E ? 4 : 0;
+        bool valid = length > 0 && i + length <= text.size();
+        for (size_t k = 1; valid && k < length; ++k)
+            valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        if (valid && length == 2)
+            valid = u >= 0xC2; // overlong
+        if (!valid) {
+            out += '?';
+            ++i;
+        } else if (length == 1) {
+            out += (u < 0x20 || u == 0x7f) ? ' ' : char(u);
+            ++i;
+        } else {
+            out.append(text, i, length);
+            i += length;
+        }
+        ++chars;
     }
     return out;
 }

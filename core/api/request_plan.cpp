@@ -21,11 +21,17 @@ size_t utf8_length(const std::string &text) {
                                 [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// "10.5 MiB": one decimal, so a file just over a limit never reads as equal to it.
-std::string mebibytes(uint64_t bytes) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / (1024.0 * 1024.0));
-    return text;
+// "10.5 MiB is over 10.0 MiB": one decimal, or bytes when the rounding would make a size
+// just over a limit read as equal to it.
+std::string size_over_limit(uint64_t size, uint64_t limit) {
+    auto mib = [](uint64_t bytes) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / (1024.0 * 1024.0));
+        return std::string(text);
+    };
+    if (mib(size) == mib(limit))
+        return std::to_string(size) + " bytes; at most " + std::to_string(limit) + " bytes (" + mib(limit) + ")";
+    return mib(size) + "; at most " + mib(limit);
 }
 
 std::string join(const std::vector<std::string> &items) {
@@ -62,7 +68,7 @@ std::string choose_size(const GatewayProfile &p, const std::string &asked, Image
         return "";
     case SizeRule::list:
     case SizeRule::presets: {
-        std::string size = open ? p.default_size : asked;
+        std::string size = open ? p.default_size : parsed->text();
         if (size.empty())
             return ""; // presets route left open: the server's default
         if (std::find(p.sizes.begin(), p.sizes.end(), size) == p.sizes.end())
@@ -77,7 +83,7 @@ std::string choose_size(const GatewayProfile &p, const std::string &asked, Image
             refuse("size " + asked + " is not valid for gpt-image-2: " + problem +
                    " (presets: " + join(preset_sizes()) + ")");
         expected = *parsed;
-        return asked;
+        return parsed->text(); // "01024x1024" goes out as 1024x1024
     }
     return "";
 }
@@ -93,8 +99,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         const auto &image = r.images[i];
         std::string label = image.filename.empty() ? "image " + std::to_string(i + 1) : image.filename;
         if (image.bytes.size() > p.max_edit_image_bytes)
-            refuse(label + " is " + mebibytes(image.bytes.size()) + "; profile " + p.name + " accepts at most " +
-                   mebibytes(p.max_edit_image_bytes) + " per image — save it as JPEG or scale it down");
+            refuse(label + " is " + size_over_limit(image.bytes.size(), p.max_edit_image_bytes) +
+                   " per image on profile " + p.name + " — save it as JPEG or scale it down");
         ImageInfo info;
         try {
             info = probe_image(reinterpret_cast<const uint8_t *>(image.bytes.data()), image.bytes.size());
@@ -108,8 +114,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         return;
     const auto &mask = r.mask.bytes;
     if (mask.size() > p.max_mask_bytes)
-        refuse("the mask is " + mebibytes(mask.size()) + "; profile " + p.name + " accepts at most " +
-               mebibytes(p.max_mask_bytes));
+        refuse("the mask is " + size_over_limit(mask.size(), p.max_mask_bytes) + " on profile " + p.name +
+               " — scale it down");
     ImageInfo info;
     try {
         info = probe_image(reinterpret_cast<const uint8_t *>(mask.data()), mask.size());

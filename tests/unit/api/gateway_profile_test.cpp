@@ -113,6 +113,16 @@ TEST(ShippedProfiles, OpenaiTakesUpToTenImagesPerRequest) {
               p.background_values.end());
 }
 
+TEST(ShippedProfiles, OpenaiMaskLimitIsUnderFourMegabytes) {
+    // GATEWAYS.md, Edits: "mask a PNG with an alpha channel ... (< 4 MB at OpenAI)". The official
+    // transit route forwards to OpenAI, so the same limit applies there.
+    for (const char *name : {"openai", "laozhang-official"}) {
+        GatewayProfile p = shipped(name);
+        EXPECT_LT(p.max_mask_bytes, 4ull * 1024 * 1024) << name << ": max_mask_bytes is " << p.max_mask_bytes;
+        EXPECT_GT(p.max_mask_bytes, 3ull * 1000 * 1000) << name;
+    }
+}
+
 TEST(ShippedProfiles, LaozhangOfficialIsAsOpenai) {
     GatewayProfile p = shipped("laozhang-official");
     EXPECT_EQ(p.max_images_per_request, 10);
@@ -426,20 +436,40 @@ TEST(ProfileCatalog, BrokenUserFileDoesNotHideOtherProfiles) {
 }
 
 TEST(ProfileCatalog, StandardSearchPathPutsFirstAndEnvironmentAhead) {
-    TempDir first, env_dir;
-    const char *old = std::getenv("PICTOR_PROFILE_DIR");
-    std::string saved = old ? old : "";
+    TempDir first, env_dir, config_home;
+    nlohmann::json j = minimal();
+    j["base_url"] = "https://from-first.example/v1";
+    first.write("mine.json", j.dump());
+    j["base_url"] = "https://from-env.example/v1";
+    env_dir.write("mine.json", j.dump());
+    j["base_url"] = "https://from-env.example/v1";
+    env_dir.write("only-env.json", j.dump());
+
+    std::vector<std::pair<std::string, std::string>> saved;
+    for (const char *name : {"PICTOR_PROFILE_DIR", "XDG_CONFIG_HOME"}) {
+        const char *old = std::getenv(name);
+        saved.emplace_back(name, old ? old : std::string("\x01unset"));
+    }
     setenv("PICTOR_PROFILE_DIR", env_dir.path().c_str(), 1);
-    ProfileCatalog catalog = ProfileCatalog::standard(first.path());
-    if (old)
-        setenv("PICTOR_PROFILE_DIR", saved.c_str(), 1);
-    else
-        unsetenv("PICTOR_PROFILE_DIR");
-    ASSERT_GE(catalog.folders().size(), 3u);
-    EXPECT_EQ(catalog.folders()[0], first.path());
-    EXPECT_EQ(catalog.folders()[1], env_dir.path());
-    // The source tree's profiles are on the path, so every shipped name resolves.
-    EXPECT_EQ(catalog.find("ruoli").model, "gpt-image-2");
+    setenv("XDG_CONFIG_HOME", config_home.path().c_str(), 1);
+    ProfileCatalog with_first = ProfileCatalog::standard(first.path());
+    ProfileCatalog without_first = ProfileCatalog::standard();
+    for (const auto &[name, value] : saved) {
+        if (value == "\x01unset")
+            unsetenv(name.c_str());
+        else
+            setenv(name.c_str(), value.c_str(), 1);
+    }
+
+    ASSERT_GE(with_first.folders().size(), 3u);
+    EXPECT_EQ(with_first.folders()[0], first.path());
+    EXPECT_EQ(with_first.folders()[1], env_dir.path());
+    EXPECT_EQ(with_first.folders()[2], config_home.path() + "/pictor/profiles");
+    EXPECT_EQ(with_first.find("mine").base_url, "https://from-first.example/v1");
+    EXPECT_EQ(with_first.find("only-env").base_url, "https://from-env.example/v1");
+    ASSERT_GE(without_first.folders().size(), 2u);
+    EXPECT_EQ(without_first.folders()[0], env_dir.path());
+    EXPECT_EQ(without_first.find("mine").base_url, "https://from-env.example/v1");
 }
 
 } // namespace

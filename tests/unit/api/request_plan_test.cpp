@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -719,6 +720,41 @@ TEST(PlanValidation, OversizedImageMessageDoesNotUnderstateTheSize) {
     EXPECT_KIND(e, ErrorKind::invalid_request);
     EXPECT_EQ(std::string(e.what()).find("is 10 MiB"), std::string::npos)
         << "the image's size is rounded down to the limit itself: " << e.what();
+}
+
+// The numbers a refusal states, in order ("big.png is 10.0 MiB; ... at most 10.0 MiB" -> 10.0, 10.0).
+std::vector<std::string> numbers_in(const std::string &text) {
+    std::vector<std::string> out;
+    std::regex number(R"(\d+(\.\d+)?)");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), number); it != std::sregex_iterator(); ++it)
+        out.push_back(it->str());
+    return out;
+}
+
+TEST(PlanValidation, ImageOneByteOverTheLimitDoesNotReadAsEqualToIt) {
+    // request_plan.cpp's mebibytes() promises "a file just over a limit never reads as equal to
+    // it", but one decimal place rounds 10 MiB + 1 byte to "10.0 MiB", the limit itself.
+    std::string big = apitest::png();
+    big.resize(shipped("apiyi").max_edit_image_bytes + 1, '\0');
+    ImageRequest r = edit_of({big});
+    r.images[0].filename = "big.png";
+    Error e = catch_error([&] { plan("apiyi", r, true); });
+    EXPECT_KIND(e, ErrorKind::invalid_request);
+    std::vector<std::string> numbers = numbers_in(e.what());
+    ASSERT_GE(numbers.size(), 2u) << e.what();
+    EXPECT_NE(numbers[0], numbers[1]) << "the image's size reads as the limit: " << e.what();
+}
+
+TEST(PlanValidation, MaskOneByteOverTheLimitDoesNotReadAsEqualToIt) {
+    ImageRequest r = edit_of({apitest::png()});
+    r.has_mask = true;
+    r.mask.bytes = apitest::mask_png();
+    r.mask.bytes.resize(shipped("apiyi").max_mask_bytes + 1, '\0');
+    Error e = catch_error([&] { plan("apiyi", r, true); });
+    EXPECT_KIND(e, ErrorKind::invalid_request);
+    std::vector<std::string> numbers = numbers_in(e.what());
+    ASSERT_GE(numbers.size(), 2u) << e.what();
+    EXPECT_NE(numbers[0], numbers[1]) << "the mask's size reads as the limit: " << e.what();
 }
 
 TEST(PlanValidation, NonImageInputIsRefused) {
