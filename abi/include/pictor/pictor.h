@@ -2,7 +2,7 @@
  * pictor — gpt-image-2 image generation and editing for hosts (GIMP, OBS, the command line).
  *
  * The one public header. Its rules, kept for the life of the library:
- *  - Handles are opaque: pictor_client, pictor_result, pictor_image. What the library
+ *  - Handles are opaque: pictor_client, pictor_result, pictor_image, pictor_job. What the library
  *    allocates, the library frees (pictor_*_free / pictor_*_destroy; all accept NULL).
  *  - Every function that can fail returns a pictor_status. The enum is append-only; a value is
  *    never reused. Out-parameters are set to NULL / 0 on failure.
@@ -14,7 +14,7 @@
  *    (usually: until the handle is freed or the next call on it).
  *  - Threads: a pictor_client may be used by one thread at a time; use one client per thread
  *    for concurrent calls. Results and images are immutable and may be read from any thread.
- *    Callbacks fire on the thread that made the call, never on another one.
+ *    Callbacks fire on the thread that made the call (jobs: see "the host seam").
  */
 #ifndef PICTOR_PICTOR_H
 #define PICTOR_PICTOR_H
@@ -298,6 +298,180 @@ PICTOR_API pictor_status pictor_image_from_rgba(uint32_t width, uint32_t height,
 PICTOR_API pictor_status pictor_image_encode(const pictor_image *image, const char *format,
                                              int quality, uint8_t **data_out, size_t *size_out);
 PICTOR_API void pictor_image_free(pictor_image *image);
+
+/* ---- the host seam: commands that read and write a host's layers -------------------------
+ *
+ * A host (GIMP, OBS, the command line, a test) describes its document through a pictor_host
+ * table of callbacks and starts a command as a job. The library reads the layers and the
+ * selection it needs, sends the request on a worker thread, and hands the finished layers back.
+ *
+ * Coordinates: "canvas space" is the image's pixel grid (GIMP's image, OBS's source frame).
+ * A layer has its own size and an offset in canvas space (GIMP layers may be smaller than the
+ * canvas or hang over its edge); "layer space" is that layer's own pixel grid.
+ *
+ * Threads (pictor_job_callback_thread() reports the mode of a job):
+ *  - The read callbacks (canvas_size, describe_layer, read_layer, describe_selection,
+ *    read_selection) fire only inside pictor_job_start, on the thread that called it, so a host
+ *    whose API is single-threaded (libgimp) reads its document on its own thread.
+ *  - The write callbacks (add_layer, progress, preview, message) fire
+ *      PICTOR_CALLBACKS_ON_DISPATCH (default): inside pictor_job_dispatch() / pictor_job_wait(),
+ *        on the thread that calls them — the host's own thread, never the worker;
+ *      PICTOR_CALLBACKS_ON_WORKER: on the job's worker thread, as soon as they happen; the host
+ *        marshals them itself (OBS: obs_queue_task).
+ *  - Pointers passed to a callback are valid only during that call.
+ *  - A callback's int return: 0 = go on; non-zero = failure (read/add) or cancel (progress).
+ */
+
+typedef struct pictor_job pictor_job;
+
+/* A layer as the host sees it. */
+typedef struct pictor_layer_desc {
+    uint32_t struct_size;       /* set by the library before the call */
+    uint32_t width, height;     /* the layer's own size in pixels */
+    int32_t offset_x, offset_y; /* its top-left corner in canvas space */
+    const char *name;           /* optional, for messages; copied by the library */
+} pictor_layer_desc;
+
+/* The selection's extent in canvas space. */
+typedef struct pictor_selection_desc {
+    uint32_t struct_size;       /* set by the library before the call */
+    int is_empty;               /* 1: nothing is selected */
+    int32_t x, y;               /* bounds of the non-zero coverage, clipped to the canvas */
+    uint32_t width, height;
+} pictor_selection_desc;
+
+/* A new layer the job made, for the host to insert. */
+typedef struct pictor_new_layer {
+    uint32_t struct_size;
+    const char *name;           /* "Pictor: <prompt, shortened>" (+ " #k" for variations) */
+    int32_t offset_x, offset_y; /* where it goes, in canvas space */
+    uint32_t width, height;
+    const uint8_t *rgba;        /* the model's pixels, straight alpha, stride = width * 4 */
+    /* inpaint (and an edit with a selection): the feathered selection over this layer's rect,
+     * 8-bit, stride = width (255 = show the model's pixel); NULL when the layer needs no mask. */
+    const uint8_t *mask;
+    /* rgba with its alpha multiplied by mask, for hosts without layer masks; == rgba when
+     * mask is NULL. */
+    const uint8_t *masked_rgba;
+    /* rgba blended through mask over the source layer's pixels at this rect: what the canvas
+     * shows once the new layer is merged down. Outside the mask it is the source, byte for
+     * byte. == rgba when mask is NULL. */
+    const uint8_t *composited_rgba;
+    int32_t above_layer;        /* the host's id of the layer it goes above (the active one) */
+    int variation;              /* 0-based index among the images of this job */
+    int variation_count;
+    const char *history_path;   /* the image as received, in history; "" if none */
+    const char *request_id;
+} pictor_new_layer;
+
+typedef enum pictor_message_level {
+    PICTOR_MESSAGE_INFO = 0,
+    PICTOR_MESSAGE_WARNING = 1,
+    PICTOR_MESSAGE_ERROR = 2
+} pictor_message_level;
+
+typedef struct pictor_host {
+    uint32_t struct_size;
+    void *user_data;
+    /* Required by every command. */
+    int (*canvas_size)(void *user_data, uint32_t *width, uint32_t *height);
+    int (*describe_layer)(void *user_data, int32_t layer, pictor_layer_desc *desc);
+    /* Copies the rectangle (x, y, width, height) in LAYER space, which the library keeps inside
+     * the layer, as RGBA8 straight alpha into rgba (stride bytes per row). */
+    int (*read_layer)(void *user_data, int32_t layer, int32_t x, int32_t y, uint32_t width,
+                      uint32_t height, uint8_t *rgba, size_t stride);
+    /* Optional (NULL: the host has no selection). */
+    int (*describe_selection)(void *user_data, pictor_selection_desc *desc);
+    /* Copies the coverage (0 = not selected, 255 = selected, soft in between) of the rectangle
+     * in CANVAS space, inside the canvas, into coverage (stride bytes per row). */
+    int (*read_selection)(void *user_data, int32_t x, int32_t y, uint32_t width, uint32_t height,
+                          uint8_t *coverage, size_t stride);
+    /* Required for results. A failure is reported, and the image stays in history. */
+    int (*add_layer)(void *user_data, const pictor_new_layer *layer);
+    /* Optional. Return non-zero to cancel the job. */
+    int (*progress)(void *user_data, const pictor_progress *progress);
+    /* Optional: a partial image while the route streams (index 0-based, of `total`). */
+    void (*preview)(void *user_data, const pictor_image *partial, int index, int total);
+    /* Optional: things the user should read (warnings, "may still be billed", the error). */
+    void (*message)(void *user_data, pictor_message_level level, const char *text);
+} pictor_host;
+
+typedef enum pictor_command {
+    /* The request's size may be "auto", "WxH", or "canvas": the valid size closest to the
+     * canvas's aspect, the result scaled to the canvas. n > 1: one layer per image. */
+    PICTOR_COMMAND_GENERATE_AS_NEW_LAYER = 1,
+    /* The selection of `layer`, grown, feathered and padded with context, is sent at the
+     * best size the route accepts, with a mask; the result is composited back through the
+     * feathered selection. Fails with PICTOR_ERR_INVALID_REQUEST (nothing sent) when the
+     * selection is empty. */
+    PICTOR_COMMAND_INPAINT_SELECTION = 2,
+    /* `layer` first, then up to 15 reference_layers, sent as image[]; the selection, when
+     * there is one, as the mask. The result is scaled to the canvas. */
+    PICTOR_COMMAND_EDIT_WITH_REFERENCES = 3
+} pictor_command;
+
+typedef enum pictor_callback_thread {
+    PICTOR_CALLBACKS_ON_DISPATCH = 0,
+    PICTOR_CALLBACKS_ON_WORKER = 1
+} pictor_callback_thread;
+
+typedef struct pictor_command_options {
+    uint32_t struct_size;
+    pictor_command command;
+    /* prompt, size, quality, output_format, n, timeout... as for pictor_generate. Its
+     * images, mask and progress fields are ignored: the layers are read from the host and
+     * progress goes to host->progress. Copied by pictor_job_start. */
+    const pictor_request *request;
+    int32_t layer;                     /* the host's id of the active layer */
+    const int32_t *reference_layers;   /* edit_with_references: other layers, in order */
+    size_t reference_count;            /* at most 15 */
+    int grow_px;                       /* -1: default 4. The selection grows by this much. */
+    int feather_px;                    /* -1: default 8. Soft edge width, outside the grown one. */
+    int context_px;                    /* -1: default 64. Image around the selection sent. */
+    pictor_callback_thread callback_thread;
+} pictor_command_options;
+
+PICTOR_API pictor_status pictor_command_options_init_abi(pictor_command_options *options,
+                                                         size_t struct_size, int abi_version);
+/* Zeroes the options, sets grow/feather/context to -1 and struct_size to the caller's size. */
+static inline pictor_status pictor_command_options_init(pictor_command_options *options) {
+    return pictor_command_options_init_abi(options, sizeof(*options), PICTOR_ABI_VERSION);
+}
+
+/* Reads what the command needs from the host (on this thread), validates it against the
+ * client's profile, and starts the request on a worker thread. On failure nothing was sent,
+ * *out is NULL and the client's last error says why. The client belongs to the job until
+ * pictor_job_destroy; host must stay valid until then too. */
+PICTOR_API pictor_status pictor_job_start(pictor_client *client, const pictor_host *host,
+                                          const pictor_command_options *options, pictor_job **out);
+
+/* ON_DISPATCH jobs: delivers queued callbacks on the calling thread, waiting up to timeout_ms
+ * for one to arrive (0: do not wait). Returns 1 while the job runs or has undelivered
+ * callbacks, 0 once it is finished and everything was delivered. ON_WORKER jobs: waits up to
+ * timeout_ms for the end; same return values. */
+PICTOR_API int pictor_job_dispatch(pictor_job *job, int timeout_ms);
+
+/* Dispatches until the job ends; returns its status. */
+PICTOR_API pictor_status pictor_job_wait(pictor_job *job);
+
+/* From any thread: the job stops waiting within about 100 ms and ends with
+ * PICTOR_ERR_CANCELLED (a request already sent may still be billed; the message says so). */
+PICTOR_API void pictor_job_cancel(pictor_job *job);
+
+/* 1 once the worker has finished (callbacks may still be queued). */
+PICTOR_API int pictor_job_is_finished(const pictor_job *job);
+/* The job's status once finished (PICTOR_OK while it runs). */
+PICTOR_API pictor_status pictor_job_status(const pictor_job *job);
+/* The job's error once finished; never NULL. Valid until pictor_job_destroy. */
+PICTOR_API const pictor_error *pictor_job_error(const pictor_job *job);
+/* Metadata once finished: pictor_result_json's keys plus "command", "layers_added",
+ * "crop" {x, y, width, height} and "request_size" for inpaint. NULL while running. */
+PICTOR_API const char *pictor_job_result_json(const pictor_job *job);
+PICTOR_API pictor_callback_thread pictor_job_callback_thread(const pictor_job *job);
+
+/* Cancels a running job and waits for its worker (at most about 100 ms), then frees it.
+ * Undelivered callbacks are dropped; images received are in history. Accepts NULL. */
+PICTOR_API void pictor_job_destroy(pictor_job *job);
 
 /* Frees memory the library returned to the caller (strings, encoded buffers). */
 PICTOR_API void pictor_free(void *memory);

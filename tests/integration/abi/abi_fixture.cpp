@@ -102,8 +102,9 @@ pictor_status AbiTest::generate(pictor_client *c, pictor_request &request, Resul
     pictor_result *raw = nullptr;
     pictor_status status = pictor_generate(c, &request, &raw);
     result.reset(raw);
-    if (status != PICTOR_OK)
+    if (status != PICTOR_OK) {
         EXPECT_EQ(raw, nullptr) << "out-parameters are NULL on failure";
+    }
     return status;
 }
 
@@ -111,8 +112,9 @@ pictor_status AbiTest::edit(pictor_client *c, pictor_request &request, ResultPtr
     pictor_result *raw = nullptr;
     pictor_status status = pictor_edit(c, &request, &raw);
     result.reset(raw);
-    if (status != PICTOR_OK)
+    if (status != PICTOR_OK) {
         EXPECT_EQ(raw, nullptr) << "out-parameters are NULL on failure";
+    }
     return status;
 }
 
