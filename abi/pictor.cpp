@@ -12,6 +12,8 @@
 
 #include "api/image_client.hpp"
 #include "error.hpp"
+#include "history_shim_bridge.hpp"
+#include "shim_support.hpp"
 #include "image/image_decode.hpp"
 #include "image/image_encode.hpp"
 
@@ -24,78 +26,15 @@ static_assert(int(ErrorKind::cancelled) == PICTOR_ERR_CANCELLED, "kinds mirror p
 static_assert(int(ErrorKind::no_memory) == PICTOR_ERR_NO_MEMORY, "kinds mirror pictor_status");
 static_assert(int(pictor::net::Phase::saving) == PICTOR_PHASE_SAVING, "phases mirror pictor_phase");
 
+using pictor_shim::abi_compatible;
+using pictor_shim::barrier;
+using pictor_shim::ErrorSlot;
+using pictor_shim::invalid;
+using pictor_shim::text_or_empty;
+using pictor_shim::thread_error;
+using pictor_shim::to_core_request;
+
 namespace {
-
-// The storage behind a pictor_error the host reads.
-struct ErrorSlot {
-    pictor_error view{};
-    std::string message, code, request_id;
-
-    ErrorSlot() { clear(); }
-
-    void clear() noexcept {
-        message.clear();
-        code.clear();
-        request_id.clear();
-        fill(PICTOR_OK, 0, false, false);
-    }
-
-    void set(const ErrorInfo &info) noexcept {
-        try {
-            message = info.message;
-            code = info.code;
-            request_id = info.request_id;
-        } catch (...) {
-            message.clear(); // out of memory while copying: the status still tells
-        }
-        fill(pictor_status(info.kind), info.http_status, info.request_sent, info.may_be_billed);
-    }
-
-    void fill(pictor_status status, int http_status, bool sent, bool billed) noexcept {
-        view.struct_size = sizeof(pictor_error);
-        view.status = status;
-        view.kind = pictor_status_string(status);
-        view.message = message.c_str();
-        view.code = code.c_str();
-        view.request_id = request_id.c_str();
-        view.http_status = http_status;
-        view.request_sent = sent;
-        view.may_be_billed = billed;
-    }
-};
-
-ErrorSlot &thread_error() {
-    thread_local ErrorSlot slot;
-    return slot;
-}
-
-// Runs body; whatever it throws becomes the status and the slot's error.
-template <typename Body>
-pictor_status barrier(ErrorSlot &slot, Body &&body) noexcept {
-    try {
-        body();
-        slot.clear();
-        return PICTOR_OK;
-    } catch (const Error &e) {
-        slot.set(e.info());
-        return pictor_status(e.kind());
-    } catch (const std::bad_alloc &) {
-        slot.set(ErrorInfo{ErrorKind::no_memory, "out of memory"});
-        return PICTOR_ERR_NO_MEMORY;
-    } catch (const std::exception &e) {
-        slot.set(ErrorInfo{ErrorKind::internal, std::string("internal error: ") + e.what()});
-        return PICTOR_ERR_INTERNAL;
-    } catch (...) {
-        slot.set(ErrorInfo{ErrorKind::internal, "internal error"});
-        return PICTOR_ERR_INTERNAL;
-    }
-}
-
-[[noreturn]] void invalid(const std::string &message) { throw Error(ErrorKind::invalid_argument, message); }
-
-bool abi_compatible(int abi_version) { return (abi_version >> 8) == (PICTOR_ABI_VERSION >> 8); }
-
-std::string text_or_empty(const char *text) { return text ? text : ""; }
 
 char *copy_to_malloc(const std::string &text) {
     char *out = static_cast<char *>(std::malloc(text.size() + 1));
@@ -120,17 +59,9 @@ struct pictor_result {
     std::string json;
 };
 
-struct pictor_client {
-    std::unique_ptr<pictor::ImageClient> impl;
-    ErrorSlot error;
-    std::string profile_json;
-    pictor_log_fn log = nullptr;
-    void *log_user_data = nullptr;
-};
+// struct pictor_client is in shim_support.hpp: pictor_job.cpp runs jobs on its ImageClient.
 
-namespace {
-
-pictor::ImageRequest to_core_request(const pictor_request *r) {
+pictor::ImageRequest pictor_shim::to_core_request(const pictor_request *r) {
     if (!r)
         invalid("request is NULL");
     if (r->struct_size < offsetof(pictor_request, progress_user_data) + sizeof(void *))
@@ -179,8 +110,25 @@ pictor::ImageRequest to_core_request(const pictor_request *r) {
             return fn(&out, user) == 0;
         };
     }
+    // Appended fields: only when the caller's struct has them.
+    if (r->struct_size >= offsetof(pictor_request, partial_image_user_data) + sizeof(void *)) {
+        q.partial_images = r->partial_images;
+        if (r->partial_image) {
+            pictor_partial_image_fn fn = r->partial_image;
+            void *user = r->partial_image_user_data;
+            q.on_partial_image = [fn, user](const pictor::PartialImage &p) {
+                pictor_image preview; // a copy: the callback may outlive nothing of ours
+                preview.rgba = p.rgba;
+                preview.encoded = p.encoded;
+                preview.format = pictor::image_format_name(p.format);
+                fn(&preview, p.index, p.total, user);
+            };
+        }
+    }
     return q;
 }
+
+namespace {
 
 std::unique_ptr<pictor_image> to_abi_image(pictor::ReceivedImage &&in) {
     auto image = std::make_unique<pictor_image>();
@@ -461,3 +409,25 @@ void pictor_image_free(pictor_image *image) { delete image; }
 void pictor_free(void *memory) { std::free(memory); }
 
 } // extern "C"
+
+// For pictor_history.cpp (history_shim_bridge.hpp): the same barrier and image storage.
+namespace pictor_shim {
+
+pictor_status run_with_thread_error(const std::function<void()> &body) noexcept {
+    return barrier(thread_error(), body);
+}
+
+pictor_image *new_image(pictor::RgbaImage rgba, std::string encoded, std::string format, std::string history_path,
+                        std::string request_id) {
+    auto image = std::make_unique<pictor_image>();
+    image->rgba = std::move(rgba);
+    image->encoded = std::move(encoded);
+    image->format = std::move(format);
+    image->history_path = std::move(history_path);
+    image->request_id = std::move(request_id);
+    return image.release();
+}
+
+char *malloc_copy(const std::string &text) { return copy_to_malloc(text); }
+
+} // namespace pictor_shim

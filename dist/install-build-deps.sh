@@ -7,6 +7,11 @@ packages=(
   libpng-dev libjpeg62-turbo-dev libwebp-dev zlib1g-dev
   libgtest-dev libgmock-dev
   python3 python3-pil            # the mock gateway used by the tests and the demo
+  libsecret-1-dev                # `pictor login` keeps the key in the desktop keyring
+  openssl dbus gnome-keyring     # fault tests: a self-signed TLS gateway, a private keyring
+  clang libclang-rt-14-dev       # libFuzzer targets (tests/fuzz)
+  gimp libgimp2.0-dev libjson-glib-dev  # the GIMP 2.10 plug-in, tested in gimp-console-2.10
+  libobs-dev obs-studio xvfb xauth      # the OBS module, tested in libobs headless (about 20 s)
 )
 missing=()
 for p in "${packages[@]}"; do

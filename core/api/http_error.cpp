@@ -36,6 +36,16 @@ std::string printable_excerpt(const std::string &text, size_t max_chars) {
             valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
         if (valid && length == 2)
             valid = u >= 0xC2; // overlong
+        if (valid && length >= 3) {
+            // Overlong forms, UTF-16 surrogates (ED A0..BF) and code points past U+10FFFF are not
+            // UTF-8 either: a JSON writer refuses them (found by fuzz_images_response).
+            unsigned char second = static_cast<unsigned char>(text[i + 1]);
+            if (u == 0xE0) valid = second >= 0xA0;
+            else if (u == 0xED) valid = second <= 0x9F;
+            else if (u == 0xF0) valid = second >= 0x90;
+            else if (u == 0xF4) valid = second <= 0x8F;
+            else if (u > 0xF4) valid = false;
+        }
         if (!valid) {
             out += '?';
             ++i;
@@ -149,8 +159,13 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
 
     if (r.cancelled) {
         info.kind = ErrorKind::cancelled;
-        info.may_be_billed = after_upload;
-        info.message = "Cancelled." + billing;
+        // Cancelled while backing off after a complete 429 / 500 / 502 / 503: that answer
+        // generated nothing and no other attempt was under way.
+        bool backing_off = r.status == 429 || r.status == 500 || r.status == 502 || r.status == 503;
+        info.may_be_billed = after_upload && !backing_off;
+        info.message = backing_off ? "Cancelled while waiting to retry (the gateway had answered HTTP " +
+                                         std::to_string(r.status) + "); nothing was billed."
+                                   : "Cancelled." + billing;
         return info;
     }
     if (r.cut_at_cap) {
@@ -159,6 +174,17 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         info.may_be_billed = true;
         info.message = "The gateway's answer passed the size limit (" + std::to_string(r.bytes_received >> 20) +
                        " MiB) and was cut off. If the gateway is sound, raise max_response_bytes.";
+        return info;
+    }
+    if (r.status >= 300 && r.status < 400) {
+        // Requests that carry the key never follow redirects (the key would go to that host).
+        info.kind = ErrorKind::bad_response;
+        info.http_status = int(r.status);
+        std::string location = r.header("location");
+        info.message = "The gateway redirected the request (HTTP " + std::to_string(r.status) + ")" +
+                       (location.empty() ? std::string() : " to " + printable_excerpt(location, 200)) +
+                       "; pictor does not follow it, so the API key was not sent there. If the gateway "
+                       "moved, set the base URL to its new address.";
         return info;
     }
     if (r.status >= 400 || (r.status > 0 && r.status < 200)) {

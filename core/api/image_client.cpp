@@ -6,6 +6,7 @@
 #include "api/http_error.hpp"
 #include "api/images_response.hpp"
 #include "api/pricing.hpp"
+#include "api/streamed_response.hpp"
 #include "error.hpp"
 #include "image/image_decode.hpp"
 #include "net/http_transport.hpp"
@@ -172,17 +173,31 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     policy.max_retries = options_.max_retries;
     net::HttpTransport transport(policy, [this](const std::string &line) { log(LogLevel::trace, line); });
     auto on_progress = [&](const std::vector<net::TransferStatus> &s) { return reporter.transfers(s); };
-    std::vector<net::HttpResponse> responses = transport.perform_all(requests, on_progress, &cancel_);
+    // Each answer is parsed and decoded while it downloads (partial images reach the host as
+    // they complete); the encoded bytes still go to history before the host sees the image.
+    DecodeLimits limits;
+    limits.max_pixels = options_.max_pixels;
+    std::vector<std::unique_ptr<StreamedResponse>> streams;
+    std::vector<net::BodySink *> sinks;
+    for (size_t k = 0; k < requests.size(); ++k) {
+        streams.push_back(std::make_unique<StreamedResponse>(limits, request.on_partial_image,
+                                                             request.partial_images, int(k)));
+        sinks.push_back(streams.back().get());
+    }
+    std::vector<net::HttpResponse> responses = transport.perform_all(requests, on_progress, &cancel_, sinks);
 
     ErrorContext context{profile_.name, host_of(base_url_), plan_.timeout_s, !edit};
     std::vector<ErrorInfo> errors;
     nlohmann::json usage;
     struct Pending {
         std::string bytes, url, request_id;
+        RgbaImage rgba;
+        bool decoded = false;
     };
     std::vector<Pending> pending;
     nlohmann::json request_ids = nlohmann::json::array();
     double connect_s = 0, upload_s = 0, first_byte_s = 0, total_s = 0;
+    double after_last_byte_ms = 0; // the slowest answer's work left after its last byte
     // What the gateway may bill: calls that brought images, and failures after generation began.
     int billed_calls = 0, billed_images = 0;
     for (size_t k = 0; k < responses.size(); ++k) {
@@ -204,11 +219,18 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
         }
         ++billed_calls;
         try {
-            ImagesResponse answer = read_images_response(r.body);
+            const auto read_start = Clock::now();
+            StreamedResponse &stream = *streams[k];
+            ImagesResponse answer = stream.taken() ? stream.result() : read_images_response(r.body);
+            after_last_byte_ms = std::max(after_last_byte_ms,
+                                          stream.taken() ? stream.after_last_byte_ms()
+                                                         : std::chrono::duration<double, std::milli>(
+                                                               Clock::now() - read_start).count());
             billed_images += int(answer.images.size());
             add_usage(usage, answer.usage);
             for (auto &image : answer.images)
-                pending.push_back({std::move(image.bytes), std::move(image.url), rid});
+                pending.push_back({std::move(image.bytes), std::move(image.url), rid,
+                                   std::move(image.rgba), image.decoded});
         } catch (const Error &e) {
             ErrorInfo info = e.info();
             info.request_id = rid;
@@ -218,7 +240,6 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             errors.push_back(info);
         }
     }
-    const double network_done_s = since_start();
 
     // url answers: fetch the images without the key (the CDN is another host).
     std::vector<size_t> url_items;
@@ -261,6 +282,8 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
         }
     }
 
+    streams.clear(); // their buffers are in pending now
+    double history_ms = 0, late_decode_ms = 0;
     ImageResult result;
     nlohmann::json history = nlohmann::json::array();
     nlohmann::json warnings = nlohmann::json::array();
@@ -299,6 +322,7 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             sidecar["size"] = plan_.expected_size.width ? plan_.expected_size.text() : "unknown";
         }
         std::string extension = image.format == ImageFormat::unknown ? ".bin" : image_format_extension(image.format);
+        const auto save_start = Clock::now();
         try {
             HistoryEntry entry = store.save(image.encoded, extension, sidecar, index);
             image.history_path = entry.image_path;
@@ -309,11 +333,17 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             log(LogLevel::warning, std::string("history not written: ") + e.what());
         }
 
+        history_ms += std::chrono::duration<double, std::milli>(Clock::now() - save_start).count();
+
         reporter.phase(net::Phase::decoding);
+        const auto decode_start = Clock::now();
         try {
-            DecodeLimits limits;
-            limits.max_pixels = options_.max_pixels;
-            image.rgba = decode_image(reinterpret_cast<const uint8_t *>(image.encoded.data()), image.encoded.size(), limits);
+            if (item.decoded) // decoded while it arrived; handed over only now, after history
+                image.rgba = std::move(item.rgba);
+            else
+                image.rgba = decode_image(reinterpret_cast<const uint8_t *>(image.encoded.data()),
+                                          image.encoded.size(), limits);
+            late_decode_ms += std::chrono::duration<double, std::milli>(Clock::now() - decode_start).count();
         } catch (const Error &e) {
             ErrorInfo info = e.info();
             if (info.kind == ErrorKind::bad_image)
@@ -357,7 +387,10 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
           {"upload", ms_between(connect_s, upload_s)},
           {"wait", ms_between(upload_s, first_byte_s)},
           {"download", ms_between(first_byte_s, total_s)},
-          {"after_last_byte", ms_between(network_done_s, total_elapsed_s)},
+          // Decode work left after the last byte (most of it happens while the body arrives);
+          // writing history is timed apart.
+          {"after_last_byte", after_last_byte_ms + late_decode_ms},
+          {"history", history_ms},
           {"total", total_elapsed_s * 1000.0}}},
         {"errors", error_list},
         {"warnings", warnings},

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "image/image_format.hpp"
+#include "image/rgba_image.hpp"
 #include "net/http_exchange.hpp"
 
 namespace pictor {
@@ -26,6 +28,19 @@ struct Progress {
 // Return false to cancel.
 using ProgressCallback = std::function<bool(const Progress &)>;
 
+// A preview the server sent while it generates (SSE partial_images), already decoded. The
+// references are valid during the call only.
+struct PartialImage {
+    const RgbaImage &rgba;
+    const std::string &encoded; // as received, in the requested output format
+    ImageFormat format;
+    int index;                  // partial_image_index: 0, 1, ...
+    int total;                  // partial images asked for per image
+    int variation;              // which of several parallel requests (0-based)
+};
+// Fires on the thread running the request, as each partial image arrives.
+using PartialImageCallback = std::function<void(const PartialImage &)>;
+
 struct ImageRequest {
     std::string prompt;
     std::string size;          // "" = the route's default
@@ -40,6 +55,10 @@ struct ImageRequest {
     bool has_mask = false;
     InputImage mask;
     ProgressCallback progress;
+    // Previews while the image generates (0-3; 0: none). Asks the route for stream: true with
+    // partial_images; routes that do not stream answer without previews.
+    int partial_images = 0;
+    PartialImageCallback on_partial_image;
 };
 
 } // namespace pictor

@@ -2,7 +2,9 @@
 
 #include <cctype>
 
+#include "api/b64_json_scanner.hpp"
 #include "api/http_error.hpp"
+#include "api/streamed_image.hpp"
 #include "error.hpp"
 #include "image/base64.hpp"
 
@@ -34,7 +36,44 @@ std::string_view strip_data_url_prefix(std::string_view value) {
     return value;
 }
 
-ImagesResponse read_images_response(const std::string &body) {
+namespace {
+
+using StreamedImages = std::vector<std::unique_ptr<StreamedImage>>;
+
+// The image of one b64_json value: streamed (a placeholder) or inline text.
+ResponseImage image_from_value(const std::string &value, StreamedImages *streamed) {
+    ResponseImage image;
+    const std::string prefix = B64JsonScanner::kPlaceholderPrefix;
+    if (streamed && value.compare(0, prefix.size(), prefix) == 0) {
+        size_t k = 0;
+        try {
+            k = std::stoul(value.substr(prefix.size()));
+        } catch (const std::exception &) {
+            unusable("the image's base64 is broken");
+        }
+        if (k >= streamed->size() || !(*streamed)[k])
+            unusable("the image's base64 is broken");
+        StreamedImage &s = *(*streamed)[k];
+        if (!s.base64_error().empty())
+            unusable("the image's base64 is broken (" + s.base64_error() + ")");
+        image.decoded = s.decoded();
+        if (image.decoded)
+            image.rgba = s.take_rgba();
+        image.bytes = s.take_encoded();
+        (*streamed)[k].reset();
+        return image;
+    }
+    std::string_view text = strip_data_url_prefix(value);
+    try {
+        std::vector<uint8_t> bytes = base64_decode(text);
+        image.bytes.assign(bytes.begin(), bytes.end());
+    } catch (const Error &e) {
+        unusable(std::string("the image's base64 is broken (") + e.what() + ")");
+    }
+    return image;
+}
+
+nlohmann::json parse_answer(const std::string &body) {
     // nlohmann skips leading whitespace (heartbeats) and unescapes \/ and \n for us.
     nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
     if (json.is_discarded())
@@ -43,7 +82,11 @@ ImagesResponse read_images_response(const std::string &body) {
         unusable("it is not a JSON object");
     if (auto error = json.find("error"); error != json.end() && !error->is_null())
         throw Error(error_from_body(200, body));
+    return json;
+}
 
+ImagesResponse read_answer(const std::string &body, StreamedImages *streamed) {
+    nlohmann::json json = parse_answer(body);
     auto data = json.find("data");
     if (data == json.end() || !data->is_array())
         unusable("it has no \"data\" array");
@@ -54,26 +97,39 @@ ImagesResponse read_images_response(const std::string &body) {
     for (const auto &item : *data) {
         if (!item.is_object())
             unusable("an item of \"data\" is not an object");
-        ResponseImage image;
         auto b64 = item.find("b64_json");
         if (b64 != item.end() && b64->is_string() && !b64->get_ref<const std::string &>().empty()) {
-            std::string_view text = strip_data_url_prefix(b64->get_ref<const std::string &>());
-            try {
-                std::vector<uint8_t> bytes = base64_decode(text);
-                image.bytes.assign(bytes.begin(), bytes.end());
-            } catch (const Error &e) {
-                unusable(std::string("the image's base64 is broken (") + e.what() + ")");
-            }
+            response.images.push_back(image_from_value(b64->get_ref<const std::string &>(), streamed));
         } else if (auto url = item.find("url"); url != item.end() && url->is_string()) {
+            ResponseImage image;
             image.url = url->get<std::string>();
+            response.images.push_back(std::move(image));
         } else {
             unusable("an item of \"data\" has neither b64_json nor url");
         }
-        response.images.push_back(std::move(image));
     }
     if (auto usage = json.find("usage"); usage != json.end() && usage->is_object())
         response.usage = *usage;
     return response;
+}
+
+} // namespace
+
+ImagesResponse read_images_response(const std::string &body) { return read_answer(body, nullptr); }
+
+ImagesResponse read_images_response(const std::string &skeleton, StreamedImages &images) {
+    return read_answer(skeleton, &images);
+}
+
+EventImage read_event_image(const std::string &skeleton, StreamedImages &images) {
+    EventImage out;
+    out.event = parse_answer(skeleton);
+    auto b64 = out.event.find("b64_json");
+    if (b64 == out.event.end() || !b64->is_string() || b64->get_ref<const std::string &>().empty())
+        unusable("an image event has no b64_json");
+    out.image = image_from_value(b64->get_ref<const std::string &>(), &images);
+    out.event.erase("b64_json");
+    return out;
 }
 
 } // namespace pictor

@@ -220,6 +220,13 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
     }
     if (!p.response_format.empty())
         fields.add("response_format", p.response_format);
+    if (r.partial_images < 0 || r.partial_images > 3)
+        refuse("partial images must be 0-3, not " + std::to_string(r.partial_images));
+    // Previews need server-sent events; a route that does not stream simply sends none.
+    if (r.partial_images > 0 && p.sends_stream) {
+        fields.add("stream", true);
+        fields.add("partial_images", r.partial_images);
+    }
 
     // One call with n when the route takes n that large; else n parallel single-image calls
     // (never n on routes that reject it or bill n times for one image).

@@ -1,6 +1,11 @@
 #include "image/image_encode.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "error.hpp"
 #include "image/jpeg_codec.hpp"
@@ -32,6 +37,38 @@ std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
     case ImageFormat::unknown: break;
     }
     throw Error(ErrorKind::internal, "encode_image: unhandled image format");
+}
+
+std::vector<std::vector<uint8_t>> encode_images(const std::vector<const RgbaImage *> &images,
+                                                ImageFormat format, const EncodeOptions &options) {
+    std::vector<std::vector<uint8_t>> encoded(images.size());
+    std::vector<std::exception_ptr> failures(images.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i = next++; i < images.size(); i = next++) {
+            try {
+                if (!images[i]) throw Error(ErrorKind::invalid_argument, "encode_images: image " +
+                                                                             std::to_string(i) + " is NULL");
+                encoded[i] = encode_image(*images[i], format, options);
+            } catch (...) {
+                failures[i] = std::current_exception();
+            }
+        }
+    };
+    const size_t threads = std::min<size_t>(images.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) {
+        try {
+            pool.emplace_back(work);
+        } catch (const std::system_error &) {
+            break; // no more threads: the rest is done on this one
+        }
+    }
+    work();
+    for (auto &thread : pool) thread.join();
+    for (auto &failure : failures)
+        if (failure) std::rethrow_exception(failure);
+    return encoded;
 }
 
 } // namespace pictor

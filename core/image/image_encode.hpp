@@ -20,4 +20,9 @@ struct EncodeOptions {
 std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
                                   const EncodeOptions &options = {});
 
+// Several images (an edit's references, a mask) encoded at once, one thread per image up to
+// the core count; results in order. Throws the first image's error, after every thread ended.
+std::vector<std::vector<uint8_t>> encode_images(const std::vector<const RgbaImage *> &images,
+                                                ImageFormat format, const EncodeOptions &options = {});
+
 } // namespace pictor

@@ -79,6 +79,9 @@ struct Transfer {
     bool waiting_to_retry = false;
     bool finished = false;
     bool meaningful_body = false; // a non-whitespace byte arrived (heartbeats are whitespace)
+    BodySink *sink = nullptr;
+    bool sink_decided = false, sink_taken = false;
+    uint64_t received = 0;        // body bytes of this attempt, kept or handed to the sink
     uint64_t ul_now = 0, ul_total = 0, dl_now = 0, dl_total = 0;
 
     ~Transfer() { release(); }
@@ -111,7 +114,7 @@ struct Transfer {
 size_t on_body(char *data, size_t size, size_t count, void *arg) {
     auto *t = static_cast<Transfer *>(arg);
     size_t length = size * count;
-    if (t->response.body.size() + length > t->request->max_response_bytes) {
+    if (t->received + length > t->request->max_response_bytes) {
         // libcurl's own size limit does not stop chunked bodies; this does.
         t->response.cut_at_cap = true;
         return 0;
@@ -124,7 +127,17 @@ size_t on_body(char *data, size_t size, size_t count, void *arg) {
                 break;
             }
     }
-    t->response.body.append(data, length);
+    t->received += length;
+    if (t->sink && !t->sink_decided) {
+        t->sink_decided = true;
+        long status = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        t->sink_taken = t->sink->begin(status, t->response);
+    }
+    if (t->sink_taken)
+        t->sink->write(data, length);
+    else
+        t->response.body.append(data, length);
     return length;
 }
 
@@ -188,6 +201,10 @@ void start_attempt(Transfer &t, CURLM *multi) {
     t.response.attempts = attempts;
     t.response.retry_wait_s = retry_wait_s;
     t.meaningful_body = false;
+    if (t.sink)
+        t.sink->reset();
+    t.sink_decided = t.sink_taken = false;
+    t.received = 0;
     t.ul_now = t.ul_total = t.dl_now = t.dl_total = 0;
     t.waiting_to_retry = false;
     t.error_buffer[0] = '\0';
@@ -278,7 +295,7 @@ void collect_result(Transfer &t, CURLcode code) {
     resp.total_s = double(value) / 1e6;
     curl_easy_getinfo(t.easy, CURLINFO_SIZE_UPLOAD_T, &value);
     resp.bytes_sent = uint64_t(value);
-    resp.bytes_received = resp.body.size();
+    resp.bytes_received = t.received;
     if (status > 0 && !resp.upload_complete) {
         // An answer came back, so the request was read (or refused) by the server.
         resp.upload_complete = t.ul_total == 0 || t.ul_now >= t.ul_total;
@@ -298,7 +315,8 @@ HttpTransport::HttpTransport(RetryPolicy policy, TraceFn trace)
 
 std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpRequest> &requests,
                                                      const ProgressFn &progress,
-                                                     const std::atomic<bool> *cancel) {
+                                                     const std::atomic<bool> *cancel,
+                                                     const std::vector<BodySink *> &sinks) {
     std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
     if (!multi)
         throw Error(ErrorKind::no_memory, "libcurl could not create a multi handle");
@@ -308,6 +326,7 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
         auto t = std::make_unique<Transfer>();
         t->request = &request;
         t->cancel = cancel;
+        t->sink = transfers.size() < sinks.size() ? sinks[transfers.size()] : nullptr;
         transfers.push_back(std::move(t));
     }
     auto trace = [&](const std::string &line) {
@@ -374,13 +393,15 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
             CURLcode code = message->data.result;
             curl_multi_remove_handle(multi.get(), t->easy);
             collect_result(*t, code);
+            if (t->sink_taken)
+                t->sink->end(code == CURLE_OK);
             HttpResponse &resp = t->response;
             std::string rid = resp.header("x-request-id");
             if (rid.empty())
                 rid = resp.header("x-api-request-id");
             if (resp.status > 0)
                 trace("<- " + std::to_string(resp.status) + " " + t->request->url + " (" +
-                      human_bytes(resp.body.size()) + " in " + std::to_string(int(resp.total_s * 1000)) +
+                      human_bytes(resp.bytes_received) + " in " + std::to_string(int(resp.total_s * 1000)) +
                       " ms" + (rid.empty() ? "" : ", request id " + rid) + ")");
             else
                 trace("<- no answer from " + t->request->url + ": " + resp.curl_error);
@@ -409,7 +430,7 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
                 s.phase = t->phase();
                 s.bytes_sent = t->ul_now;
                 s.bytes_to_send = t->ul_total;
-                s.bytes_received = t->response.body.size();
+                s.bytes_received = t->received;
                 s.bytes_to_receive = t->dl_total;
                 s.attempt = std::max(1, t->response.attempts);
                 s.finished = t->finished;

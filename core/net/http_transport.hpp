@@ -25,6 +25,22 @@ struct TransferStatus {
 using ProgressFn = std::function<bool(const std::vector<TransferStatus> &)>;
 using TraceFn = std::function<void(const std::string &line)>;
 
+// Takes a response body as it arrives instead of HttpResponse::body (which then stays empty),
+// so a large answer can be parsed and decoded while it downloads. The callbacks run on the
+// thread calling perform_all, inside libcurl's write callback: they must not throw.
+class BodySink {
+public:
+    virtual ~BodySink() = default;
+    // The first body byte of an attempt arrived; the headers are in response. Return true to
+    // take this body.
+    virtual bool begin(long status, const HttpResponse &response) noexcept = 0;
+    virtual void write(const char *data, size_t size) noexcept = 0;
+    // The transfer of a taken body ended; complete: every byte arrived.
+    virtual void end(bool complete) noexcept = 0;
+    // A retry starts over (only before any taken body, but said for completeness).
+    virtual void reset() noexcept = 0;
+};
+
 class HttpTransport {
 public:
     HttpTransport(RetryPolicy policy, TraceFn trace);
@@ -33,9 +49,11 @@ public:
     // has succeeded, failed for good, or been cancelled (via progress or *cancel). Retries only
     // what is_retryable() allows. Never throws for HTTP or network failures: they are in the
     // responses.
+    // sinks: empty, or one per request (null: keep that body in HttpResponse::body).
     std::vector<HttpResponse> perform_all(const std::vector<HttpRequest> &requests,
                                           const ProgressFn &progress,
-                                          const std::atomic<bool> *cancel);
+                                          const std::atomic<bool> *cancel,
+                                          const std::vector<BodySink *> &sinks = {});
 
 private:
     RetryPolicy policy_;

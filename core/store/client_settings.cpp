@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
+#include "store/desktop_keyring.hpp"
 #include "store/user_dirs.hpp"
 
 namespace pictor {
@@ -53,8 +54,11 @@ ClientSettings resolve_client_settings(const ClientSettings &given, bool use_env
         nlohmann::json config = read_config_file(path);
         choose(s.api_key, &s.api_key_source,
                {{env_or_empty("PICTOR_API_KEY"), "PICTOR_API_KEY"},
-                {env_or_empty("OPENAI_API_KEY"), "OPENAI_API_KEY"},
-                {config_string(config, "api_key"), path}});
+                {env_or_empty("OPENAI_API_KEY"), "OPENAI_API_KEY"}});
+        // The keyring is asked only when the environment has no key (it may mean D-Bus).
+        if (s.api_key.empty())
+            choose(s.api_key, &s.api_key_source, {{keyring_lookup_api_key().value, "the desktop keyring"}});
+        choose(s.api_key, &s.api_key_source, {{config_string(config, "api_key"), path}});
         choose(s.base_url, nullptr,
                {{env_or_empty("PICTOR_BASE_URL"), ""},
                 {env_or_empty("OPENAI_BASE_URL"), ""},
@@ -62,7 +66,7 @@ ClientSettings resolve_client_settings(const ClientSettings &given, bool use_env
         choose(s.profile, nullptr,
                {{env_or_empty("PICTOR_PROFILE"), ""}, {config_string(config, "profile"), ""}});
         choose(s.history_dir, nullptr, {{default_history_dir(), ""}});
-        choose(s.ca_file, nullptr, {{config_string(config, "ca_file"), ""}});
+        choose(s.ca_file, nullptr, {{env_or_empty("PICTOR_CA_FILE"), ""}, {config_string(config, "ca_file"), ""}});
     }
     choose(s.profile, nullptr, {{"openai", ""}});
     choose(s.history_dir, nullptr, {{user_data_dir() + "/history", ""}});

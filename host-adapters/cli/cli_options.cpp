@@ -55,17 +55,36 @@ std::optional<std::string> normalise_size(const std::string &text) {
 
 using Apply = std::string (*)(ImageOptions &, const std::string &value);
 
+constexpr unsigned kGenerate = 1, kEdit = 2, kInpaint = 4, kAnyCommand = kGenerate | kEdit | kInpaint;
+
+unsigned command_bit(ImageCommand command) {
+    switch (command) {
+    case ImageCommand::generate: return kGenerate;
+    case ImageCommand::edit: return kEdit;
+    case ImageCommand::inpaint: return kInpaint;
+    }
+    return 0;
+}
+
+// --grow / --feather / --context: whole pixels within the library's limits.
+std::string parse_pixels(const char *option, const std::string &value, long max, int *out) {
+    if (!parse_int(value, 0, max, out))
+        return std::string(option) + " must be a whole number of pixels from 0 to " + std::to_string(max) +
+               ", not '" + value + "'";
+    return "";
+}
+
 struct OptionSpec {
     const char *long_name;   // "--size"
     char short_name;         // 'n', or 0
     const char *value_name;  // nullptr: a flag without a value
-    bool edit_only;
+    unsigned commands;       // which commands take it: kGenerate | kEdit | kInpaint
     const char *help;        // lines after the first are indented under it
     Apply apply;
 };
 
 const OptionSpec kOptions[] = {
-    {"--output", 'o', "FILE", false,
+    {"--output", 'o', "FILE", kAnyCommand,
      "where to write the image; with -n 3: FILE-1.png,\n"
      "FILE-2.png, FILE-3.png. The extension (.png .jpg\n"
      ".jpeg .webp) picks the file's format: the image is\n"
@@ -75,21 +94,51 @@ const OptionSpec kOptions[] = {
          o.output = v;
          return "";
      }},
-    {"--image", 0, "FILE", true,
+    {"--image", 0, "FILE", kEdit | kInpaint,
      "an input image (PNG, JPEG or WebP); repeat for up\n"
      "to 16; the mask applies to the first one",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.images.push_back(v);
          return "";
      }},
-    {"--mask", 0, "FILE", true,
+    {"--mask", 0, "FILE", kEdit,
      "a PNG with alpha, the size of the first image;\n"
      "its transparent part is what gets repainted",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.mask = v;
          return "";
      }},
-    {"--count", 'n', "COUNT", false,
+    {"--selection", 0, "FILE", kInpaint,
+     "what to repaint, the size of --image: a grayscale\n"
+     "image (255 = selected, soft in between), or an\n"
+     "image whose alpha channel is the selection",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.selection = v;
+         return "";
+     }},
+    {"--layer-out", 0, "FILE", kInpaint,
+     "also write the new layer: the model's pixels with\n"
+     "the feathered selection as alpha, transparent\n"
+     "elsewhere, the size of --image",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         if (v.empty()) return "--layer-out needs a file name";
+         o.layer_out = v;
+         return "";
+     }},
+    {"--grow", 0, "PX", kInpaint, "grow the selection by PX pixels (default 4)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         return parse_pixels("--grow", v, 1024, &o.grow_px);
+     }},
+    {"--feather", 0, "PX", kInpaint, "soften its edge over PX pixels (default 8)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         return parse_pixels("--feather", v, 1024, &o.feather_px);
+     }},
+    {"--context", 0, "PX", kInpaint,
+     "send PX pixels of picture around it (default 64)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         return parse_pixels("--context", v, 4096, &o.context_px);
+     }},
+    {"--count", 'n', "COUNT", kAnyCommand,
      "how many images, 1-10 (default 1); a route that\n"
      "makes one per request gets COUNT requests at once,\n"
      "each billed",
@@ -98,7 +147,7 @@ const OptionSpec kOptions[] = {
              return "-n must be a whole number from 1 to 10, not '" + v + "'";
          return "";
      }},
-    {"--profile", 0, "NAME", false,
+    {"--profile", 0, "NAME", kAnyCommand,
      "the gateway: openai, apiyi, apiyi-vip, laozhang,\n"
      "ruoli, ... (default: $PICTOR_PROFILE, the config\n"
      "file, else openai)",
@@ -106,19 +155,19 @@ const OptionSpec kOptions[] = {
          o.profile = v;
          return "";
      }},
-    {"--base-url", 0, "URL", false,
+    {"--base-url", 0, "URL", kAnyCommand,
      "the gateway's base URL (default: $PICTOR_BASE_URL,\n"
      "else the profile's)",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.base_url = v;
          return "";
      }},
-    {"--model", 0, "ID", false, "the model to ask for (default: the profile's)",
+    {"--model", 0, "ID", kAnyCommand, "the model to ask for (default: the profile's)",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.model = v;
          return "";
      }},
-    {"--size", 0, "WxH|auto", false,
+    {"--size", 0, "WxH|auto", kGenerate | kEdit, // inpaint: the selection decides
      "e.g. 1024x1024, 1536x1024, 3840x2160 or auto; the\n"
      "profile knows which sizes its route accepts",
      [](ImageOptions &o, const std::string &v) -> std::string {
@@ -126,17 +175,17 @@ const OptionSpec kOptions[] = {
          if (!o.size) return "--size must be WIDTHxHEIGHT (e.g. 1024x1024) or auto, not '" + v + "'";
          return "";
      }},
-    {"--quality", 0, "Q", false, "low, medium, high or auto",
+    {"--quality", 0, "Q", kAnyCommand, "low, medium, high or auto",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.quality = v;
          return check_one_of("--quality", v, {"low", "medium", "high", "auto"});
      }},
-    {"--format", 0, "F", false, "png (default), jpeg or webp: what the server sends",
+    {"--format", 0, "F", kAnyCommand, "png (default), jpeg or webp: what the server sends",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.format = v;
          return check_one_of("--format", v, {"png", "jpeg", "webp"});
      }},
-    {"--compression", 0, "0-100", false,
+    {"--compression", 0, "0-100", kAnyCommand,
      "jpeg / webp compression asked from the server; also\n"
      "the quality of a conversion to .jpg / .webp",
      [](ImageOptions &o, const std::string &v) -> std::string {
@@ -144,17 +193,34 @@ const OptionSpec kOptions[] = {
              return "--compression must be a whole number from 0 to 100, not '" + v + "'";
          return "";
      }},
-    {"--background", 0, "B", false, "auto, opaque or transparent",
+    {"--partials", 0, "N", kAnyCommand,
+     "ask for N previews (0-3) while the image generates;\n"
+     "routes that stream send them (each costs ~100\n"
+     "output tokens)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         if (!parse_int(v, 0, 3, &o.partials))
+             return "--partials must be a whole number from 0 to 3, not '" + v + "'";
+         return "";
+     }},
+    {"--save-partials", 0, "DIR", kAnyCommand,
+     "write the previews as DIR/partial-<index>.png\n"
+     "(needs --partials)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         if (v.empty()) return "--save-partials needs a folder name";
+         o.save_partials = v;
+         return "";
+     }},
+    {"--background", 0, "B", kAnyCommand, "auto, opaque or transparent",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.background = v;
          return check_one_of("--background", v, {"auto", "opaque", "transparent"});
      }},
-    {"--moderation", 0, "M", false, "auto or low",
+    {"--moderation", 0, "M", kAnyCommand, "auto or low",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.moderation = v;
          return check_one_of("--moderation", v, {"auto", "low"});
      }},
-    {"--timeout", 0, "S", false,
+    {"--timeout", 0, "S", kAnyCommand,
      "give up after S seconds (default by quality: low\n"
      "120, medium 240, high and auto 600)",
      [](ImageOptions &o, const std::string &v) -> std::string {
@@ -166,14 +232,14 @@ const OptionSpec kOptions[] = {
          o.timeout_s = seconds;
          return "";
      }},
-    {"--json", 0, nullptr, false,
+    {"--json", 0, nullptr, kAnyCommand,
      "print one JSON object on stdout: files, history,\n"
      "usage, cost, request ids (or the error)",
      [](ImageOptions &o, const std::string &) -> std::string {
          o.json = true;
          return "";
      }},
-    {"--verbose", 0, nullptr, false, "print the library's trace on stderr (without the\n"
+    {"--verbose", 0, nullptr, kAnyCommand, "print the library's trace on stderr (without the\n"
      "API key)",
      [](ImageOptions &o, const std::string &) -> std::string {
          o.verbose = true;
@@ -183,23 +249,32 @@ const OptionSpec kOptions[] = {
 
 const OptionSpec *find_long(const std::string &name, ImageCommand command) {
     for (const OptionSpec &spec : kOptions)
-        if (name == spec.long_name && (!spec.edit_only || command == ImageCommand::edit)) return &spec;
+        if (name == spec.long_name && (spec.commands & command_bit(command))) return &spec;
     return nullptr;
 }
 
 const OptionSpec *find_short(char name, ImageCommand command) {
     for (const OptionSpec &spec : kOptions)
-        if (spec.short_name == name && (!spec.edit_only || command == ImageCommand::edit)) return &spec;
+        if (spec.short_name == name && (spec.commands & command_bit(command))) return &spec;
     return nullptr;
 }
 
 bool is_help(const std::string &arg) { return arg == "-h" || arg == "--help"; }
 
 const char *command_name(ImageCommand command) {
-    return command == ImageCommand::edit ? "edit" : "generate";
+    switch (command) {
+    case ImageCommand::edit: return "edit";
+    case ImageCommand::inpaint: return "inpaint";
+    case ImageCommand::generate: break;
+    }
+    return "generate";
 }
 
 const char *synopsis(ImageCommand command) {
+    if (command == ImageCommand::inpaint)
+        return "usage: pictor inpaint PROMPT --image FILE --selection FILE -o FILE\n"
+               "                      [--layer-out FILE] [--grow PX] [--feather PX]\n"
+               "                      [--context PX] [options]\n";
     return command == ImageCommand::edit
                ? "usage: pictor edit PROMPT --image FILE [--image FILE]... [--mask FILE]\n"
                  "                   -o FILE [options]\n"
@@ -267,8 +342,16 @@ std::string parse_into(const std::vector<std::string> &args, ImageCommand comman
     if (!have_prompt) return "missing PROMPT: say what the image should show, in quotes";
     if (options.prompt.empty()) return "the PROMPT is empty: say what the image should show";
     if (options.output.empty()) return "missing -o FILE: where to write the image";
+    if (!options.save_partials.empty() && options.partials == 0)
+        return "--save-partials needs --partials N (1-3): how many previews to ask for";
     if (command == ImageCommand::edit && options.images.empty())
         return "edit needs at least one --image FILE";
+    if (command == ImageCommand::inpaint) {
+        if (options.images.size() != 1)
+            return "inpaint takes exactly one --image FILE: the picture to repaint";
+        if (!options.selection)
+            return "inpaint needs --selection FILE: a grayscale image (255 = selected) the size of --image";
+    }
     return "";
 }
 
@@ -295,14 +378,21 @@ std::string image_command_usage(ImageCommand command) {
 
 std::string image_command_help(ImageCommand command) {
     std::string text = synopsis(command);
-    text += command == ImageCommand::edit
-                ? "\nChanges or combines images as the prompt says (gpt-image-2 edits) and writes\n"
-                  "the result to FILE. With --mask, the mask's transparent part is repainted.\n"
-                : "\nMakes images from a text prompt with gpt-image-2 and writes them to FILE.\n";
+    if (command == ImageCommand::inpaint)
+        text += "\nRepaints the selected part of --image as the prompt says (gpt-image-2 edits\n"
+                "with a mask): the selection, grown and feathered, is sent with the picture\n"
+                "around it at the best size the route accepts, and the result is blended back.\n"
+                "-o gets the whole picture; every pixel outside the grown and feathered\n"
+                "selection stays exactly as it was.\n";
+    else if (command == ImageCommand::edit)
+        text += "\nChanges or combines images as the prompt says (gpt-image-2 edits) and writes\n"
+                "the result to FILE. With --mask, the mask's transparent part is repainted.\n";
+    else
+        text += "\nMakes images from a text prompt with gpt-image-2 and writes them to FILE.\n";
     text += "\noptions:\n";
     constexpr size_t kColumn = 26;
     for (const OptionSpec &spec : kOptions) {
-        if (spec.edit_only && command != ImageCommand::edit) continue;
+        if (!(spec.commands & command_bit(command))) continue;
         std::string left = "  ";
         if (spec.short_name) {
             // -n's long twin (--count) works but stays out of the way; -o, --output both shown.

@@ -1,4 +1,4 @@
-// The options of the image commands (generate, edit): parsing, local validation, help text.
+// The options of the image commands (generate, edit, inpaint): parsing, local validation, help text.
 // Everything checked here is refused before a client or a request exists, so a typo never
 // costs a paid request.
 #pragma once
@@ -9,7 +9,7 @@
 
 namespace pictor_cli {
 
-enum class ImageCommand { generate, edit };
+enum class ImageCommand { generate, edit, inpaint };
 
 struct ImageOptions {
     std::string prompt;
@@ -23,12 +23,19 @@ struct ImageOptions {
     std::optional<std::string> background;
     std::optional<std::string> moderation;
     int compression = -1;                   // -1: not sent
+    int partials = 0;                       // --partials: previews asked for (0-3)
+    std::string save_partials;              // --save-partials DIR; "" = not written
     int count = 1;                          // -n
     double timeout_s = 0;                   // 0: the library's default by quality
     bool json = false;
     bool verbose = false;
-    std::vector<std::string> images;        // edit: --image, in order
+    std::vector<std::string> images;        // edit: --image, in order; inpaint: exactly one
     std::optional<std::string> mask;        // edit: --mask
+    std::optional<std::string> selection;   // inpaint: --selection (grayscale, or alpha)
+    std::optional<std::string> layer_out;   // inpaint: --layer-out (the new layer, RGBA)
+    int grow_px = -1;                       // inpaint: -1 = the library's default
+    int feather_px = -1;
+    int context_px = -1;
 };
 
 struct ParsedImageOptions {

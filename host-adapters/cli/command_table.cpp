@@ -1,6 +1,9 @@
 #include "command_table.hpp"
 
+#include "history_command.hpp"
 #include "image_commands.hpp"
+#include "inpaint_command.hpp"
+#include "login_command.hpp"
 
 namespace pictor_cli {
 
@@ -8,6 +11,9 @@ const std::vector<Command> &commands() {
     static const std::vector<Command> table = {
         {"generate", "make images from a text prompt", run_generate},
         {"edit", "change or combine images as a prompt says, optionally through a mask", run_edit},
+        {"inpaint", "repaint the selected part of an image, leaving the rest untouched", run_inpaint},
+        {"history", "list the images received, or export one again", run_history},
+        {"login", "keep the API key in the desktop keyring (or a 0600 config file)", run_login},
     };
     return table;
 }

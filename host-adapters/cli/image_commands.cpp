@@ -14,6 +14,7 @@
 #include "interrupt.hpp"
 #include "json_output.hpp"
 #include "output_files.hpp"
+#include "partial_previews.hpp"
 #include "progress_line.hpp"
 
 namespace pictor_cli {
@@ -63,6 +64,7 @@ void fill_request(const ImageOptions &options, EditInputs *edit, ProgressLine *p
     }
     request->progress = ProgressLine::callback;
     request->progress_user_data = progress;
+    request->partial_images = options.partials;
 }
 
 // Writes each image of the result; returns the paths written, or fills *failure.
@@ -131,6 +133,15 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
         return report_failure(Failure::from_library(status, *pictor_thread_last_error()),
                               options.json, progress);
     fill_request(options, edit ? &*edit : nullptr, &progress, &request);
+    PartialPreviews previews(options.save_partials, &progress);
+    if (options.partials > 0) {
+        std::string error = previews.prepare();
+        if (!error.empty())
+            return report_failure(Failure::local(PICTOR_ERR_INVALID_ARGUMENT, error), options.json,
+                                  progress);
+        request.partial_image = PartialPreviews::callback;
+        request.partial_image_user_data = &previews;
+    }
 
     if (interrupt_requested())
         return report_failure(Failure::local(PICTOR_ERR_CANCELLED, "interrupted"), options.json,

@@ -102,6 +102,39 @@ def bomb_png(width=50000, height=50000):
             + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 
 
+def bomb_jpeg(width=65500, height=65500):
+    """A real 16x16 JPEG whose SOF header is patched to declare width x height (max 65535)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 40, 40)).save(buffer, "JPEG", quality=80)
+    data = bytearray(buffer.getvalue())
+    at = 2
+    while at + 4 <= len(data):
+        marker, length = data[at + 1], struct.unpack(">H", data[at + 2:at + 4])[0]
+        if marker in (0xC0, 0xC1, 0xC2):  # SOF: length, precision, height, width
+            data[at + 5:at + 9] = struct.pack(">HH", height, width)
+            return bytes(data)
+        at += 2 + length
+    raise ValueError("no SOF marker in PIL's JPEG")
+
+
+def bomb_webp(width=16384, height=16384):
+    """A real 16x16 lossless WebP whose VP8L header declares width x height (max 16384)."""
+    buffer = io.BytesIO()
+    Image.new("RGBA", (16, 16), (40, 200, 40, 255)).save(buffer, "WEBP", lossless=True)
+    data = bytearray(buffer.getvalue())
+    at = data.find(b"VP8L")
+    if at < 0:
+        raise ValueError("PIL did not write a VP8L chunk")
+    bits_at = at + 8 + 1  # chunk header, then the 0x2f signature byte
+    bits = struct.unpack("<I", data[bits_at:bits_at + 4])[0]
+    bits = (bits & ~0x0FFFFFFF) | ((width - 1) & 0x3FFF) | (((height - 1) & 0x3FFF) << 14)
+    data[bits_at:bits_at + 4] = struct.pack("<I", bits)
+    return bytes(data)
+
+
+BOMBS = {"png": bomb_png, "jpeg": bomb_jpeg, "webp": bomb_webp}
+
+
 def truncated(data):
     """The first half of an encoded image: right magic bytes, undecodable body."""
     return data[: max(16, len(data) // 2)]

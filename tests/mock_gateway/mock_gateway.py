@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import signal
+import socket
+import ssl
 import sys
 import threading
 import time
@@ -35,6 +37,7 @@ MAX_BODY = 1024 * 1024 * 1024        # 16 uploads of 50 MB fit; anything bigger 
 ENDLESS_SECONDS = 60
 ENDLESS_BYTES = 2 * 1024 * 1024 * 1024
 ENDPOINTS = ("generations", "edits")
+PNGSUITE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "pngsuite", "png")
 
 
 class ClientGone(Exception):
@@ -67,9 +70,13 @@ class MockServer(ThreadingHTTPServer):
     daemon_threads = True        # an endless stream must never hold up shutdown
     allow_reuse_address = True
 
-    def __init__(self, address, quiet):
+    def __init__(self, address, quiet, tls_context=None):
         super().__init__(address, Handler)
         self.quiet = quiet
+        # With TLS, each connection is wrapped in its handler's thread (see Handler.setup), so a
+        # client that refuses our certificate never blocks the accept loop.
+        self.tls_context = tls_context
+        self.scheme = "https" if tls_context is not None else "http"
         self.log = RequestLog()
         self.counters = Counters()
         self.files = FileStore()
@@ -84,6 +91,33 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pictor-mock-gateway/1"
     timeout = 120  # an idle keep-alive connection or a stalled client frees its thread eventually
+
+    def setup(self):
+        self._tls_failed = None
+        self._plain_on_tls = False
+        if self.server.tls_context is not None:
+            # A TLS ClientHello starts with 0x16. Anything else is plain HTTP: served for the
+            # /_mock/ control endpoints (the tests' helper), refused and logged for the API.
+            self.request.settimeout(10)
+            try:
+                first = self.request.recv(1, socket.MSG_PEEK)
+            except OSError:
+                first = b""
+            if first == b"\x16":
+                try:
+                    self.request = self.server.tls_context.wrap_socket(self.request, server_side=True)
+                except (ssl.SSLError, OSError) as e:
+                    # Logged, so a test can prove the client gave up before sending any header.
+                    self._tls_failed = str(e)
+                    self.server.log.open(method=None, path=None, endpoint="tls",
+                                         outcome=f"handshake failed: {e}", authorization=None)
+            else:
+                self._plain_on_tls = True
+        super().setup()
+
+    def handle(self):
+        if self._tls_failed is None:
+            super().handle()
 
     def log_message(self, fmt, *args):
         if not self.server.quiet:
@@ -105,7 +139,7 @@ class Handler(BaseHTTPRequestHandler):
         self._entry = None
         path = urlsplit(self.path).path
         try:
-            body = self._read_body()
+            body = self._read_body(self._read_rate(path))
         except RequestError as e:
             self.close_connection = True
             self._send(e.status, ApiError(e.status, str(e)).to_json())
@@ -131,7 +165,18 @@ class Handler(BaseHTTPRequestHandler):
                 except ClientGone:
                     pass
 
-    def _read_body(self):
+    @staticmethod
+    def _read_rate(path):
+        """`read_rate=` of the scenario in `path`, if any: read the upload that slowly."""
+        route = parse_route(path)
+        if route is None or not route[1]:
+            return None
+        try:
+            return scenarios.parse(route[1]).read_rate
+        except scenarios.ScenarioError:
+            return None  # reported properly once the body is read
+
+    def _read_body(self, rate=None):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
         length = self.headers.get("Content-Length")
@@ -145,10 +190,25 @@ class Handler(BaseHTTPRequestHandler):
             raise RequestError(400, "Invalid Content-Length header.")
         if n > MAX_BODY:
             raise RequestError(413, "Request body too large for the mock gateway.")
-        data = self.rfile.read(n)
+        if rate:
+            data = self._read_slowly(n, rate)
+        else:
+            data = self.rfile.read(n)
         if len(data) < n:
             raise ClientGone()
         return data
+
+    def _read_slowly(self, n, rate):
+        """n bytes at about `rate` bytes a second: a slow uplink, to cancel an upload mid-way."""
+        out = bytearray()
+        step = max(1, rate // 10)
+        while len(out) < n:
+            chunk = self.rfile.read(min(step, n - len(out)))
+            if not chunk:
+                break
+            out += chunk
+            time.sleep(0.1)
+        return bytes(out)
 
     def _read_chunked(self):
         out = bytearray()
@@ -257,6 +317,15 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, b"no such file\n", "text/plain")
             return
         data, mime, status = stored
+        if status in (301, 302, 303, 307, 308) and "hop=1" not in self.path:
+            # Another host name for the same server: where a client must not send the key.
+            name = path.rsplit("/", 1)[-1]
+            location = f"{self.server.scheme}://localhost:{self.server.port}/_mock/files/{name}?hop=1"
+            self._send(status, b"moved\n", "text/plain", headers={"Location": location})
+            return
+        if status in (301, 302, 303, 307, 308):
+            self._send(200, data, mime)
+            return
         if status != 200:
             self._send(status, f"HTTP {status} (injected by url_status)\n".encode(), "text/plain")
             return
@@ -285,6 +354,9 @@ class Handler(BaseHTTPRequestHandler):
         id_header = {"x-request-id": request_id}
         scenario = None
         try:
+            if self._plain_on_tls:
+                raise ApiError(400, "Plain HTTP sent to a TLS gateway (the mock was started with "
+                                    "--tls-cert).", type_="mock_error")
             if route is None or self.command != "POST":
                 raise errors.invalid_url(self.command, path)
             profile_name, segment, endpoint = route
@@ -334,6 +406,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         if sc.wrong_endpoint:
             raise payloads.wrong_endpoint_error()
+        if sc.redirect:
+            # Same server, another host name, no scenario: if a client followed with its key,
+            # the log would show the key arriving there.
+            location = (f"{self.server.scheme}://localhost:{self.server.port}/{profile.name}"
+                        f"/v1/images/{endpoint}")
+            self._send(sc.redirect, b'{"moved": true}', headers={**id_header, "Location": location},
+                       outcome="redirected")
+            return
         # An injected status is an immediate reply, unless it has to wait for a committed 200
         # (heartbeat) or describes the mid-stream error event (sse_error).
         if sc.error_status and sc.heartbeat is None and not sc.sse_error:
@@ -425,8 +505,15 @@ class Handler(BaseHTTPRequestHandler):
             width, height = job.width, job.height
             image = None
             if sc.bomb:
-                fmt, width, height = "png", 50000, 50000
-                data = imaging.bomb_png(width, height)
+                fmt = sc.bomb
+                data = imaging.BOMBS[fmt]()
+                width, height = {"png": (50000, 50000), "jpeg": (65500, 65500),
+                                 "webp": (16384, 16384)}[fmt]
+            elif sc.fixture:
+                # PngSuite's files as they are, the corrupt x*.png among them.
+                with open(os.path.join(PNGSUITE_DIR, sc.fixture), "rb") as f:
+                    data = f.read()
+                fmt, width, height = "png", 0, 0
             else:
                 transparent = job.background == "transparent" and fmt != "jpeg"
                 image = imaging.render(job.prompt, index, width, height, transparent)
@@ -438,7 +525,7 @@ class Handler(BaseHTTPRequestHandler):
             if delivery == "url":
                 name = self.server.files.put(data, imaging.MIME[fmt], imaging.EXT[fmt],
                                              status=sc.url_status or 200)
-                url = f"http://127.0.0.1:{self.server.port}/_mock/files/{name}"
+                url = f"{self.server.scheme}://127.0.0.1:{self.server.port}/_mock/files/{name}"
             served.append({"data": data, "format": fmt, "width": width, "height": height,
                            "delivery": delivery, "url": url,
                            "sha256": hashlib.sha256(data).hexdigest()})
@@ -457,7 +544,24 @@ class Handler(BaseHTTPRequestHandler):
         if sc.drop == "body":
             self._drop_mid_body(200, body, "application/json", id_header)
             return
+        if sc.trickle and not self._chunked:
+            self._send_slowly(200, body, "application/json", id_header, sc.trickle)
+            return
         self._send(200, body, headers=id_header, outcome="ok")
+
+    def _send_slowly(self, status, body, content_type, headers, seconds):
+        """The whole body, spread over `seconds` in 20 pieces: a slow download to cancel."""
+        self._record(status=status, outcome="ok")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        step = max(1, -(-len(body) // 20))
+        for at in range(0, len(body), step):
+            self._write(body[at:at + step])
+            time.sleep(seconds / 20)
 
     def _drop_mid_body(self, status, body, content_type, headers):
         self._record(outcome="dropped mid-body")
@@ -550,13 +654,19 @@ def main(argv=None):
     parser.add_argument("--lifetime", type=float, default=3600,
                         help="exit by itself after this many seconds (default 3600)")
     parser.add_argument("--quiet", action="store_true", help="no per-request log on stderr")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain)")
+    parser.add_argument("--tls-key", help="the certificate's PEM private key")
     args = parser.parse_args(argv)
+    tls_context = None
+    if args.tls_cert:
+        tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls_context.load_cert_chain(args.tls_cert, args.tls_key)
 
     # Handlers go in before the port is announced: a caller may signal as soon as it reads it.
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.append(True))
-    server = MockServer(("127.0.0.1", args.port), args.quiet)
+    server = MockServer(("127.0.0.1", args.port), args.quiet, tls_context)
     print(f"PORT {server.port}", flush=True)
     if args.port_file:
         write_port_file(args.port_file, server.port)

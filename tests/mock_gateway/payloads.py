@@ -75,6 +75,10 @@ def b64_literal(data, fmt, style, bad=False):
         text = text[:mid] + "*?!" + text[mid + 3:]
     if style in ("nopad", "dataurl_nopad"):
         text = text.rstrip("=")
+    if style == "truncated":
+        # Cut mid-value, at a length no padding rule accepts (4k + 1 characters).
+        cut = max(5, len(text) // 2)
+        text = text[: cut - (cut % 4) + 1]
     if style in ("dataurl", "dataurl_nopad"):
         text = f"data:{imaging.MIME[fmt]};base64,{text}"
     elif style in ("wrapped", "escaped_newlines"):

@@ -61,7 +61,35 @@ def _header_name(v):
 
 
 B64_STYLES = ("raw", "dataurl", "nopad", "dataurl_nopad", "wrapped", "escaped_newlines",
-              "escaped_slashes")
+              "escaped_slashes", "truncated")
+
+
+def _bomb(v):
+    if v in ("1", "true", "png"):
+        return "png"
+    if v in ("jpeg", "webp"):
+        return v
+    raise ValueError("expected 1, png, jpeg or webp")
+
+
+def _fixture(v):
+    if not re.fullmatch(r"[A-Za-z0-9_-]+\.png", v):
+        raise ValueError("expected a file name from tests/data/pngsuite/png, e.g. xc1n0g08.png")
+    return v
+
+
+def _redirect(v):
+    x = int(v)
+    if x not in (301, 302, 303, 307, 308):
+        raise ValueError("expected 301, 302, 303, 307 or 308")
+    return x
+
+
+def _rate(v):
+    x = int(v)
+    if x < 1:
+        raise ValueError("expected bytes per second >= 1")
+    return x
 
 # key -> value parser. Keys marked in FAULT_KEYS stop applying once `times` is used up.
 _PARSERS = {
@@ -71,7 +99,8 @@ _PARSERS = {
     "b64": _one_of(*B64_STYLES), "response": _one_of("url", "b64"),
     "url_status": _status(100), "format": _one_of("png", "jpeg", "webp"),
     "malformed": _flag, "not_json": _flag, "empty_data": _flag, "corrupt": _flag,
-    "bad_b64": _flag, "drop": _one_of("headers", "body"), "endless": _flag, "bomb": _flag,
+    "bad_b64": _flag, "drop": _one_of("headers", "body"), "endless": _flag, "bomb": _bomb,
+    "fixture": _fixture, "redirect": _redirect, "read_rate": _rate, "trickle": _seconds,
     "request_id_header": _header_name, "no_request_id": _flag, "wrong_endpoint": _flag,
     "sse": _flag, "sse_done": _flag, "sse_error": _flag, "sse_delay": _seconds,
     "tag": str,  # ignored: lets a test give its segment (and so its `times` counter) a unique name
@@ -80,7 +109,7 @@ _PARSERS = {
 FAULT_KEYS = frozenset({
     "status", "code", "message", "unwrapped", "retry_after", "error_delay", "wrong_endpoint",
     "drop", "malformed", "not_json", "empty_data", "corrupt", "bad_b64", "endless", "bomb",
-    "url_status", "sse_error",
+    "url_status", "sse_error", "fixture", "redirect",
 })
 
 
@@ -108,7 +137,11 @@ class Scenario:
     bad_b64: bool = False
     drop: str | None = None
     endless: bool = False
-    bomb: bool = False
+    bomb: str | None = None
+    fixture: str | None = None
+    redirect: int | None = None
+    read_rate: int | None = None
+    trickle: float = 0.0
     request_id_header: str | None = None
     no_request_id: bool = False
     wrong_endpoint: bool = False

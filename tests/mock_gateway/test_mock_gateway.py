@@ -692,6 +692,28 @@ class Scenarios(MockGatewayCase):
             pos += 12 + length
         self.assertEqual(self.log()[-1]["images"][0]["width"], 50000)
 
+    def test_bombs_in_every_format(self):
+        for fmt, size in (("jpeg", (65500, 65500)), ("webp", (16384, 16384))):
+            data = decode_b64(self.gen("openai", self.BODY, f"bomb={fmt}").json()["data"][0]["b64_json"])
+            self.assertLess(len(data), 10_000)
+            Image.MAX_IMAGE_PIXELS = None
+            try:
+                self.assertEqual(Image.open(io.BytesIO(data)).size, size)
+            finally:
+                Image.MAX_IMAGE_PIXELS = 178956970
+
+    def test_fixture_truncated_b64_and_redirect(self):
+        data = decode_b64(self.gen("openai", self.BODY, "fixture=xc1n0g08.png").json()["data"][0]["b64_json"])
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                               "../data/pngsuite/png/xc1n0g08.png"), "rb") as f:
+            self.assertEqual(data, f.read())
+        text = self.gen("openai", self.BODY, "b64=truncated").json()["data"][0]["b64_json"]
+        self.assertEqual(len(text) % 4, 1)
+        r = self.gen("openai", self.BODY, "redirect=307")
+        self.assertEqual(r.status, 307)
+        self.assertTrue(r.header("location").startswith("http://localhost:"))
+        self.assertTrue(r.header("location").endswith("/openai/v1/images/generations"))
+
     def test_sse(self):
         body = {**self.BODY, "stream": True, "partial_images": 2, "size": "1024x1024"}
         r = self.gen("openai", body, "sse_delay=0.05")

@@ -122,7 +122,8 @@ typedef struct pictor_client_config {
     uint32_t struct_size;
     /* Each NULL / 0 below means "resolve it": when use_environment is set, from the environment
      * and the config file ($XDG_CONFIG_HOME/pictor/config.json), then the profile's default.
-     *   key:      PICTOR_API_KEY, else OPENAI_API_KEY, else the config file's "api_key"
+     *   key:      PICTOR_API_KEY, else OPENAI_API_KEY, else the desktop keyring (see
+     *             pictor_store_api_key), else the config file's "api_key"
      *   base URL: PICTOR_BASE_URL, else OPENAI_BASE_URL, else the config file, else the profile's
      *   profile:  PICTOR_PROFILE, else the config file, else "openai"
      * A missing key is not an error here: a request without one fails with PICTOR_ERR_AUTH
@@ -133,7 +134,9 @@ typedef struct pictor_client_config {
     const char *model;          /* NULL: the profile's model */
     const char *history_dir;    /* NULL: $PICTOR_HISTORY_DIR, else $XDG_DATA_HOME/pictor/history */
     const char *profile_dir;    /* NULL: user then installed profiles; else searched first */
-    const char *ca_file;        /* NULL: the system's certificate authorities */
+    const char *ca_file;        /* NULL: $PICTOR_CA_FILE, the config file's "ca_file", else the
+                                   system's certificate authorities. Never a fallback to
+                                   unverified TLS. */
     double connect_timeout_s;   /* 0: 10 s */
     uint64_t max_response_bytes;/* 0: 512 MiB; a larger body is cut and refused (too_large) */
     uint64_t max_pixels;        /* 0: 64 Mpx; images declaring more are refused before decoding */
@@ -203,6 +206,13 @@ typedef struct pictor_progress {
  * during the callback. */
 typedef int (*pictor_progress_fn)(const pictor_progress *progress, void *user_data);
 
+/* A preview while the image generates (pictor_request.partial_images > 0 on a route that
+ * streams): the partial image decoded (RGBA and encoded bytes; no history path), its index
+ * (0-based) of `total` per image. Fires on the calling thread; `partial` is valid only during
+ * the callback (copy what you keep). */
+typedef void (*pictor_partial_image_fn)(const pictor_image *partial, int index, int total,
+                                        void *user_data);
+
 /* An encoded input image (PNG, JPEG or WebP; its type is read from its bytes). Frozen: this
  * struct is used in arrays and will never grow. */
 typedef struct pictor_input_image {
@@ -228,6 +238,10 @@ typedef struct pictor_request {
     const pictor_input_image *mask;   /* optional: PNG with alpha, the size of images[0] */
     pictor_progress_fn progress;      /* optional */
     void *progress_user_data;
+    /* Appended (read only when struct_size covers them; pictor_request_init zeroes them): */
+    int partial_images;               /* 0-3 previews while generating (stream: true); 0: none */
+    pictor_partial_image_fn partial_image; /* optional: each preview as it arrives */
+    void *partial_image_user_data;
 } pictor_request;
 
 PICTOR_API pictor_status pictor_request_init_abi(pictor_request *request, size_t struct_size,
@@ -472,6 +486,45 @@ PICTOR_API pictor_callback_thread pictor_job_callback_thread(const pictor_job *j
 /* Cancels a running job and waits for its worker (at most about 100 ms), then frees it.
  * Undelivered callbacks are dropped; images received are in history. Accepts NULL. */
 PICTOR_API void pictor_job_destroy(pictor_job *job);
+
+/* ---- history and the stored key -----------------------------------------------------------
+ *
+ * Every image a request brought is in the history folder before the host sees it (see
+ * pictor_client_config.history_dir). These calls read it back: a "recent images" menu, or
+ * re-inserting an image after the host crashed or was closed mid-job. They take no client,
+ * may be called from any thread, and report failures through pictor_thread_last_error().
+ * history_dir NULL: $PICTOR_HISTORY_DIR, else $XDG_DATA_HOME/pictor/history.
+ */
+
+/* Every entry, oldest first, as a JSON array of objects: id, time (UTC, ISO 8601), profile,
+ * model, size ("WxH"), prompt, request_id, format, image_path, sidecar_path. An image whose
+ * sidecar was never written (the process died between the two) is listed with "" for what
+ * only the sidecar knows. A missing folder is an empty array. Free *json_out with pictor_free. */
+PICTOR_API pictor_status pictor_history_list(const char *history_dir, char **json_out);
+
+/* Decodes one entry's image. id: as listed, or a prefix that matches exactly one entry.
+ * pictor_image_encoded gives the bytes as received, pictor_image_history_path the file,
+ * pictor_image_request_id the request id. max_pixels 0: 64 Mpx. Free with pictor_image_free.
+ * PICTOR_ERR_INVALID_REQUEST: no such entry; PICTOR_ERR_BAD_IMAGE / PICTOR_ERR_TOO_LARGE: its
+ * bytes do not decode (they stay on disk). */
+PICTOR_API pictor_status pictor_history_load(const char *history_dir, const char *id, uint64_t max_pixels,
+                                             pictor_image **out);
+
+typedef enum pictor_key_store {
+    PICTOR_KEY_STORE_AUTO = 0,       /* the desktop keyring when reachable, else the config file */
+    PICTOR_KEY_STORE_KEYRING = 1,    /* the desktop keyring, or fail (PICTOR_ERR_IO) */
+    PICTOR_KEY_STORE_CONFIG_FILE = 2 /* "api_key" in $XDG_CONFIG_HOME/pictor/config.json, mode 0600 */
+} pictor_key_store;
+
+/* Keeps an API key for later clients (`pictor login`). Clients resolve the key in this order:
+ * the host's pictor_client_config.api_key, PICTOR_API_KEY, OPENAI_API_KEY, the desktop keyring,
+ * the config file. *where_json_out (NULL allowed; free with pictor_free) says where it went:
+ * {"keyring": true|false, "where": "the desktop keyring (libsecret)" or the file's path,
+ *  "keyring_problem": why the keyring was not used, or ""}. The key itself is never part of
+ * it nor of any error message. The desktop may show its unlock prompt: call it off the UI
+ * thread. The keyring is reached only over an existing D-Bus session, never autolaunched. */
+PICTOR_API pictor_status pictor_store_api_key(const char *api_key, pictor_key_store where,
+                                              char **where_json_out);
 
 /* Frees memory the library returned to the caller (strings, encoded buffers). */
 PICTOR_API void pictor_free(void *memory);

@@ -33,6 +33,10 @@ struct result_deleter {
 struct image_deleter {
     void operator()(pictor_image *image) const noexcept { pictor_image_free(image); }
 };
+// pictor_job_destroy cancels a running job and waits for its worker.
+struct job_deleter {
+    void operator()(pictor_job *job) const noexcept { pictor_job_destroy(job); }
+};
 // pictor_free, not std::free: the library's allocator need not be the host's.
 struct free_deleter {
     void operator()(void *memory) const noexcept { pictor_free(memory); }
@@ -41,6 +45,7 @@ struct free_deleter {
 using client_ptr = std::unique_ptr<pictor_client, client_deleter>;
 using result_ptr = std::unique_ptr<pictor_result, result_deleter>;
 using image_ptr = std::unique_ptr<pictor_image, image_deleter>;
+using job_ptr = std::unique_ptr<pictor_job, job_deleter>;
 using buffer_ptr = std::unique_ptr<uint8_t, free_deleter>; // encoded images
 using string_ptr = std::unique_ptr<char, free_deleter>;    // JSON the library returns
 
@@ -183,6 +188,38 @@ inline encoded encode(const pictor_image *image, const char *format, int quality
     check(pictor_image_encode(image, format, quality, &data, &out.size));
     out.data.reset(data);
     return out;
+}
+
+// ---- the host seam -------------------------------------------------------------------------
+
+// Options for `command` with the library's defaults (grow / feather / context -1); `request`
+// must outlive pictor_job_start (it is copied there).
+inline pictor_command_options make_command_options(pictor_command command, const pictor_request &request,
+                                                   int32_t layer) {
+    pictor_command_options options;
+    check(pictor_command_options_init(&options));
+    options.command = command;
+    options.request = &request;
+    options.layer = layer;
+    return options;
+}
+
+// Reads the host's document on this thread and starts the job; throws pictor::error (with the
+// client's last error) when it cannot start. Nothing was sent then.
+inline job_ptr start_job(pictor_client *client, const pictor_host &host, const pictor_command_options &options) {
+    pictor_job *job = nullptr;
+    check(pictor_job_start(client, &host, &options, &job), client);
+    return job_ptr(job);
+}
+inline job_ptr start_job(const client_ptr &client, const pictor_host &host, const pictor_command_options &options) {
+    return start_job(client.get(), host, options);
+}
+
+// Dispatches until the job ends; throws pictor::error with the job's error if it failed.
+inline void wait_for(const job_ptr &job) {
+    pictor_status status = pictor_job_wait(job.get());
+    if (status != PICTOR_OK)
+        throw error(status, pictor_job_error(job.get()));
 }
 
 // Every profile found, as the library's JSON array text.

@@ -52,7 +52,7 @@ bool exited(pid_t pid, std::chrono::milliseconds within) {
 
 } // namespace
 
-MockGatewayProcess::MockGatewayProcess() {
+MockGatewayProcess::MockGatewayProcess(const std::vector<std::string> &extra_args) {
     char pattern[] = "/tmp/pictor-mock-XXXXXX";
     if (!mkdtemp(pattern)) throw std::runtime_error("mock gateway: cannot make a temporary folder");
     dir_ = pattern;
@@ -71,9 +71,11 @@ MockGatewayProcess::MockGatewayProcess() {
             dup2(log, STDERR_FILENO);
         }
         if (null >= 0) dup2(null, STDIN_FILENO);
-        execl(PICTOR_TEST_PYTHON, PICTOR_TEST_PYTHON, PICTOR_MOCK_GATEWAY, "--port", "0",
-              "--port-file", port_file.c_str(), "--lifetime", "900", "--quiet",
-              static_cast<char *>(nullptr));
+        std::vector<const char *> argv = {PICTOR_TEST_PYTHON, PICTOR_MOCK_GATEWAY, "--port", "0",
+                                          "--port-file", port_file.c_str(), "--lifetime", "900", "--quiet"};
+        for (const std::string &arg : extra_args) argv.push_back(arg.c_str());
+        argv.push_back(nullptr);
+        execv(PICTOR_TEST_PYTHON, const_cast<char *const *>(argv.data()));
         _exit(127);
     }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,8 @@ class MockGatewayProcess {
 public:
     // Starts the mock and waits (up to 15 s) for the port it picked. Throws std::runtime_error,
     // with what the mock printed, when it does not come up.
-    MockGatewayProcess();
+    // extra_args go to mock_gateway.py as they are (e.g. --tls-cert FILE --tls-key FILE).
+    explicit MockGatewayProcess(const std::vector<std::string> &extra_args = {});
     ~MockGatewayProcess();  // SIGTERM, then SIGKILL after 3 s
     MockGatewayProcess(const MockGatewayProcess &) = delete;
     MockGatewayProcess &operator=(const MockGatewayProcess &) = delete;

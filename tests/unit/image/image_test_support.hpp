@@ -40,7 +40,7 @@ inline RgbaImage make_pattern(uint32_t width, uint32_t height, bool with_alpha =
             p[0] = uint8_t(x * 255 / (width > 1 ? width - 1 : 1));
             p[1] = uint8_t(y * 255 / (height > 1 ? height - 1 : 1));
             p[2] = uint8_t((x + y) * 255 / (width + height));
-            p[3] = with_alpha ? uint8_t((x + 2 * y) * 255 / (width + 2 * height - 3)) : 0xff;
+            p[3] = with_alpha ? uint8_t((x + 2 * y) * 255 / std::max(1u, width + 2 * height - 3)) : 0xff;
         }
     }
     return image;

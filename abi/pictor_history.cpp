@@ -1,0 +1,106 @@
+// The C ABI's history and key calls (pictor.h, "history and the stored key"): each entry point
+// is one exception barrier over core/store, with failures in pictor_thread_last_error().
+#include <pictor/pictor.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "error.hpp"
+#include "history_shim_bridge.hpp"
+#include "image/image_decode.hpp"
+#include "store/api_key_store.hpp"
+#include "store/durable_file.hpp"
+#include "store/history_catalog.hpp"
+#include "store/user_dirs.hpp"
+
+namespace {
+
+using pictor::Error;
+using pictor::ErrorKind;
+
+std::string history_dir_or_default(const char *history_dir) {
+    return history_dir && *history_dir ? history_dir : pictor::default_history_dir();
+}
+
+std::string format_of(const pictor::HistoryRecord &record) {
+    auto it = record.sidecar.find("format");
+    if (it != record.sidecar.end() && it->is_string())
+        return it->get<std::string>();
+    auto dot = record.image_path.rfind('.');
+    return dot == std::string::npos ? "" : record.image_path.substr(dot + 1);
+}
+
+} // namespace
+
+extern "C" {
+
+pictor_status pictor_history_list(const char *history_dir, char **json_out) {
+    if (json_out)
+        *json_out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        if (!json_out)
+            throw Error(ErrorKind::invalid_argument, "json_out is NULL");
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto &record : pictor::list_history(history_dir_or_default(history_dir)))
+            list.push_back({{"id", record.id},
+                            {"time", record.time},
+                            {"profile", record.profile},
+                            {"model", record.model},
+                            {"size", record.size},
+                            {"prompt", record.prompt},
+                            {"request_id", record.request_id},
+                            {"format", format_of(record)},
+                            {"image_path", record.image_path},
+                            {"sidecar_path", record.sidecar_path}});
+        // Prompts are the user's text: never let odd bytes make the JSON unreadable.
+        *json_out = pictor_shim::malloc_copy(list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    });
+}
+
+pictor_status pictor_history_load(const char *history_dir, const char *id, uint64_t max_pixels, pictor_image **out) {
+    if (out)
+        *out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        if (!id || !out)
+            throw Error(ErrorKind::invalid_argument, "id and out must not be NULL");
+        pictor::HistoryRecord record = pictor::find_history_entry(history_dir_or_default(history_dir), id);
+        if (record.image_path.empty())
+            throw Error(ErrorKind::io, "history entry " + record.id + " has no image file left (only " +
+                                           record.sidecar_path + ")");
+        std::string bytes = pictor::read_whole_file(record.image_path);
+        pictor::DecodeLimits limits;
+        if (max_pixels)
+            limits.max_pixels = max_pixels;
+        const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
+        pictor::RgbaImage rgba = pictor::decode_image(data, bytes.size(), limits);
+        std::string format = pictor::image_format_name(pictor::sniff_image_format(data, bytes.size()));
+        *out = pictor_shim::new_image(std::move(rgba), std::move(bytes), std::move(format), record.image_path,
+                                      record.request_id);
+    });
+}
+
+pictor_status pictor_store_api_key(const char *api_key, pictor_key_store where, char **where_json_out) {
+    if (where_json_out)
+        *where_json_out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        if (!api_key)
+            throw Error(ErrorKind::invalid_argument, "api_key is NULL");
+        pictor::KeyDestination destination = pictor::KeyDestination::automatic;
+        if (where == PICTOR_KEY_STORE_KEYRING)
+            destination = pictor::KeyDestination::keyring;
+        else if (where == PICTOR_KEY_STORE_CONFIG_FILE)
+            destination = pictor::KeyDestination::config_file;
+        else if (where != PICTOR_KEY_STORE_AUTO)
+            throw Error(ErrorKind::invalid_argument, "where is not a pictor_key_store value");
+        pictor::StoredKeyPlace place = pictor::store_api_key(api_key, destination);
+        if (where_json_out) {
+            nlohmann::json answer = {{"keyring", place.in_keyring},
+                                     {"where", place.description},
+                                     {"keyring_problem", place.keyring_problem}};
+            *where_json_out = pictor_shim::malloc_copy(answer.dump());
+        }
+    });
+}
+
+} // extern "C"

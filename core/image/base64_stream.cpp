@@ -1,0 +1,126 @@
+#include "image/base64_stream.hpp"
+
+#include <array>
+#include <cstdio>
+
+#include "error.hpp"
+
+namespace pictor {
+namespace {
+
+constexpr uint8_t kSpace = 0x80;
+constexpr uint8_t kPad = 0x81;
+constexpr uint8_t kInvalid = 0xff;
+
+// The same table as base64.cpp: both alphabets, whitespace skipped, '=' marked.
+constexpr std::array<uint8_t, 256> make_decode_table() {
+    std::array<uint8_t, 256> table{};
+    for (auto &entry : table) entry = kInvalid;
+    const char *standard = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (uint8_t i = 0; i < 64; ++i) table[uint8_t(standard[i])] = i;
+    table[uint8_t('-')] = 62;
+    table[uint8_t('_')] = 63;
+    for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) table[uint8_t(c)] = kSpace;
+    table[uint8_t('=')] = kPad;
+    return table;
+}
+
+constexpr std::array<uint8_t, 256> kDecode = make_decode_table();
+constexpr char kEncode[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+[[noreturn]] void throw_corrupt(const char *what, unsigned char c, size_t offset) {
+    char shown[16];
+    if (c >= 0x21 && c <= 0x7e)
+        std::snprintf(shown, sizeof shown, "'%c' (0x%02x)", c, c);
+    else
+        std::snprintf(shown, sizeof shown, "0x%02x", c);
+    throw Error(ErrorKind::bad_response, "base64: " + std::string(what) + " " + shown +
+                                             " at offset " + std::to_string(offset) +
+                                             " — the image data is corrupt");
+}
+
+[[noreturn]] void throw_truncated(size_t offset) {
+    throw Error(ErrorKind::bad_response,
+                "base64: the value ends with a single dangling character at offset " +
+                    std::to_string(offset) +
+                    " — the image data is truncated (the response was cut short)");
+}
+
+} // namespace
+
+void Base64StreamDecoder::feed(const char *text, size_t size, std::string &out) {
+    const auto *in = reinterpret_cast<const unsigned char *>(text);
+    // Decoded bytes go straight into out's storage: grown once per call, trimmed at the end.
+    const size_t old_size = out.size();
+    out.resize(old_size + (size + group_chars_) / 4 * 3 + 3);
+    auto *o = reinterpret_cast<uint8_t *>(out.data()) + old_size;
+    size_t i = 0;
+    while (i < size) {
+        if (group_chars_ == 0 && !padded_) {
+            // Fast path: whole groups of four alphabet characters.
+            while (size - i >= 4) {
+                const uint8_t a = kDecode[in[i]], b = kDecode[in[i + 1]],
+                              c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];
+                if ((a | b | c | d) & 0x80) break;
+                const uint32_t v = uint32_t(a) << 18 | uint32_t(b) << 12 | uint32_t(c) << 6 | d;
+                o[0] = uint8_t(v >> 16);
+                o[1] = uint8_t(v >> 8);
+                o[2] = uint8_t(v);
+                o += 3;
+                i += 4;
+            }
+            if (i == size) break;
+        }
+        const uint8_t v = kDecode[in[i]];
+        const size_t at = offset_ + i;
+        if (padded_) {
+            if (v == kPad) {
+                if (++pads_ > 4 - group_chars_) throw_corrupt("excess padding", in[i], at);
+            } else if (v != kSpace) {
+                throw_corrupt("character after the '=' padding", in[i], at);
+            }
+        } else if (v < 64) {
+            group_ = group_ << 6 | v;
+            last_char_offset_ = at;
+            if (++group_chars_ == 4) {
+                o[0] = uint8_t(group_ >> 16);
+                o[1] = uint8_t(group_ >> 8);
+                o[2] = uint8_t(group_);
+                o += 3;
+                group_ = 0;
+                group_chars_ = 0;
+            }
+        } else if (v == kPad) {
+            if (group_chars_ == 0) throw_corrupt("unexpected padding", in[i], at);
+            if (group_chars_ == 1) throw_truncated(last_char_offset_);
+            padded_ = true;
+            pads_ = 1;
+        } else if (v != kSpace) {
+            throw_corrupt("invalid character", in[i], at);
+        }
+        ++i;
+    }
+    offset_ += size;
+    out.resize(size_t(o - reinterpret_cast<uint8_t *>(out.data())));
+}
+
+void Base64StreamDecoder::finish(std::string &out) {
+    if (group_chars_ == 1) throw_truncated(last_char_offset_);
+    if (group_chars_ == 2) {
+        out.push_back(char(uint8_t(group_ >> 4)));
+    } else if (group_chars_ == 3) {
+        out.push_back(char(uint8_t(group_ >> 10)));
+        out.push_back(char(uint8_t(group_ >> 2)));
+    }
+    group_chars_ = 0;
+    group_ = 0;
+}
+
+std::string Base64StreamDecoder::pending_text() const {
+    std::string text;
+    for (int k = group_chars_ - 1; k >= 0; --k) text += kEncode[(group_ >> (6 * k)) & 63];
+    if (padded_) text.append(size_t(pads_), '=');
+    return text;
+}
+
+} // namespace pictor

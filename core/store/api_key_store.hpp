@@ -1,0 +1,22 @@
+// `pictor login`: where an API key is kept. The desktop keyring when one is reachable, else
+// the user's config file with mode 0600; the caller is told which, so nobody wonders where
+// their secret went. Reading it back is client_settings' job (environment first).
+#pragma once
+
+#include <string>
+
+namespace pictor {
+
+enum class KeyDestination { automatic, keyring, config_file };
+
+struct StoredKeyPlace {
+    bool in_keyring = false;
+    std::string description;     // "the desktop keyring (libsecret)" or the config file's path
+    std::string keyring_problem; // why the keyring was not used ("" when it was or not tried)
+};
+
+// Throws Error(invalid_argument) for an empty key or one with spaces or control characters,
+// Error(io) when the keyring was demanded but is unreachable or the file cannot be written.
+StoredKeyPlace store_api_key(const std::string &api_key, KeyDestination destination);
+
+} // namespace pictor

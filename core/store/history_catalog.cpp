@@ -1,0 +1,134 @@
+#include "store/history_catalog.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "error.hpp"
+#include "store/durable_file.hpp"
+
+namespace pictor {
+namespace {
+
+bool ends_with(const std::string &text, const std::string &suffix) {
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// History ids are made of these only; anything else in the folder is not ours.
+bool is_id_text(const std::string &text) {
+    return !text.empty() && text.size() < 128 && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+    });
+}
+
+std::string sidecar_text(const nlohmann::json &sidecar, const char *key) {
+    auto it = sidecar.find(key);
+    return it != sidecar.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void fill_from_sidecar(HistoryRecord &record) {
+    try {
+        nlohmann::json json = nlohmann::json::parse(read_whole_file(record.sidecar_path), nullptr, false);
+        if (json.is_object())
+            record.sidecar = std::move(json);
+    } catch (const Error &) {
+        // Listed anyway, with what is known; a broken sidecar must not hide the image.
+    }
+    record.time = sidecar_text(record.sidecar, "time");
+    record.profile = sidecar_text(record.sidecar, "profile");
+    record.model = sidecar_text(record.sidecar, "model");
+    record.size = sidecar_text(record.sidecar, "size");
+    record.prompt = sidecar_text(record.sidecar, "prompt");
+    record.request_id = sidecar_text(record.sidecar, "request_id");
+}
+
+// "2026-11-21T15:30:12Z": the sidecar's, else read from an id "20261121-153012-...".
+std::string sort_time(const HistoryRecord &record) {
+    if (!record.time.empty())
+        return record.time;
+    const std::string &id = record.id;
+    if (id.size() >= 15 && id[8] == '-')
+        return id.substr(0, 4) + "-" + id.substr(4, 2) + "-" + id.substr(6, 2) + "T" + id.substr(9, 2) + ":" +
+               id.substr(11, 2) + ":" + id.substr(13, 2) + "Z";
+    return "";
+}
+
+} // namespace
+
+std::vector<HistoryRecord> list_history(const std::string &directory) {
+    DIR *dir = opendir(directory.c_str());
+    if (!dir) {
+        if (errno == ENOENT)
+            return {};
+        throw Error(ErrorKind::io, "cannot read the history folder " + directory + ": " + std::strerror(errno));
+    }
+    std::map<std::string, HistoryRecord> by_id;
+    while (const dirent *item = readdir(dir)) {
+        std::string name = item->d_name;
+        if (name.find(".tmp-") != std::string::npos) // a write that never finished
+            continue;
+        auto dot = name.rfind('.');
+        if (dot == std::string::npos || dot == 0)
+            continue;
+        std::string id = name.substr(0, dot);
+        if (!is_id_text(id))
+            continue;
+        HistoryRecord &record = by_id[id];
+        record.id = id;
+        if (ends_with(name, ".json"))
+            record.sidecar_path = directory + "/" + name;
+        else
+            record.image_path = directory + "/" + name;
+    }
+    closedir(dir);
+
+    std::vector<HistoryRecord> records;
+    for (auto &[id, record] : by_id) {
+        if (!record.sidecar_path.empty())
+            fill_from_sidecar(record);
+        // A sidecar names its image; trust it over a stray file with the same stem.
+        std::string image_file = sidecar_text(record.sidecar, "image_file");
+        if (!image_file.empty() && image_file.find('/') == std::string::npos)
+            record.image_path = directory + "/" + image_file;
+        struct stat info {};
+        const std::string &file = record.image_path.empty() ? record.sidecar_path : record.image_path;
+        if (stat(file.c_str(), &info) == 0)
+            record.written_ns = int64_t(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+        records.push_back(std::move(record));
+    }
+    // Oldest first, by the sidecar's time, else the time the id begins with; within one second
+    // by when the file was written.
+    std::stable_sort(records.begin(), records.end(), [](const HistoryRecord &a, const HistoryRecord &b) {
+        std::string ta = sort_time(a), tb = sort_time(b);
+        if (ta != tb)
+            return ta < tb;
+        return a.written_ns != b.written_ns ? a.written_ns < b.written_ns : a.id < b.id;
+    });
+    return records;
+}
+
+HistoryRecord find_history_entry(const std::string &directory, const std::string &id) {
+    if (!is_id_text(id))
+        throw Error(ErrorKind::invalid_request,
+                    "\"" + id + "\" is not a history id; `pictor history list` shows them (first column)");
+    std::vector<HistoryRecord> matches;
+    for (auto &record : list_history(directory)) {
+        if (record.id == id)
+            return record;
+        if (record.id.compare(0, id.size(), id) == 0)
+            matches.push_back(std::move(record));
+    }
+    if (matches.size() == 1)
+        return matches[0];
+    throw Error(ErrorKind::invalid_request,
+                matches.empty() ? "no history entry " + id + " in " + directory +
+                                      "; `pictor history list` shows the entries there"
+                                : "\"" + id + "\" matches " + std::to_string(matches.size()) +
+                                      " history entries; give more of the id");
+}
+
+} // namespace pictor

@@ -1,0 +1,32 @@
+// Reading the history back: which entries there are, and one entry's image and sidecar. The
+// writer (history_store) never changes a finished file, so reading needs no lock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pictor {
+
+struct HistoryRecord {
+    std::string id;           // "20261121-153012-ab12cd-1"
+    std::string image_path;   // "" when only the sidecar is left (image deleted by hand)
+    std::string sidecar_path; // "" when the process died between the image and its sidecar
+    nlohmann::json sidecar;   // {} without a sidecar (or an unreadable one)
+    // Shorthands read from the sidecar ("" when unknown).
+    std::string time, profile, model, size, prompt, request_id;
+    int64_t written_ns = 0;   // the image's (else the sidecar's) mtime: orders one second's entries
+};
+
+// Every entry in `directory`, oldest first. An image without its sidecar (a crash between the
+// two writes) is listed too: a paid image is never hidden. A missing folder is an empty
+// history. Throws Error(io) when the folder exists but cannot be read.
+std::vector<HistoryRecord> list_history(const std::string &directory);
+
+// The entry whose id is `id`, or the one entry whose id starts with it. Throws
+// Error(invalid_request) for an id that is not one (or matches several), saying how to list.
+HistoryRecord find_history_entry(const std::string &directory, const std::string &id);
+
+} // namespace pictor

@@ -1,0 +1,225 @@
+#include "job_session.h"
+
+#include "gimp_document.h"
+#include "procedure_table.h"
+#include "progress_window.h"
+
+#include <libgimp/gimpui.h>
+#include <string.h>
+
+typedef struct {
+    /* First member: the document's callbacks receive a pointer to the session as theirs. */
+    PictorGimpDocument document;
+    const PictorGimpJobSpec *spec;
+    pictor_job *job;
+    PictorGimpProgressWindow *window;
+    gchar *status_text;       /* what the progress bar says now */
+    GString *notes;           /* warnings to show once the job is over */
+    gboolean cancel_requested;
+} JobSession;
+
+static gchar *megabytes(uint64_t bytes) {
+    return g_strdup_printf("%.1f MB", bytes / 1e6);
+}
+
+/* What the bar says; *fraction gets how far the current phase is, or -1 when unknown. */
+static gchar *describe_progress(const pictor_progress *p, gdouble *fraction) {
+    gchar *what = NULL;
+    *fraction = -1;
+    switch (p->phase) {
+    case PICTOR_PHASE_PREPARING:
+        what = g_strdup("preparing the request");
+        break;
+    case PICTOR_PHASE_CONNECTING:
+        what = g_strdup("connecting to the gateway");
+        break;
+    case PICTOR_PHASE_UPLOADING: {
+        gchar *sent = megabytes(p->bytes_sent), *total = megabytes(p->bytes_to_send);
+        what = g_strdup_printf("uploading %s of %s", sent, total);
+        if (p->bytes_to_send > 0)
+            *fraction = (gdouble)p->bytes_sent / p->bytes_to_send;
+        g_free(sent);
+        g_free(total);
+        break;
+    }
+    case PICTOR_PHASE_WAITING:
+        /* The server sends nothing while it paints: say how long so far, and that it is normal. */
+        what = g_strdup_printf("the model is painting (%.0f s; 30 s to 5 min is normal)",
+                               p->elapsed_s);
+        break;
+    case PICTOR_PHASE_DOWNLOADING: {
+        gchar *got = megabytes(p->bytes_received);
+        what = g_strdup_printf("downloading the image (%s)", got);
+        if (p->bytes_to_receive > 0)
+            *fraction = (gdouble)p->bytes_received / p->bytes_to_receive;
+        g_free(got);
+        break;
+    }
+    case PICTOR_PHASE_DECODING:
+        what = g_strdup("decoding the image");
+        break;
+    case PICTOR_PHASE_RETRY_WAIT:
+        what = g_strdup_printf("the gateway is busy: trying again in %.0f s (attempt %d)",
+                               p->retry_in_s, p->attempt + 1);
+        break;
+    case PICTOR_PHASE_SAVING:
+        what = g_strdup("saving the image to Pictor's history");
+        break;
+    default:
+        what = g_strdup("working");
+        break;
+    }
+    gchar *text = p->requests_total > 1
+                      ? g_strdup_printf("Pictor: %s - %d of %d images done", what,
+                                        p->requests_done, p->requests_total)
+                      : g_strdup_printf("Pictor: %s", what);
+    g_free(what);
+    return text;
+}
+
+static int on_progress(void *user_data, const pictor_progress *progress) {
+    JobSession *session = user_data;
+    gdouble fraction;
+    gchar *text = describe_progress(progress, &fraction);
+    if (g_strcmp0(text, session->status_text) != 0) {
+        gimp_progress_set_text(text);
+        g_free(session->status_text);
+        session->status_text = text;
+    } else {
+        g_free(text);
+    }
+    if (fraction >= 0)
+        gimp_progress_update(fraction);
+    else
+        gimp_progress_pulse();
+    if (session->window)
+        pictor_gimp_progress_window_set_status(session->window, session->status_text, fraction);
+    return session->cancel_requested ? 1 : 0;
+}
+
+static void on_preview(void *user_data, const pictor_image *partial, int index, int total) {
+    JobSession *session = user_data;
+    if (session->window)
+        pictor_gimp_progress_window_show_preview(session->window, partial, index, total);
+}
+
+static void on_message(void *user_data, pictor_message_level level, const char *text) {
+    JobSession *session = user_data;
+    /* The final error comes back through pictor_job_error; only the rest is collected here. */
+    if (level == PICTOR_MESSAGE_ERROR || !text || !*text)
+        return;
+    if (session->notes->len)
+        g_string_append_c(session->notes, '\n');
+    g_string_append(session->notes, text);
+}
+
+static void on_cancel_clicked(gpointer data) {
+    JobSession *session = data;
+    session->cancel_requested = TRUE;
+    pictor_job_cancel(session->job);
+}
+
+static void fill_request(const PictorGimpJobSpec *spec, pictor_request *request) {
+    const PictorGimpSettings *s = spec->settings;
+    pictor_request_init(request);
+    request->prompt = s->prompt;
+    /* Inpaint sends the size that fits the selection; the library picks it. */
+    request->size = (spec->command != PICTOR_GIMP_INPAINT && s->size[0]) ? s->size : NULL;
+    request->quality = s->quality[0] ? s->quality : NULL;
+    request->n = spec->command == PICTOR_GIMP_GENERATE ? s->variations : 1;
+}
+
+static void fill_options(const PictorGimpJobSpec *spec, const pictor_request *request,
+                         pictor_command_options *options) {
+    static const pictor_command commands[] = {PICTOR_COMMAND_GENERATE_AS_NEW_LAYER,
+                                              PICTOR_COMMAND_INPAINT_SELECTION,
+                                              PICTOR_COMMAND_EDIT_WITH_REFERENCES};
+    pictor_command_options_init(options);
+    options->command = commands[spec->command];
+    options->request = request;
+    options->layer = spec->layer;
+    options->reference_layers = spec->references;
+    options->reference_count = spec->reference_count;
+    if (spec->command == PICTOR_GIMP_INPAINT) {
+        options->grow_px = spec->settings->grow;
+        options->feather_px = spec->settings->feather;
+        options->context_px = spec->settings->context;
+    }
+    /* libgimp may be called from this thread only. */
+    options->callback_thread = PICTOR_CALLBACKS_ON_DISPATCH;
+}
+
+/* The job's failure as the user should read it. */
+static gchar *failure_text(const pictor_error *error, pictor_status status) {
+    const gchar *message = (error->message && *error->message) ? error->message
+                                                               : pictor_status_string(status);
+    GString *text = g_string_new(message);
+    if (status == PICTOR_ERR_CANCELLED && !strstr(message, "bill"))
+        g_string_append(text, " The server may still bill a request it already received.");
+    if (error->request_id && *error->request_id && !strstr(message, error->request_id))
+        g_string_append_printf(text, " (request id %s)", error->request_id);
+    return g_string_free(text, FALSE);
+}
+
+gboolean pictor_gimp_run_job(pictor_client *client, const PictorGimpJobSpec *spec, gchar **error) {
+    JobSession session;
+    memset(&session, 0, sizeof(session));
+    pictor_gimp_document_init(&session.document, spec->image);
+    session.spec = spec;
+    session.notes = g_string_new(NULL);
+
+    pictor_host host;
+    memset(&host, 0, sizeof(host));
+    host.struct_size = sizeof(host);
+    pictor_gimp_document_bind(&session.document, &host);
+    host.user_data = &session;
+    host.progress = on_progress;
+    host.preview = on_preview;
+    host.message = on_message;
+
+    pictor_request request;
+    fill_request(spec, &request);
+    pictor_command_options options;
+    fill_options(spec, &request, &options);
+
+    gchar *title = g_strdup_printf("Pictor: %s", pictor_gimp_command_title(spec->command));
+    gimp_progress_init(title);
+
+    gboolean ok = FALSE;
+    if (pictor_job_start(client, &host, &options, &session.job) != PICTOR_OK) {
+        /* Nothing was sent. */
+        *error = g_strdup(pictor_client_last_error(client)->message);
+        pictor_client_destroy(client);
+    } else {
+        if (spec->interactive)
+            session.window = pictor_gimp_progress_window_new(title, on_cancel_clicked, &session);
+        /* The job's callbacks (progress, layers) run inside dispatch, here on GIMP's thread;
+         * between them GTK gets its turn so the window redraws and Cancel can be clicked. */
+        while (pictor_job_dispatch(session.job, spec->interactive ? 20 : 100)) {
+            while (spec->interactive && gtk_events_pending())
+                gtk_main_iteration();
+        }
+        pictor_status status = pictor_job_status(session.job);
+        if (status != PICTOR_OK) {
+            *error = failure_text(pictor_job_error(session.job), status);
+        } else if (session.document.add_error) {
+            *error = g_strdup_printf("%s The image is in Pictor's history folder.",
+                                     session.document.add_error);
+        } else if (session.document.layers_added == 0) {
+            *error = g_strdup("The gateway answered without an image; nothing was added.");
+        } else {
+            ok = TRUE;
+        }
+        pictor_job_destroy(session.job);
+        pictor_client_destroy(client); /* the job held it until now */
+        pictor_gimp_progress_window_destroy(session.window);
+    }
+    gimp_progress_end();
+    pictor_gimp_document_finish(&session.document);
+    if (session.notes->len)
+        gimp_message(session.notes->str);
+    g_string_free(session.notes, TRUE);
+    g_free(session.status_text);
+    g_free(title);
+    return ok;
+}

@@ -1,0 +1,374 @@
+#include "settings_dialog.h"
+
+#include "gateway_client.h"
+#include "procedure_table.h"
+
+#include <libgimp/gimpui.h>
+#include <string.h>
+
+/* The API takes at most 16 images: the layer being edited and 15 references. */
+#define MAX_REFERENCES 15
+#define DEFAULT_GROW 4
+#define DEFAULT_FEATHER 8
+#define DEFAULT_CONTEXT 64
+
+typedef struct {
+    PictorGimpCommand command;
+    gint32 image;
+    GtkWidget *dialog;
+    GtkWidget *prompt;        /* GtkTextView */
+    GtkWidget *profile;       /* GtkComboBoxText; row 0 = from the environment */
+    gchar **profile_names;
+    GtkWidget *profile_note;
+    GtkWidget *size;          /* GtkComboBoxText with entry */
+    GtkWidget *quality;       /* GtkComboBoxText; row 0 = the route's default */
+    GtkWidget *variations;
+    GtkWidget *grow, *feather, *context;
+    GArray *reference_ids;    /* gint32 per check button */
+    GPtrArray *reference_checks;
+    GtkWidget *cost;
+    pictor_client *client;    /* for the chosen profile: what it offers, what it costs */
+    PictorGimpProfileInfo *info;
+} SettingsDialog;
+
+static const gchar *combo_text(GtkWidget *combo) {
+    /* GTK 2: the entry of a combo-with-entry holds the text, typed or chosen. */
+    if (gtk_combo_box_get_has_entry(GTK_COMBO_BOX(combo)))
+        return gtk_entry_get_text(GTK_ENTRY(gtk_bin_get_child(GTK_BIN(combo))));
+    return NULL;
+}
+
+static gchar *prompt_text(SettingsDialog *d) {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer(GTK_TEXT_VIEW(d->prompt));
+    GtkTextIter start, end;
+    gtk_text_buffer_get_bounds(buffer, &start, &end);
+    return gtk_text_buffer_get_text(buffer, &start, &end, FALSE);
+}
+
+static const gchar *chosen_profile(SettingsDialog *d) {
+    gint row = gtk_combo_box_get_active(GTK_COMBO_BOX(d->profile));
+    return row > 0 ? d->profile_names[row - 1] : "";
+}
+
+static const gchar *chosen_quality(SettingsDialog *d) {
+    gint row = gtk_combo_box_get_active(GTK_COMBO_BOX(d->quality));
+    if (row <= 0 || !d->info || !d->info->qualities[0])
+        return "";
+    return d->info->qualities[row - 1];
+}
+
+static void update_cost(SettingsDialog *d) {
+    if (!d->client) {
+        gtk_label_set_text(GTK_LABEL(d->cost), "Estimated cost: unknown (the profile did not load)");
+        return;
+    }
+    pictor_request request;
+    pictor_request_init(&request);
+    request.prompt = "cost estimate";
+    const gchar *size = d->size ? combo_text(d->size) : "";
+    /* "canvas" becomes a real size only once the job knows the canvas; estimate the default. */
+    request.size = (size && *size && strcmp(size, "canvas") != 0) ? size : NULL;
+    const gchar *quality = chosen_quality(d);
+    request.quality = *quality ? quality : NULL;
+    request.n = d->variations ? gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->variations)) : 1;
+    double usd = 0;
+    gchar *text;
+    /* Estimated as the image made: an edit's input images are only read once the job starts
+     * (they add input tokens, a small part of the price). */
+    if (pictor_estimate_cost(d->client, &request, 0, &usd) == PICTOR_OK)
+        text = g_strdup_printf("Estimated cost: about $%.3f%s (reference price; large sizes are "
+                               "billed by tokens)",
+                               usd, d->command == PICTOR_GIMP_GENERATE ? "" : " plus the images sent");
+    else
+        text = g_strdup_printf("Estimated cost: unknown - %s",
+                               pictor_client_last_error(d->client)->message);
+    gtk_label_set_text(GTK_LABEL(d->cost), text);
+    g_free(text);
+}
+
+static void fill_combo(GtkWidget *combo, gchar **items) {
+    gtk_list_store_clear(GTK_LIST_STORE(gtk_combo_box_get_model(GTK_COMBO_BOX(combo))));
+    for (gchar **item = items; item && *item; item++)
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(combo), *item);
+}
+
+/* Loads the chosen profile and refills the size and quality lists with what it offers,
+ * keeping the current choice when the new route has it. */
+static void load_profile(SettingsDialog *d, const gchar *keep_size, const gchar *keep_quality) {
+    if (d->client)
+        pictor_client_destroy(d->client);
+    pictor_gimp_profile_info_free(d->info);
+    d->info = NULL;
+    gchar *error = NULL;
+    d->client = pictor_gimp_client_create(chosen_profile(d), &error);
+    if (!d->client) {
+        gtk_label_set_text(GTK_LABEL(d->profile_note), error);
+        g_free(error);
+        update_cost(d);
+        return;
+    }
+    d->info = pictor_gimp_profile_info(d->client);
+    gchar *note = g_strdup_printf("%s: %s%s", d->info->name, d->info->description,
+                                  d->info->has_api_key
+                                      ? ""
+                                      : "\nNo API key found: set PICTOR_API_KEY (or OPENAI_API_KEY) "
+                                        "before starting GIMP, or run `pictor login`.");
+    gtk_label_set_text(GTK_LABEL(d->profile_note), note);
+    g_free(note);
+
+    if (d->size) {
+        gchar *size = g_strdup(keep_size);
+        fill_combo(d->size, NULL);
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), "canvas");
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), "auto");
+        for (gchar **s = d->info->sizes; *s; s++)
+            gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), *s);
+        gtk_entry_set_text(GTK_ENTRY(gtk_bin_get_child(GTK_BIN(d->size))), size);
+        gtk_widget_set_sensitive(d->size, d->info->takes_size);
+        g_free(size);
+    }
+    gchar *quality = g_strdup(keep_quality);
+    fill_combo(d->quality, NULL);
+    gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->quality), "(the route's default)");
+    gint active = 0;
+    for (gint i = 0; d->info->qualities[i]; i++) {
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->quality), d->info->qualities[i]);
+        if (strcmp(d->info->qualities[i], quality) == 0)
+            active = i + 1;
+    }
+    gtk_combo_box_set_active(GTK_COMBO_BOX(d->quality), active);
+    gtk_widget_set_sensitive(d->quality, d->info->qualities[0] != NULL);
+    g_free(quality);
+    update_cost(d);
+}
+
+static void on_profile_changed(GtkComboBox *combo, gpointer data) {
+    (void)combo;
+    SettingsDialog *d = data;
+    gchar *size = g_strdup(d->size ? combo_text(d->size) : "");
+    gchar *quality = g_strdup(chosen_quality(d));
+    load_profile(d, size, quality);
+    g_free(size);
+    g_free(quality);
+}
+
+static void on_estimate_input_changed(GtkWidget *widget, gpointer data) {
+    (void)widget;
+    update_cost(data);
+}
+
+static GtkWidget *add_row(GtkWidget *table, gint row, const gchar *label, GtkWidget *widget) {
+    gimp_table_attach_aligned(GTK_TABLE(table), 0, row, label, 0.0, 0.5, widget, 1, FALSE);
+    return widget;
+}
+
+static GtkWidget *spin(gint value, gint lower, gint upper) {
+    GtkObject *adjustment = gtk_adjustment_new(value, lower, upper, 1, 8, 0);
+    return gtk_spin_button_new(GTK_ADJUSTMENT(adjustment), 1, 0);
+}
+
+static void add_reference_list(SettingsDialog *d, GtkWidget *box, gint32 layer) {
+    GtkWidget *frame = gimp_frame_new("Reference layers (sent after the active layer, top first)");
+    gtk_box_pack_start(GTK_BOX(box), frame, TRUE, TRUE, 0);
+    GtkWidget *scrolled = gtk_scrolled_window_new(NULL, NULL);
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scrolled), GTK_POLICY_NEVER,
+                                   GTK_POLICY_AUTOMATIC);
+    gtk_widget_set_size_request(scrolled, -1, 120);
+    gtk_container_add(GTK_CONTAINER(frame), scrolled);
+    GtkWidget *list = gtk_vbox_new(FALSE, 2);
+    gtk_scrolled_window_add_with_viewport(GTK_SCROLLED_WINDOW(scrolled), list);
+    d->reference_ids = g_array_new(FALSE, FALSE, sizeof(gint32));
+    d->reference_checks = g_ptr_array_new();
+    gint n = 0;
+    gint *layers = gimp_image_get_layers(d->image, &n);
+    for (gint i = 0; i < n; i++) {
+        if (layers[i] == layer)
+            continue;
+        gchar *name = gimp_item_get_name(layers[i]);
+        GtkWidget *check = gtk_check_button_new_with_label(name);
+        g_free(name);
+        /* Visible layers are the ones the user is looking at: the likely references. */
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check),
+                                     gimp_item_get_visible(layers[i]) &&
+                                         d->reference_ids->len < MAX_REFERENCES);
+        gtk_box_pack_start(GTK_BOX(list), check, FALSE, FALSE, 0);
+        g_array_append_val(d->reference_ids, layers[i]);
+        g_ptr_array_add(d->reference_checks, check);
+    }
+    g_free(layers);
+    if (n <= 1)
+        gtk_box_pack_start(GTK_BOX(list), gtk_label_new("(the image has no other layer)"), FALSE,
+                           FALSE, 0);
+}
+
+static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) {
+    gchar *title = g_strdup_printf("Pictor: %s", pictor_gimp_command_title(d->command));
+    const gchar *ok_label = d->command == PICTOR_GIMP_GENERATE ? "_Generate"
+                            : d->command == PICTOR_GIMP_INPAINT ? "_Inpaint"
+                                                                 : "_Edit";
+    d->dialog = gimp_dialog_new(title, "pictor", NULL, 0, NULL, NULL,
+                                "_Cancel", GTK_RESPONSE_CANCEL, ok_label, GTK_RESPONSE_OK, NULL);
+    g_free(title);
+    gimp_window_set_transient(GTK_WINDOW(d->dialog));
+    GtkWidget *box = gtk_vbox_new(FALSE, 8);
+    gtk_container_set_border_width(GTK_CONTAINER(box), 12);
+    gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(d->dialog))), box, TRUE,
+                       TRUE, 0);
+
+    GtkWidget *prompt_frame = gimp_frame_new(d->command == PICTOR_GIMP_GENERATE
+                                                 ? "Prompt: what to draw"
+                                                 : "Prompt: what to change");
+    gtk_box_pack_start(GTK_BOX(box), prompt_frame, TRUE, TRUE, 0);
+    GtkWidget *scrolled = gtk_scrolled_window_new(NULL, NULL);
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scrolled), GTK_POLICY_AUTOMATIC,
+                                   GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_shadow_type(GTK_SCROLLED_WINDOW(scrolled), GTK_SHADOW_IN);
+    gtk_widget_set_size_request(scrolled, 440, 120);
+    gtk_container_add(GTK_CONTAINER(prompt_frame), scrolled);
+    d->prompt = gtk_text_view_new();
+    gtk_text_view_set_wrap_mode(GTK_TEXT_VIEW(d->prompt), GTK_WRAP_WORD_CHAR);
+    gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(d->prompt)), s->prompt, -1);
+    gtk_container_add(GTK_CONTAINER(scrolled), d->prompt);
+
+    GtkWidget *table = gtk_table_new(7, 2, FALSE);
+    gtk_table_set_row_spacings(GTK_TABLE(table), 4);
+    gtk_table_set_col_spacings(GTK_TABLE(table), 8);
+    gtk_box_pack_start(GTK_BOX(box), table, FALSE, FALSE, 0);
+    gint row = 0;
+
+    d->profile = gtk_combo_box_text_new();
+    gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->profile),
+                                   "From PICTOR_PROFILE / config file");
+    d->profile_names = pictor_gimp_profile_names();
+    gint active_profile = 0;
+    for (gint i = 0; d->profile_names[i]; i++) {
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->profile), d->profile_names[i]);
+        if (strcmp(d->profile_names[i], s->profile) == 0)
+            active_profile = i + 1;
+    }
+    gtk_combo_box_set_active(GTK_COMBO_BOX(d->profile), active_profile);
+    add_row(table, row++, "Profile:", d->profile);
+    d->profile_note = gtk_label_new("");
+    gtk_label_set_line_wrap(GTK_LABEL(d->profile_note), TRUE);
+    gtk_misc_set_alignment(GTK_MISC(d->profile_note), 0.0, 0.5);
+    gtk_table_attach(GTK_TABLE(table), d->profile_note, 1, 2, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
+    row++;
+
+    if (d->command != PICTOR_GIMP_INPAINT) {
+        d->size = gtk_combo_box_text_new_with_entry();
+        gtk_widget_set_tooltip_text(d->size, "canvas: the size closest to the image's shape, "
+                                             "scaled to the canvas; auto: the model chooses; "
+                                             "or WIDTHxHEIGHT");
+        add_row(table, row++, "Size:", d->size);
+    }
+    d->quality = gtk_combo_box_text_new();
+    add_row(table, row++, "Quality:", d->quality);
+    if (d->command == PICTOR_GIMP_GENERATE) {
+        d->variations = spin(CLAMP(s->variations, 1, 10), 1, 10);
+        gtk_widget_set_tooltip_text(d->variations, "One layer per image; each image is billed");
+        add_row(table, row++, "Variations:", d->variations);
+    }
+    if (d->command == PICTOR_GIMP_INPAINT) {
+        d->grow = add_row(table, row++, "Grow selection (px):",
+                          spin(s->grow >= 0 ? s->grow : DEFAULT_GROW, 0, 1024));
+        d->feather = add_row(table, row++, "Feather edge (px):",
+                             spin(s->feather >= 0 ? s->feather : DEFAULT_FEATHER, 0, 1024));
+        d->context = add_row(table, row++, "Context around it (px):",
+                             spin(s->context >= 0 ? s->context : DEFAULT_CONTEXT, 0, 4096));
+    }
+    if (d->command == PICTOR_GIMP_EDIT)
+        add_reference_list(d, box, layer);
+
+    d->cost = gtk_label_new("");
+    gtk_misc_set_alignment(GTK_MISC(d->cost), 0.0, 0.5);
+    gtk_label_set_line_wrap(GTK_LABEL(d->cost), TRUE);
+    gtk_box_pack_start(GTK_BOX(box), d->cost, FALSE, FALSE, 0);
+
+    load_profile(d, s->size, s->quality);
+    g_signal_connect(d->profile, "changed", G_CALLBACK(on_profile_changed), d);
+    g_signal_connect(d->quality, "changed", G_CALLBACK(on_estimate_input_changed), d);
+    if (d->size)
+        g_signal_connect(d->size, "changed", G_CALLBACK(on_estimate_input_changed), d);
+    if (d->variations)
+        g_signal_connect(d->variations, "value-changed", G_CALLBACK(on_estimate_input_changed), d);
+    gtk_widget_show_all(d->dialog);
+}
+
+/* FALSE (and a message) when the choices cannot be sent as they are. */
+static gboolean choices_valid(SettingsDialog *d) {
+    gchar *prompt = prompt_text(d);
+    gboolean has_prompt = *g_strstrip(prompt) != '\0';
+    glong length = g_utf8_strlen(prompt, -1);
+    g_free(prompt);
+    if (!has_prompt) {
+        gimp_message("Write a prompt first: it says what the model should draw.");
+        return FALSE;
+    }
+    if (length > PICTOR_GIMP_PROMPT_MAX) {
+        gimp_message("The prompt is longer than 32000 characters: shorten it.");
+        return FALSE;
+    }
+    if (d->reference_checks) {
+        guint chosen = 0;
+        for (guint i = 0; i < d->reference_checks->len; i++)
+            chosen += gtk_toggle_button_get_active(g_ptr_array_index(d->reference_checks, i));
+        if (chosen > MAX_REFERENCES) {
+            gimp_message("At most 15 reference layers can be sent: untick some.");
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static void read_choices(SettingsDialog *d, PictorGimpSettings *s, GArray *references) {
+    gchar *prompt = prompt_text(d);
+    pictor_gimp_settings_copy(s->prompt, sizeof(s->prompt), prompt);
+    g_free(prompt);
+    pictor_gimp_settings_copy(s->profile, sizeof(s->profile), chosen_profile(d));
+    if (d->size) {
+        gchar *size = g_strstrip(g_strdup(combo_text(d->size)));
+        pictor_gimp_settings_copy(s->size, sizeof(s->size), size);
+        g_free(size);
+    }
+    pictor_gimp_settings_copy(s->quality, sizeof(s->quality), chosen_quality(d));
+    if (d->variations)
+        s->variations = gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->variations));
+    if (d->grow) {
+        s->grow = gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->grow));
+        s->feather = gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->feather));
+        s->context = gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->context));
+    }
+    if (d->reference_checks && references)
+        for (guint i = 0; i < d->reference_checks->len; i++)
+            if (gtk_toggle_button_get_active(g_ptr_array_index(d->reference_checks, i)))
+                g_array_append_val(references, g_array_index(d->reference_ids, gint32, i));
+}
+
+gboolean pictor_gimp_settings_dialog_run(PictorGimpCommand command, gint32 image, gint32 layer,
+                                         PictorGimpSettings *settings, GArray *references) {
+    SettingsDialog d;
+    memset(&d, 0, sizeof(d));
+    d.command = command;
+    d.image = image;
+    build(&d, layer, settings);
+    gboolean accepted = FALSE;
+    for (;;) {
+        if (gimp_dialog_run(GIMP_DIALOG(d.dialog)) != GTK_RESPONSE_OK)
+            break;
+        if (choices_valid(&d)) {
+            read_choices(&d, settings, references);
+            accepted = TRUE;
+            break;
+        }
+    }
+    gtk_widget_destroy(d.dialog);
+    if (d.client)
+        pictor_client_destroy(d.client);
+    pictor_gimp_profile_info_free(d.info);
+    g_strfreev(d.profile_names);
+    if (d.reference_ids)
+        g_array_free(d.reference_ids, TRUE);
+    if (d.reference_checks)
+        g_ptr_array_free(d.reference_checks, TRUE);
+    return accepted;
+}

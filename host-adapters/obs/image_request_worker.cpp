@@ -1,0 +1,234 @@
+#include "image_request_worker.hpp"
+
+#include "pictor_client_factory.hpp"
+
+#include <pictor/pictor.h>
+
+#include <obs-module.h>
+
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <utility>
+
+namespace pictor_obs {
+
+namespace {
+
+struct ResultDeleter {
+    void operator()(pictor_result *result) const { pictor_result_free(result); }
+};
+struct ImageDeleter {
+    void operator()(pictor_image *image) const { pictor_image_free(image); }
+};
+struct BufferDeleter {
+    void operator()(uint8_t *buffer) const { pictor_free(buffer); }
+};
+
+RgbaImage copy_pixels(const pictor_image *image) {
+    RgbaImage copy;
+    copy.width = pictor_image_width(image);
+    copy.height = pictor_image_height(image);
+    const uint8_t *rgba = pictor_image_rgba(image);
+    copy.pixels.assign(rgba, rgba + size_t(copy.width) * copy.height * 4);
+    return copy;
+}
+
+// A history file back into pixels: local disk only, so nothing is sent and nothing billed.
+RequestOutcome restore_from_history(const std::string &path) {
+    RequestOutcome outcome;
+    outcome.history_path = path;
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+        outcome.message = "could not read the last image from history (" + path +
+                          "): the file is missing or unreadable. Click Generate to make a new one.";
+        return outcome;
+    }
+    if (bytes.empty()) {
+        outcome.message = "the last image's history file (" + path +
+                          ") is missing or empty. Click Generate to make a new one.";
+        return outcome;
+    }
+    pictor_image *decoded = nullptr;
+    if (pictor_decode_image(bytes.data(), bytes.size(), 0, &decoded) != PICTOR_OK) {
+        outcome.message = "the last image's history file (" + path + ") does not decode: " +
+                          pictor_thread_last_error()->message + ". Click Generate to make a new one.";
+        return outcome;
+    }
+    std::unique_ptr<pictor_image, ImageDeleter> image(decoded);
+    outcome.image = copy_pixels(image.get());
+    outcome.ok = true;
+    return outcome;
+}
+
+} // namespace
+
+ImageRequestWorker::ImageRequestWorker(std::string owner_label) : owner_label_(std::move(owner_label)) {}
+
+ImageRequestWorker::~ImageRequestWorker() { abandon(); }
+
+void ImageRequestWorker::set_owner_label(std::string owner_label) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    owner_label_ = std::move(owner_label);
+}
+
+bool ImageRequestWorker::busy() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return busy_;
+}
+
+bool ImageRequestWorker::start(RequestSpec spec, Finished finished, Preview preview) {
+    std::thread finished_thread;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (busy_)
+            return false;
+        finished_thread = std::move(thread_); // a thread that already ran to its end
+    }
+    if (finished_thread.joinable())
+        finished_thread.join();
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (busy_) // another OBS thread started one meanwhile
+        return false;
+    busy_ = true;
+    network_ = spec.kind != RequestKind::restore;
+    cancelled_ = false;
+    preview_ = std::move(preview);
+    thread_ = std::thread(&ImageRequestWorker::run, this, std::move(spec), std::move(finished));
+    return true;
+}
+
+void ImageRequestWorker::cancel() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!busy_ || cancelled_)
+        return;
+    cancelled_ = true;
+    if (client_)
+        pictor_client_cancel(client_);
+    if (network_)
+        blog(LOG_WARNING,
+             "[pictor] %s: the running image request was abandoned; if the gateway already "
+             "received it, it may still be billed (the image would then be lost).",
+             owner_label_.c_str());
+}
+
+void ImageRequestWorker::abandon() {
+    cancel();
+    std::thread running;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        running = std::move(thread_);
+    }
+    if (running.joinable())
+        running.join();
+}
+
+int ImageRequestWorker::on_progress(const pictor_progress *, void *self) {
+    // pictor_client_cancel already stops the call; this covers a cancel that came between
+    // the client's creation and the start of the request.
+    return static_cast<ImageRequestWorker *>(self)->cancelled_ ? 1 : 0;
+}
+
+void ImageRequestWorker::on_partial_image(const pictor_image *partial, int index, int total, void *self) {
+    auto *worker = static_cast<ImageRequestWorker *>(self);
+    RgbaImage copy = copy_pixels(partial); // valid only during this call
+    std::lock_guard<std::mutex> lock(worker->mutex_);
+    if (!worker->cancelled_ && worker->preview_)
+        worker->preview_(std::move(copy), index, total);
+}
+
+RequestOutcome ImageRequestWorker::send(const RequestSpec &spec) {
+    RequestOutcome outcome;
+    std::string error;
+    pictor_client *client = create_pictor_client(spec, error);
+    if (!client) {
+        outcome.message = error;
+        return outcome;
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (cancelled_) {
+            pictor_client_destroy(client);
+            outcome.message = "cancelled before anything was sent";
+            return outcome;
+        }
+        client_ = client;
+    }
+
+    pictor_request request;
+    pictor_request_init(&request);
+    request.prompt = spec.prompt.c_str();
+    request.size = spec.size.empty() ? nullptr : spec.size.c_str();
+    request.quality = spec.quality.empty() ? nullptr : spec.quality.c_str();
+    request.n = 1;
+    request.progress = &ImageRequestWorker::on_progress;
+    request.progress_user_data = this;
+    request.partial_images = spec.previews;
+    request.partial_image = &ImageRequestWorker::on_partial_image;
+    request.partial_image_user_data = this;
+
+    pictor_status status = PICTOR_OK;
+    pictor_result *raw_result = nullptr;
+    std::unique_ptr<uint8_t, BufferDeleter> encoded_frame;
+    pictor_input_image frame{};
+    if (spec.kind == RequestKind::edit) {
+        // The frame goes out as PNG (pictor encodes PNG fast), the way the gateway expects it.
+        pictor_image *pixels = nullptr;
+        uint8_t *png = nullptr;
+        size_t png_size = 0;
+        status = pictor_image_from_rgba(spec.input.width, spec.input.height, spec.input.pixels.data(),
+                                        size_t(spec.input.width) * 4, &pixels);
+        if (status == PICTOR_OK) {
+            status = pictor_image_encode(pixels, "png", -1, &png, &png_size);
+            pictor_image_free(pixels);
+        }
+        if (status != PICTOR_OK) {
+            outcome.message = std::string("could not encode the source's frame as PNG: ") +
+                              pictor_thread_last_error()->message;
+        } else {
+            encoded_frame.reset(png);
+            frame.data = png;
+            frame.size = png_size;
+            frame.filename = "obs-frame.png";
+            request.images = &frame;
+            request.image_count = 1;
+            status = pictor_edit(client, &request, &raw_result);
+        }
+    } else {
+        status = pictor_generate(client, &request, &raw_result);
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        client_ = nullptr;
+    }
+    std::unique_ptr<pictor_result, ResultDeleter> result(raw_result);
+    if (status == PICTOR_OK && result && pictor_result_image_count(result.get()) > 0) {
+        const pictor_image *image = pictor_result_image(result.get(), 0);
+        outcome.image = copy_pixels(image);
+        outcome.history_path = pictor_image_history_path(image);
+        outcome.request_id = pictor_image_request_id(image);
+        outcome.ok = true;
+    } else if (outcome.message.empty()) {
+        const pictor_error *failure = pictor_client_last_error(client);
+        outcome.message = failure->message;
+        if (failure->request_id && *failure->request_id)
+            outcome.message += std::string(" (request id ") + failure->request_id + ")";
+    }
+    pictor_client_destroy(client);
+    return outcome;
+}
+
+void ImageRequestWorker::run(RequestSpec spec, Finished finished) {
+    RequestOutcome outcome =
+        spec.kind == RequestKind::restore ? restore_from_history(spec.history_path) : send(spec);
+    // The lock keeps cancel()/abandon() from returning while the outcome is being delivered,
+    // so the owner never receives it after it asked to stop.
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!cancelled_)
+        finished(std::move(outcome));
+    preview_ = nullptr;
+    busy_ = false;
+}
+
+} // namespace pictor_obs

@@ -1,0 +1,39 @@
+// The OBS module "pictor": registers the Pictor Image source and the Pictor Restyle filter.
+// Loading does no network and reads no key; requests start only on a button or a hotkey.
+#include "image_source.hpp"
+#include "restyle_filter.hpp"
+
+#include <pictor/pictor.h>
+
+#include <obs-module.h>
+
+OBS_DECLARE_MODULE()
+OBS_MODULE_USE_DEFAULT_LOCALE("pictor", "en-US")
+
+MODULE_EXPORT const char *obs_module_name(void) { return "pictor"; }
+
+MODULE_EXPORT const char *obs_module_description(void) {
+    return "gpt-image-2 images in OBS: the Pictor Image source and the Pictor Restyle filter.";
+}
+
+bool obs_module_load(void) {
+    // While pictor's major version is 0 every minor may change the ABI: refuse a library that
+    // does not match the header this module was built with, rather than crash later.
+    const int library = pictor_version_number();
+    if (library / 100 != PICTOR_VERSION_NUMBER / 100 || (pictor_abi_version() >> 8) != (PICTOR_ABI_VERSION >> 8)) {
+        blog(LOG_ERROR,
+             "[pictor] this module was built for libpictor %d.%d but found %s; reinstall the module "
+             "and libpictor from the same build",
+             PICTOR_VERSION_MAJOR, PICTOR_VERSION_MINOR, pictor_version_string());
+        return false;
+    }
+    pictor_obs::register_image_source();
+    pictor_obs::register_restyle_filter();
+    blog(LOG_INFO, "[pictor] module loaded (libpictor %s)", pictor_version_string());
+    return true;
+}
+
+void obs_module_unload(void) {
+    // Sources and filters are destroyed before modules unload; each abandoned its own request.
+    blog(LOG_INFO, "[pictor] module unloaded");
+}

@@ -1,0 +1,264 @@
+#include "restyle_filter.hpp"
+
+#include "frame_snapshot.hpp"
+#include "frame_texture.hpp"
+#include "image_request_worker.hpp"
+#include "request_settings.hpp"
+
+#include <obs-module.h>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+namespace pictor_obs {
+
+namespace {
+
+constexpr const char *filter_id = "pictor_restyle_filter";
+constexpr const char *restyle_button = "restyle";
+constexpr const char *clear_button = "clear";
+constexpr const char *status_info = "status";
+
+void draw_texture(gs_texture_t *texture, uint32_t width, uint32_t height) {
+    gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
+    gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), texture);
+    while (gs_effect_loop(effect, "Draw"))
+        gs_draw_sprite(texture, 0, width, height);
+}
+
+class RestyleFilter {
+public:
+    RestyleFilter(obs_data_t *settings, obs_source_t *self) : self_(self), worker_(label()) {
+        update(settings);
+        set_status(obs_module_text("Status.RestyleIdle"));
+    }
+
+    ~RestyleFilter() {
+        unregister_hotkeys();
+        worker_.set_owner_label(label());
+        worker_.abandon();
+        obs_enter_graphics();
+        result_.destroy_texture();
+        snapshot_.destroy();
+        obs_leave_graphics();
+    }
+
+    void update(obs_data_t *settings) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        read_request_settings(settings, request_);
+    }
+
+    // Any thread. The snapshot is taken at the filter's next frame, on the graphics thread.
+    void restyle() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (request_.prompt.empty()) {
+                status_ = obs_module_text("Status.NoPrompt");
+                return;
+            }
+        }
+        if (worker_.busy()) {
+            set_status(obs_module_text("Status.Busy"));
+            return;
+        }
+        set_status(obs_module_text("Status.WaitingForFrame"));
+        snapshot_wanted_ = true;
+    }
+
+    // Any thread: the source shows again; a running restyle is abandoned.
+    void clear() {
+        snapshot_wanted_ = false;
+        worker_.set_owner_label(label());
+        worker_.cancel();
+        result_.clear();
+        set_status(obs_module_text("Status.RestyleIdle"));
+    }
+
+    void render() {
+        obs_source_t *target = obs_filter_get_target(self_);
+        const uint32_t width = target ? obs_source_get_base_width(target) : 0;
+        const uint32_t height = target ? obs_source_get_base_height(target) : 0;
+        if (width == 0 || height == 0) {
+            obs_source_skip_video_filter(self_);
+            return;
+        }
+        bool captured = false;
+        if (snapshot_wanted_.exchange(false))
+            captured = take_snapshot(width, height);
+        if (gs_texture_t *result = result_.texture()) {
+            draw_texture(result, width, height); // the result, scaled to the source's size
+        } else if (captured) {
+            draw_texture(snapshot_.texture(), width, height); // this frame's input, rendered once
+        } else {
+            obs_source_skip_video_filter(self_);
+        }
+    }
+
+    std::string status() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return status_;
+    }
+
+    // libobs 29 refuses hotkeys registered on a filter, so they go on the source the filter is
+    // on (they show under that source in Settings > Hotkeys and are saved with it). Graphics
+    // thread (video_tick): the parent is known once the filter has been added.
+    void tick() {
+        obs_source_t *parent = obs_filter_get_parent(self_);
+        const char *current_name = obs_source_get_name(self_);
+        const std::string name = current_name ? current_name : "";
+        std::lock_guard<std::mutex> lock(hotkey_mutex_);
+        if (parent == hotkey_parent_ && name == hotkey_filter_name_)
+            return;
+        unregister_hotkeys_locked();
+        if (!parent)
+            return;
+        // Named after the filter (libobs 29 has no source UUIDs), so bindings saved with the
+        // parent find their hotkey again when the scene collection loads.
+        const std::string key = "." + name;
+        const std::string restyle_text = std::string(obs_module_text("Hotkey.Restyle")) + " (" + name + ")";
+        const std::string clear_text = std::string(obs_module_text("Hotkey.Clear")) + " (" + name + ")";
+        restyle_hotkey_ = obs_hotkey_register_source(parent, ("pictor_restyle_filter.restyle" + key).c_str(),
+                                                     restyle_text.c_str(), &RestyleFilter::on_restyle_hotkey, this);
+        clear_hotkey_ = obs_hotkey_register_source(parent, ("pictor_restyle_filter.clear" + key).c_str(),
+                                                   clear_text.c_str(), &RestyleFilter::on_clear_hotkey, this);
+        hotkey_parent_ = parent;
+        hotkey_filter_name_ = name;
+    }
+
+    // filter_remove / destroy: the parent outlives the filter, so its hotkeys must go.
+    void unregister_hotkeys() {
+        std::lock_guard<std::mutex> lock(hotkey_mutex_);
+        unregister_hotkeys_locked();
+    }
+
+    static void on_restyle_hotkey(void *data, obs_hotkey_id, obs_hotkey_t *, bool pressed) {
+        if (pressed)
+            static_cast<RestyleFilter *>(data)->restyle();
+    }
+    static void on_clear_hotkey(void *data, obs_hotkey_id, obs_hotkey_t *, bool pressed) {
+        if (pressed)
+            static_cast<RestyleFilter *>(data)->clear();
+    }
+
+private:
+    std::string label() const {
+        const char *name = obs_source_get_name(self_);
+        return std::string("Pictor Restyle '") + (name ? name : "") + "'";
+    }
+
+    void unregister_hotkeys_locked() {
+        for (obs_hotkey_id *id : {&restyle_hotkey_, &clear_hotkey_}) {
+            if (*id != OBS_INVALID_HOTKEY_ID)
+                obs_hotkey_unregister(*id);
+            *id = OBS_INVALID_HOTKEY_ID;
+        }
+        hotkey_parent_ = nullptr;
+    }
+
+    void set_status(const std::string &text) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        status_ = text;
+    }
+
+    // Graphics thread: reads the input back and hands it to the worker, which encodes and
+    // sends it; the frame itself is not held up by more than the read-back.
+    bool take_snapshot(uint32_t width, uint32_t height) {
+        RequestSpec spec;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            spec = request_;
+        }
+        spec.kind = RequestKind::edit;
+        if (!snapshot_.capture(self_, width, height, spec.input)) {
+            set_status(obs_module_text("Status.SnapshotFailed"));
+            blog(LOG_WARNING, "[pictor] %s: could not read the source's frame back from the GPU",
+                 label().c_str());
+            return false;
+        }
+        set_status(obs_module_text("Status.Restyling"));
+        worker_.set_owner_label(label());
+        if (!worker_.start(
+                std::move(spec), [this](RequestOutcome &&outcome) { finished(std::move(outcome)); },
+                [this](RgbaImage &&partial, int index, int total) {
+                    blog(LOG_INFO, "[pictor] %s: preview %d of %d", label().c_str(), index + 1, total);
+                    result_.offer(std::move(partial));
+                }))
+            set_status(obs_module_text("Status.Busy"));
+        else
+            blog(LOG_INFO, "[pictor] %s: restyling a %ux%u frame", label().c_str(), width, height);
+        return true;
+    }
+
+    // Worker thread.
+    void finished(RequestOutcome &&outcome) {
+        if (!outcome.ok) {
+            blog(LOG_WARNING, "[pictor] %s: %s", label().c_str(), outcome.message.c_str());
+            set_status(std::string(obs_module_text("Status.Failed")) + " " + outcome.message);
+            return;
+        }
+        blog(LOG_INFO, "[pictor] %s: showing a %ux%u result from %s", label().c_str(), outcome.image.width,
+             outcome.image.height, outcome.history_path.c_str());
+        set_status(std::string(obs_module_text("Status.RestyleReady")) +
+                   (outcome.request_id.empty() ? "" : " (request id " + outcome.request_id + ")"));
+        result_.offer(std::move(outcome.image));
+    }
+
+    obs_source_t *self_;
+    mutable std::mutex mutex_; // guards request_ and status_; never held while calling worker_
+    RequestSpec request_;
+    std::string status_;
+    std::atomic<bool> snapshot_wanted_{false};
+    FrameSnapshot snapshot_; // graphics thread only
+    FrameTexture result_;
+    std::mutex hotkey_mutex_; // guards the four below
+    obs_source_t *hotkey_parent_ = nullptr;
+    std::string hotkey_filter_name_;
+    obs_hotkey_id restyle_hotkey_ = OBS_INVALID_HOTKEY_ID;
+    obs_hotkey_id clear_hotkey_ = OBS_INVALID_HOTKEY_ID;
+    ImageRequestWorker worker_; // last: stops first, while the members above still exist
+};
+
+RestyleFilter *as_filter(void *data) { return static_cast<RestyleFilter *>(data); }
+
+bool on_restyle_clicked(obs_properties_t *, obs_property_t *, void *data) {
+    as_filter(data)->restyle();
+    return false;
+}
+
+bool on_clear_clicked(obs_properties_t *, obs_property_t *, void *data) {
+    as_filter(data)->clear();
+    return false;
+}
+
+obs_properties_t *filter_properties(void *data) {
+    obs_properties_t *props = obs_properties_create();
+    add_request_properties(props, false);
+    obs_properties_add_button(props, restyle_button, obs_module_text("Restyle"), on_restyle_clicked);
+    obs_properties_add_button(props, clear_button, obs_module_text("Clear"), on_clear_clicked);
+    const std::string status =
+        std::string(obs_module_text("Status")) + ": " + (data ? as_filter(data)->status() : "");
+    obs_properties_add_text(props, status_info, status.c_str(), OBS_TEXT_INFO);
+    return props;
+}
+
+} // namespace
+
+void register_restyle_filter() {
+    obs_source_info info = {};
+    info.id = filter_id;
+    info.type = OBS_SOURCE_TYPE_FILTER;
+    info.output_flags = OBS_SOURCE_VIDEO;
+    info.get_name = [](void *) { return obs_module_text("PictorRestyle"); };
+    info.create = [](obs_data_t *settings, obs_source_t *self) -> void * { return new RestyleFilter(settings, self); };
+    info.destroy = [](void *data) { delete as_filter(data); };
+    info.update = [](void *data, obs_data_t *settings) { as_filter(data)->update(settings); };
+    info.get_defaults = [](obs_data_t *settings) { set_request_defaults(settings); };
+    info.get_properties = filter_properties;
+    info.video_render = [](void *data, gs_effect_t *) { as_filter(data)->render(); };
+    info.video_tick = [](void *data, float) { as_filter(data)->tick(); };
+    info.filter_remove = [](void *data, obs_source_t *) { as_filter(data)->unregister_hotkeys(); };
+    obs_register_source(&info);
+}
+
+} // namespace pictor_obs

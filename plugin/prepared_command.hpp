@@ -1,0 +1,41 @@
+// A command after its reading phase: the request, ready to validate and send, and how each
+// received image becomes a layer. Preparing happens on the host's thread (it reads the
+// document); the request and make_layer run on the job's worker and touch no host state.
+#pragma once
+
+#include <functional>
+
+#include <nlohmann/json.hpp>
+
+#include "api/gateway_profile.hpp"
+#include "api/image_request.hpp"
+#include "command_options.hpp"
+#include "host_document.hpp"
+#include "job_sink.hpp"
+
+namespace pictor::plugin {
+
+struct PreparedCommand {
+    CommandKind kind = CommandKind::generate_as_new_layer;
+    ImageRequest request;
+    bool edit = false;
+    nlohmann::json metadata = nlohmann::json::object(); // keys added to the job's result JSON
+    int32_t above_layer = 0;
+    // The model's pixels of one image -> the layer (rect, rgba, mask, masked, composited). The
+    // engine fills name, variation, history path and request id.
+    std::function<NewLayer(const RgbaImage &model_pixels)> make_layer;
+};
+
+// Reads what the command needs; throws Error (nothing sent) when the document or the options
+// do not allow it.
+PreparedCommand prepare_command(HostDocument &document, const CommandOptions &options,
+                                const GatewayProfile &profile);
+
+PreparedCommand prepare_generate(HostDocument &document, const CommandOptions &options,
+                                 const GatewayProfile &profile);
+PreparedCommand prepare_inpaint(HostDocument &document, const CommandOptions &options,
+                                const GatewayProfile &profile);
+PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOptions &options,
+                                       const GatewayProfile &profile);
+
+} // namespace pictor::plugin

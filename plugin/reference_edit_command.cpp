@@ -1,0 +1,87 @@
+// edit_with_references: the active layer (over the whole canvas) first, then up to 15 other
+// layers as they are, sent as image[]; a selection, grown and feathered, becomes the mask. The
+// result is scaled to the canvas and, with a selection, blended back through it.
+#include "prepared_command.hpp"
+
+#include "document_regions.hpp"
+#include "error.hpp"
+#include "image/composite.hpp"
+#include "image/resample.hpp"
+#include "image/selection_mask.hpp"
+#include "requested_size.hpp"
+#include "upload_image.hpp"
+
+namespace pictor::plugin {
+
+namespace {
+
+// The feathered selection over the whole canvas; empty when nothing is selected.
+GrayImage canvas_selection(HostDocument &document, ImageSize canvas, const CommandOptions &options) {
+    if (!document.has_selection())
+        return {};
+    SelectionInfo selection = document.describe_selection();
+    PixelRect bounds = selection.bounds.intersect(canvas_rect(canvas));
+    if (selection.empty || bounds.empty())
+        return {};
+    SelectionArea area =
+        read_selection_around(document, canvas, bounds, selection_reach(options.grow_px, options.feather_px));
+    GrayImage feathered = feather_coverage(grow_coverage(area.coverage, options.grow_px), options.feather_px);
+    if (coverage_bounds(feathered).empty())
+        return {};
+    return place_gray(feathered, area.rect.x, area.rect.y, canvas.width, canvas.height);
+}
+
+} // namespace
+
+PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOptions &options,
+                                       const GatewayProfile &profile) {
+    if (options.reference_layers.size() > max_reference_layers)
+        throw Error(ErrorKind::invalid_request,
+                    "edit_with_references takes at most " + std::to_string(max_reference_layers) +
+                        " reference layers besides the active one (16 images in all); " +
+                        std::to_string(options.reference_layers.size()) + " were given. Nothing was sent.");
+    const ImageSize canvas = document.canvas_size();
+    const LayerInfo active = document.describe_layer(options.layer);
+    RgbaImage first = read_layer_over(document, options.layer, active, canvas_rect(canvas));
+
+    PreparedCommand prepared;
+    prepared.kind = CommandKind::edit_with_references;
+    prepared.edit = true;
+    prepared.above_layer = options.layer;
+    prepared.request = options.request;
+    prepared.request.images = {png_upload(first, "layer.png", false)};
+    for (size_t k = 0; k < options.reference_layers.size(); ++k) {
+        int32_t id = options.reference_layers[k];
+        LayerInfo info = document.describe_layer(id);
+        if (info.width == 0 || info.height == 0)
+            throw Error(ErrorKind::invalid_request, "reference layer " + std::to_string(id) +
+                                                        (info.name.empty() ? "" : " (\"" + info.name + "\")") +
+                                                        " is empty: pick layers with pixels. Nothing was sent.");
+        RgbaImage pixels = document.read_layer(id, {0, 0, int32_t(info.width), int32_t(info.height)});
+        prepared.request.images.push_back(png_upload(pixels, "reference-" + std::to_string(k + 1) + ".png", false));
+    }
+
+    GrayImage mask = canvas_selection(document, canvas, options);
+    prepared.request.has_mask = !mask.empty();
+    if (!mask.empty())
+        prepared.request.mask = png_upload(edit_mask_from_coverage(mask), "mask.png", true);
+
+    RequestedSize size = resolve_requested_size(profile, options.request.size, canvas);
+    prepared.request.size = size.size_field;
+    prepared.metadata = {{"reference_layers", options.reference_layers.size()}, {"mask", !mask.empty()}};
+
+    prepared.make_layer = [canvas, mask = std::move(mask), first = std::move(first)](const RgbaImage &model) {
+        NewLayer out;
+        out.rect = {0, 0, int32_t(canvas.width), int32_t(canvas.height)};
+        out.rgba = resize_rgba(model, canvas.width, canvas.height);
+        if (!mask.empty()) {
+            out.masked_rgba = apply_mask_to_alpha(out.rgba, mask);
+            out.composited_rgba = blend_through_mask(first, out.rgba, mask);
+            out.mask = mask;
+        }
+        return out;
+    };
+    return prepared;
+}
+
+} // namespace pictor::plugin

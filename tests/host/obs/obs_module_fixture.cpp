@@ -1,0 +1,79 @@
+#include "obs_module_fixture.hpp"
+
+#include <pictor/pictor.h>
+
+#include <fstream>
+#include <iterator>
+
+namespace pictor_obs_test {
+
+void ObsModuleTest::SetUp() {
+    env_ = std::make_unique<PrivateEnvironment>(PICTOR_PROFILES_DIR);
+    mock_ = std::make_unique<pictor_test::MockGatewayProcess>();
+    obs_ = std::make_unique<HeadlessObs>();
+    obs_->start();
+    obs_->load_builtin_image_sources();
+    obs_->load_module(PICTOR_OBS_MODULE_FILE, PICTOR_OBS_MODULE_DATA);
+}
+
+void ObsModuleTest::TearDown() {
+    if (obs_ && obs_->running())
+        obs_->shutdown_seconds();
+    if (obs_)
+        expect_no_key(obs_->log_text(), "the OBS log");
+    obs_.reset();
+    mock_.reset();
+    env_.reset();
+}
+
+obs_source_t *ObsModuleTest::create_image_source(const std::string &name, const std::string &scenario) {
+    obs_data_t *settings = obs_data_create();
+    obs_data_set_string(settings, "prompt", "a lighthouse at dusk, flat poster style");
+    obs_data_set_string(settings, "profile", "openai");
+    obs_data_set_string(settings, "base_url", mock_->base_url("openai", scenario).c_str());
+    obs_data_set_string(settings, "size", "1024x1024");
+    obs_data_set_string(settings, "quality", "low");
+    obs_source_t *source = obs_source_create("pictor_image_source", name.c_str(), settings, nullptr);
+    obs_data_release(settings);
+    return source;
+}
+
+obs_source_t *ObsModuleTest::create_color_source(uint32_t width, uint32_t height, uint32_t abgr) {
+    obs_data_t *settings = obs_data_create();
+    obs_data_set_int(settings, "color", abgr);
+    obs_data_set_int(settings, "width", width);
+    obs_data_set_int(settings, "height", height);
+    obs_source_t *source = obs_source_create("color_source_v3", "test colour", settings, nullptr);
+    obs_data_release(settings);
+    return source;
+}
+
+std::string ObsModuleTest::saved_settings_json(obs_source_t *source) {
+    obs_data_t *saved = obs_save_source(source);
+    std::string json = obs_data_get_json(saved);
+    obs_data_release(saved);
+    return json;
+}
+
+Pixels ObsModuleTest::decode_file(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    pictor_image *image = nullptr;
+    Pixels pixels;
+    if (pictor_decode_image(bytes.data(), bytes.size(), 0, &image) != PICTOR_OK) {
+        ADD_FAILURE() << "cannot decode " << path << ": " << pictor_thread_last_error()->message;
+        return pixels;
+    }
+    pixels.width = pictor_image_width(image);
+    pixels.height = pictor_image_height(image);
+    const uint8_t *rgba = pictor_image_rgba(image);
+    pixels.rgba.assign(rgba, rgba + size_t(pixels.width) * pixels.height * 4);
+    pictor_image_free(image);
+    return pixels;
+}
+
+void ObsModuleTest::expect_no_key(const std::string &text, const char *where) {
+    EXPECT_EQ(text.find(env_->api_key()), std::string::npos) << "the API key appears in " << where;
+}
+
+} // namespace pictor_obs_test
