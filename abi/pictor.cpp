@@ -239,14 +239,26 @@ pictor_status pictor_client_create(const pictor_client_config *config, pictor_cl
         options.settings.ca_file = text_or_empty(config->ca_file);
         options.profile_dir = text_or_empty(config->profile_dir);
         options.use_environment = config->use_environment != 0;
+        // What the host sets wins; else the environment and config file; else the defaults.
+        pictor::ClientLimits limits;
+        if (options.use_environment)
+            limits = pictor::configured_client_limits();
         if (config->connect_timeout_s > 0)
-            options.connect_timeout_s = config->connect_timeout_s;
+            limits.connect_timeout_s = config->connect_timeout_s;
         if (config->max_response_bytes > 0)
-            options.max_response_bytes = config->max_response_bytes;
+            limits.max_response_bytes = config->max_response_bytes;
         if (config->max_pixels > 0)
-            options.max_pixels = config->max_pixels;
+            limits.max_pixels = config->max_pixels;
         if (config->max_retries >= 0)
-            options.max_retries = config->max_retries;
+            limits.max_retries = config->max_retries;
+        if (limits.connect_timeout_s > 0)
+            options.connect_timeout_s = limits.connect_timeout_s;
+        if (limits.max_response_bytes > 0)
+            options.max_response_bytes = limits.max_response_bytes;
+        if (limits.max_pixels > 0)
+            options.max_pixels = limits.max_pixels;
+        if (limits.max_retries >= 0)
+            options.max_retries = limits.max_retries;
         if (config->log) {
             pictor_log_fn fn = config->log;
             void *user = config->log_user_data;

@@ -1,5 +1,7 @@
 #include "store/client_settings.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -41,7 +43,48 @@ void choose(std::string &value, std::string *source,
         }
 }
 
+// A positive number (an integer when `integer`) from the environment, else the config file; 0
+// when neither has it; `allow_zero` for counts such as retries.
+double configured_number(const char *variable, const nlohmann::json &config, const char *key,
+                         bool integer, bool allow_zero, double max) {
+    std::string text = env_or_empty(variable);
+    std::string where = variable;
+    double value = 0;
+    if (!text.empty()) {
+        char *end = nullptr;
+        value = std::strtod(text.c_str(), &end);
+        if (*end != '\0')
+            value = -1;
+    } else if (auto it = config.find(key); it != config.end()) {
+        where = "\"" + std::string(key) + "\" in " + config_file_path();
+        value = it->is_number() ? it->get<double>() : -1;
+    } else {
+        return allow_zero ? -1 : 0;
+    }
+    bool ok = std::isfinite(value) && value >= (allow_zero ? 0 : 1e-9) && value <= max &&
+              (!integer || value == std::floor(value));
+    if (!ok)
+        throw Error(ErrorKind::invalid_request,
+                    where + " must be " + (integer ? "a whole number" : "a number") + " from " +
+                        (allow_zero ? "0" : "above 0") + " to " + std::to_string(uint64_t(max)) +
+                        ": fix it or remove it to use the default");
+    return value;
+}
+
 } // namespace
+
+ClientLimits configured_client_limits() {
+    nlohmann::json config = read_config_file(config_file_path());
+    ClientLimits limits;
+    limits.connect_timeout_s =
+        configured_number("PICTOR_CONNECT_TIMEOUT", config, "connect_timeout_s", false, false, 3600);
+    limits.max_response_bytes = uint64_t(
+        configured_number("PICTOR_MAX_RESPONSE_BYTES", config, "max_response_bytes", true, false, 1e15));
+    limits.max_pixels =
+        uint64_t(configured_number("PICTOR_MAX_PIXELS", config, "max_pixels", true, false, 1e12));
+    limits.max_retries = int(configured_number("PICTOR_MAX_RETRIES", config, "max_retries", true, true, 10));
+    return limits;
+}
 
 std::string config_file_path() { return user_config_dir() + "/config.json"; }
 

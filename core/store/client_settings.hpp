@@ -3,6 +3,7 @@
 // for every host, so GIMP, OBS and the CLI agree.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace pictor {
@@ -22,5 +23,18 @@ struct ClientSettings {
 ClientSettings resolve_client_settings(const ClientSettings &given, bool use_environment);
 
 std::string config_file_path();
+
+// Limits a user can change without code, for every host at once. 0 / -1 = not configured.
+struct ClientLimits {
+    double connect_timeout_s = 0;
+    uint64_t max_response_bytes = 0;
+    uint64_t max_pixels = 0;
+    int max_retries = -1;
+};
+
+// From PICTOR_CONNECT_TIMEOUT, PICTOR_MAX_RESPONSE_BYTES, PICTOR_MAX_PIXELS, PICTOR_MAX_RETRIES,
+// else the config file's "connect_timeout_s", "max_response_bytes", "max_pixels",
+// "max_retries". Throws Error(invalid_request) naming the variable or key for a bad value.
+ClientLimits configured_client_limits();
 
 } // namespace pictor

@@ -137,6 +137,10 @@ typedef struct pictor_client_config {
     const char *ca_file;        /* NULL: $PICTOR_CA_FILE, the config file's "ca_file", else the
                                    system's certificate authorities. Never a fallback to
                                    unverified TLS. */
+    /* The limits below: 0 / -1 means "resolve it": with use_environment, from
+     * PICTOR_CONNECT_TIMEOUT, PICTOR_MAX_RESPONSE_BYTES, PICTOR_MAX_PIXELS, PICTOR_MAX_RETRIES,
+     * else the config file's connect_timeout_s, max_response_bytes, max_pixels, max_retries;
+     * else the default given. A bad value there fails pictor_client_create (invalid_request). */
     double connect_timeout_s;   /* 0: 10 s */
     uint64_t max_response_bytes;/* 0: 512 MiB; a larger body is cut and refused (too_large) */
     uint64_t max_pixels;        /* 0: 64 Mpx; images declaring more are refused before decoding */

@@ -106,5 +106,29 @@ TEST_F(BrokenAnswers, ImageUrlThatAnswers404IsReportedWithItsUrl) {
         }
 }
 
+// The limits are configurable without code, for every host: the environment (or config file)
+// reaches the CLI the same way it reaches GIMP and OBS.
+TEST_F(BrokenAnswers, LimitsFromTheEnvironmentApplyToTheCommandLine) {
+    ProcessResult capped = pictor_cli({"generate", "capped", "-o", dir_ + "/capped.png", "--profile", "openai",
+                                       "--base-url", mock().base_url("openai", "endless=1")},
+                                      true, {"PICTOR_MAX_RESPONSE_BYTES=2000000"});
+    EXPECT_EQ(capped.exit_code, 1) << capped.err;
+    EXPECT_NE(capped.err.find("max_response_bytes"), std::string::npos) << capped.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/capped.png"));
+
+    mock().reset();
+    ProcessResult no_retry = pictor_cli({"generate", "no retry", "-o", dir_ + "/none.png", "--profile", "openai",
+                                         "--base-url", mock().base_url("openai", "status=503")},
+                                        true, {"PICTOR_MAX_RETRIES=0"});
+    EXPECT_EQ(no_retry.exit_code, 1) << no_retry.err;
+    EXPECT_EQ(mock().api_requests().size(), 1u) << "PICTOR_MAX_RETRIES=0: a 503 is not retried";
+
+    ProcessResult bad = pictor_cli({"generate", "bad", "-o", dir_ + "/bad.png", "--profile", "openai",
+                                    "--base-url", mock().base_url("openai")},
+                                   true, {"PICTOR_MAX_PIXELS=many"});
+    EXPECT_EQ(bad.exit_code, 2) << "a bad setting is the user's to fix: " << bad.err;
+    EXPECT_NE(bad.err.find("PICTOR_MAX_PIXELS"), std::string::npos) << bad.err;
+}
+
 } // namespace
 } // namespace pictor_test

@@ -23,7 +23,8 @@ using storetest::TempDir;
 
 const std::vector<std::string> kVariables{
     "PICTOR_API_KEY", "OPENAI_API_KEY", "PICTOR_BASE_URL", "OPENAI_BASE_URL", "PICTOR_PROFILE",
-    "PICTOR_HISTORY_DIR", "PICTOR_PROFILE_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "HOME"};
+    "PICTOR_HISTORY_DIR", "PICTOR_PROFILE_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "HOME",
+    "PICTOR_CONNECT_TIMEOUT", "PICTOR_MAX_RESPONSE_BYTES", "PICTOR_MAX_PIXELS", "PICTOR_MAX_RETRIES"};
 
 class ClientSettingsTest : public ::testing::Test {
 protected:
@@ -270,6 +271,44 @@ TEST(ClientSettingsEnvironment, GuardRestoresVariables) {
     const char *after = std::getenv("HOME");
     EXPECT_EQ(after ? std::string(after) : std::string(), saved);
     EXPECT_EQ(std::getenv("PICTOR_API_KEY") == nullptr, true);
+}
+
+TEST_F(ClientSettingsTest, LimitsAreUnsetWithoutEnvironmentOrConfig) {
+    ClientLimits limits = configured_client_limits();
+    EXPECT_EQ(limits.connect_timeout_s, 0);
+    EXPECT_EQ(limits.max_response_bytes, 0u);
+    EXPECT_EQ(limits.max_pixels, 0u);
+    EXPECT_EQ(limits.max_retries, -1);
+}
+
+TEST_F(ClientSettingsTest, LimitsComeFromTheEnvironmentBeforeTheConfigFile) {
+    write_config(R"({"max_response_bytes": 1000, "max_pixels": 4000000, "max_retries": 1,
+                     "connect_timeout_s": 2.5})");
+    ClientLimits from_file = configured_client_limits();
+    EXPECT_EQ(from_file.max_response_bytes, 1000u);
+    EXPECT_EQ(from_file.max_pixels, 4000000u);
+    EXPECT_EQ(from_file.max_retries, 1);
+    EXPECT_DOUBLE_EQ(from_file.connect_timeout_s, 2.5);
+
+    setenv("PICTOR_MAX_RETRIES", "0", 1);
+    setenv("PICTOR_MAX_PIXELS", "1000000", 1);
+    ClientLimits from_env = configured_client_limits();
+    EXPECT_EQ(from_env.max_retries, 0) << "0 retries is a valid choice";
+    EXPECT_EQ(from_env.max_pixels, 1000000u);
+    EXPECT_EQ(from_env.max_response_bytes, 1000u) << "what the environment leaves open, the file fills";
+}
+
+TEST_F(ClientSettingsTest, BadLimitsNameTheVariableOrKey) {
+    setenv("PICTOR_MAX_RETRIES", "lots", 1);
+    Error bad_env = catch_error([] { configured_client_limits(); });
+    EXPECT_EQ(bad_env.kind(), ErrorKind::invalid_request);
+    EXPECT_NE(std::string(bad_env.what()).find("PICTOR_MAX_RETRIES"), std::string::npos) << bad_env.what();
+    unsetenv("PICTOR_MAX_RETRIES");
+
+    write_config(R"({"max_pixels": -5})");
+    Error bad_key = catch_error([] { configured_client_limits(); });
+    EXPECT_NE(std::string(bad_key.what()).find("max_pixels"), std::string::npos) << bad_key.what();
+    EXPECT_NE(std::string(bad_key.what()).find(config_path_), std::string::npos) << bad_key.what();
 }
 
 } // namespace
