@@ -105,7 +105,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         try {
             info = probe_image(reinterpret_cast<const uint8_t *>(image.bytes.data()), image.bytes.size());
         } catch (const Error &e) {
-            refuse(label + " is not a PNG, JPEG or WebP image the gateway accepts: " + e.what());
+            refuse(label + " is not a PNG, JPEG or WebP image the gateway accepts: " + e.what() +
+                   "; save it as PNG and try again");
         }
         if (i == 0)
             first = info;

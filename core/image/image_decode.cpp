@@ -44,8 +44,8 @@ const char *display_name(ImageFormat format) {
     }
     throw Error(ErrorKind::bad_image, "not a PNG, JPEG or WebP image (it starts with " + hex +
                                           ", \"" + text +
-                                          "\") — the server sent something else, or the data "
-                                          "is corrupt");
+                                          "\") — it is another kind of file, or the data is "
+                                          "corrupt");
 }
 
 ImageFormat sniff_or_throw(const uint8_t *data, size_t size) {

@@ -13,6 +13,19 @@ std::string dump(const Json &json) {
     return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+// The --json contract names twelve kinds (README); the library's finer statuses map onto them.
+const char *contract_kind(const Failure &failure) {
+    switch (failure.status) {
+    case PICTOR_ERR_INVALID_ARGUMENT: return "invalid_request";  // bad usage: nothing was sent
+    case PICTOR_ERR_BAD_IMAGE:  // the server's image, or one of the user's inputs
+        return failure.request_sent ? "bad_response" : "invalid_request";
+    case PICTOR_ERR_NO_MEMORY: return "too_large";
+    default: break;
+    }
+    const char *kind = pictor_status_string(failure.status);
+    return kind ? kind : "internal";
+}
+
 } // namespace
 
 std::string success_json(const std::vector<std::string> &files, const char *result_json) {
@@ -54,8 +67,7 @@ std::vector<std::string> result_warnings(const char *result_json) {
 
 std::string failure_json(const Failure &failure) {
     Json error = Json::object();
-    const char *kind = pictor_status_string(failure.status);
-    error["kind"] = kind ? kind : "unknown";
+    error["kind"] = contract_kind(failure);
     error["status"] = failure.http_status;
     error["code"] = failure.code;
     error["message"] = failure.message;

@@ -55,6 +55,25 @@ TEST_F(PictorCli, UnreadableImageExitsTwoAndSaysWhich) {
     EXPECT_EQ(mock_->requests().size(), 0u);
 }
 
+// A file that is not an image is the user's to fix: refused before sending, in the documented
+// --json kinds, with what to do.
+TEST_F(PictorCli, ImageThatIsNotAnImageIsRefusedBeforeSending) {
+    const std::string notes = dir_ + "/in/notes.png";
+    write_file(notes, "shopping list: eggs\n");
+    ProcessResult r = pictor(std::vector<std::string>{"edit", "make it blue", "--image", notes, "--json", "-o",
+                                                      out("blue.png")} + route("openai"));
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    json error = single_json_object(r.out)["error"];
+    EXPECT_EQ(error["kind"], "invalid_request");
+    EXPECT_EQ(error["may_be_billed"], false);
+    const std::string message = error["message"];
+    EXPECT_NE(message.find("notes.png is not a PNG, JPEG or WebP image"), std::string::npos) << message;
+    EXPECT_NE(message.find("save it as PNG"), std::string::npos) << message;
+    EXPECT_EQ(message.find("server"), std::string::npos) << "a local file is not the server's doing: " << message;
+    EXPECT_EQ(mock_->requests().size(), 0u);
+    EXPECT_FALSE(file_exists(out("blue.png")));
+}
+
 TEST_F(PictorCli, UnreadableMaskExitsTwoAndSaysWhich) {
     const std::string image = dir_ + "/in/room.png";
     write_file(image, encode_test_image(64, 64, "png", false));

@@ -63,7 +63,7 @@ TEST_F(PictorCli, UsageErrorIsJsonWithJson) {
                                                       "--quality", "ultra"});
     EXPECT_EQ(r.exit_code, 2);
     nlohmann::json error = single_json_object(r.out)["error"];
-    EXPECT_EQ(error["kind"], "invalid_argument");
+    EXPECT_EQ(error["kind"], "invalid_request") << "bad usage is one of the documented kinds";
     EXPECT_EQ(error["status"], 0);
     EXPECT_NE(error["message"].get<std::string>().find("--quality"), std::string::npos);
 }
