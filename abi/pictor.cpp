@@ -32,6 +32,7 @@ using pictor_shim::ErrorSlot;
 using pictor_shim::invalid;
 using pictor_shim::text_or_empty;
 using pictor_shim::thread_error;
+using pictor_shim::to_abi_progress;
 using pictor_shim::to_core_request;
 
 namespace {
@@ -95,18 +96,7 @@ pictor::ImageRequest pictor_shim::to_core_request(const pictor_request *r) {
         pictor_progress_fn fn = r->progress;
         void *user = r->progress_user_data;
         q.progress = [fn, user](const pictor::Progress &p) {
-            pictor_progress out{};
-            out.struct_size = sizeof out;
-            out.phase = pictor_phase(p.phase);
-            out.elapsed_s = p.elapsed_s;
-            out.bytes_sent = p.bytes_sent;
-            out.bytes_to_send = p.bytes_to_send;
-            out.bytes_received = p.bytes_received;
-            out.bytes_to_receive = p.bytes_to_receive;
-            out.requests_total = p.requests_total;
-            out.requests_done = p.requests_done;
-            out.attempt = p.attempt;
-            out.retry_in_s = p.retry_in_s;
+            pictor_progress out = to_abi_progress(p);
             return fn(&out, user) == 0;
         };
     }

@@ -117,18 +117,7 @@ public:
     bool progress(const pictor::Progress &p) override {
         if (!host_.progress)
             return true;
-        pictor_progress out{};
-        out.struct_size = sizeof out;
-        out.phase = pictor_phase(p.phase);
-        out.elapsed_s = p.elapsed_s;
-        out.bytes_sent = p.bytes_sent;
-        out.bytes_to_send = p.bytes_to_send;
-        out.bytes_received = p.bytes_received;
-        out.bytes_to_receive = p.bytes_to_receive;
-        out.requests_total = p.requests_total;
-        out.requests_done = p.requests_done;
-        out.attempt = p.attempt;
-        out.retry_in_s = p.retry_in_s;
+        pictor_progress out = pictor_shim::to_abi_progress(p);
         return host_.progress(host_.user_data, &out) == 0;
     }
 

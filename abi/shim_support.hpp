@@ -91,6 +91,23 @@ inline bool abi_compatible(int abi_version) { return (abi_version >> 8) == (PICT
 
 inline std::string text_or_empty(const char *text) { return text ? text : ""; }
 
+// The core's progress as the pictor_progress a host callback reads (request or job).
+inline pictor_progress to_abi_progress(const pictor::Progress &p) noexcept {
+    pictor_progress out{};
+    out.struct_size = sizeof out;
+    out.phase = pictor_phase(p.phase);
+    out.elapsed_s = p.elapsed_s;
+    out.bytes_sent = p.bytes_sent;
+    out.bytes_to_send = p.bytes_to_send;
+    out.bytes_received = p.bytes_received;
+    out.bytes_to_receive = p.bytes_to_receive;
+    out.requests_total = p.requests_total;
+    out.requests_done = p.requests_done;
+    out.attempt = p.attempt;
+    out.retry_in_s = p.retry_in_s;
+    return out;
+}
+
 // pictor_request -> the core's request (images, mask and the progress callback included).
 // Throws Error(invalid_argument) for a request that breaks the API's rules.
 pictor::ImageRequest to_core_request(const pictor_request *request);

@@ -1,50 +1,12 @@
 #include "image/base64_stream.hpp"
 
-#include <array>
-#include <cstdio>
-
 #include "error.hpp"
+#include "image/base64_alphabet.hpp"
 
 namespace pictor {
 namespace {
 
-constexpr uint8_t kSpace = 0x80;
-constexpr uint8_t kPad = 0x81;
-constexpr uint8_t kInvalid = 0xff;
-
-// The same table as base64.cpp: both alphabets, whitespace skipped, '=' marked.
-constexpr std::array<uint8_t, 256> make_decode_table() {
-    std::array<uint8_t, 256> table{};
-    for (auto &entry : table) entry = kInvalid;
-    const char *standard = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (uint8_t i = 0; i < 64; ++i) table[uint8_t(standard[i])] = i;
-    table[uint8_t('-')] = 62;
-    table[uint8_t('_')] = 63;
-    for (char c : {' ', '\t', '\n', '\r', '\f', '\v'}) table[uint8_t(c)] = kSpace;
-    table[uint8_t('=')] = kPad;
-    return table;
-}
-
-constexpr std::array<uint8_t, 256> kDecode = make_decode_table();
-constexpr char kEncode[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-[[noreturn]] void throw_corrupt(const char *what, unsigned char c, size_t offset) {
-    char shown[16];
-    if (c >= 0x21 && c <= 0x7e)
-        std::snprintf(shown, sizeof shown, "'%c' (0x%02x)", c, c);
-    else
-        std::snprintf(shown, sizeof shown, "0x%02x", c);
-    throw Error(ErrorKind::bad_response, "base64: " + std::string(what) + " " + shown +
-                                             " at offset " + std::to_string(offset) +
-                                             " — the image data is corrupt");
-}
-
-[[noreturn]] void throw_truncated(size_t offset) {
-    throw Error(ErrorKind::bad_response,
-                "base64: the value ends with a single dangling character at offset " +
-                    std::to_string(offset) +
-                    " — the image data is truncated (the response was cut short)");
-}
+using namespace base64_alphabet; // the table and the error messages
 
 } // namespace
 
