@@ -43,8 +43,8 @@ void choose(std::string &value, std::string *source,
         }
 }
 
-// A positive number (an integer when `integer`) from the environment, else the config file; 0
-// when neither has it; `allow_zero` for counts such as retries.
+// A positive number (an integer when `integer`) from the environment, else the config file.
+// Neither has it: 0, or -1 with `allow_zero` (counts such as retries, where 0 is a choice).
 double configured_number(const char *variable, const nlohmann::json &config, const char *key,
                          bool integer, bool allow_zero, double max) {
     std::string text = env_or_empty(variable);

@@ -109,9 +109,9 @@ TEST_F(ApiKeySafety, LoginUsesAPrivateDesktopKeyringWhenOneIsReachable) {
     std::filesystem::create_directories(dir_ + "/home");
     // A private session bus and an unlocked keyring in the test's own HOME, gone with the bus.
     // The bus has no service folders: otherwise a libsecret call made before the daemon below
-    // owns its name D-Bus-activates a second, locked daemon without the login keyring (what a
-    // loaded CI machine once did). So the script waits, activating nothing, until the name is
-    // owned and the default alias names a collection.
+    // owns its name D-Bus-activates a second, locked daemon without the login keyring (what
+    // one CI run's output points to). So the script waits, activating nothing, until the name
+    // is owned and the default alias names a collection.
     write_file(dir_ + "/session-bus.conf",
                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
                " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
