@@ -5,6 +5,7 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libpng-dev libjpeg62-turbo-dev libwebp-dev zlib1g-dev
+  libisal-dev                    # ISA-L: fast streaming inflate for PNG answers
   libgtest-dev libgmock-dev
   python3 python3-pil            # the mock gateway used by the tests and the demo
   libsecret-1-dev                # `pictor login` keeps the key in the desktop keyring

@@ -34,7 +34,7 @@ if(PICTOR_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6, libstdc++6, libgcc-s1, libcurl4, libpng16-16, libjpeg62-turbo, libwebp7")
+    "libc6, libstdc++6, libgcc-s1, libcurl4, libpng16-16, libjpeg62-turbo, libwebp7, libisal2")
 endif()
 
 include(CPack)

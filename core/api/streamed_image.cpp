@@ -76,7 +76,9 @@ void StreamedImage::hand_over(bool last) {
         worker_ = std::thread([this] { run_worker(); });
     }
     std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [this] { return queue_.size() < kMaxQueued; });
+    // A full queue waits until it is half empty, so the worker wakes this thread once per two
+    // blocks, not once per block (each wake is a system call and a context switch).
+    if (queue_.size() >= kMaxQueued) changed_.wait(lock, [this] { return queue_.size() <= kMaxQueued / 2; });
     queue_.push_back(std::move(block_));
     block_ = std::string();
     if (!last) block_.reserve(kBlockBytes + (16 << 10));
@@ -93,7 +95,7 @@ void StreamedImage::run_worker() {
             if (queue_.empty()) break;
             block = std::move(queue_.front());
             queue_.pop_front();
-            changed_.notify_all();
+            if (queue_.size() <= kMaxQueued / 2) changed_.notify_all();
         }
         decode_block(block);
     }

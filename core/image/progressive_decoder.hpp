@@ -34,7 +34,9 @@ public:
 std::unique_ptr<ProgressiveDecoder> make_progressive_decoder(ImageFormat format,
                                                              const DecodeLimits &limits);
 
-// Per format (one file each).
+// Per format (one file each). PNG has two: the fast reader for 8-bit RGB / RGBA files, which
+// hands anything else to libpng's progressive reader (png_fast_decoder.cpp), and that reader.
+std::unique_ptr<ProgressiveDecoder> make_png_fast_progressive_decoder(const DecodeLimits &limits);
 std::unique_ptr<ProgressiveDecoder> make_png_progressive_decoder(const DecodeLimits &limits);
 std::unique_ptr<ProgressiveDecoder> make_jpeg_progressive_decoder(const DecodeLimits &limits);
 std::unique_ptr<ProgressiveDecoder> make_webp_progressive_decoder(const DecodeLimits &limits);

@@ -9,8 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="${PICTOR_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${PICTOR_FUZZ_SECONDS:-25}"
-targets=(images_response response_stream base64 png_decoder jpeg_decoder webp_decoder multipart_inputs)
-declare -A extra_seeds=([png_decoder]="$root/tests/data/pngsuite/png")
+targets=(images_response response_stream base64 png_decoder png_fast_decoder jpeg_decoder webp_decoder multipart_inputs)
+declare -A extra_seeds=([png_decoder]="$root/tests/data/pngsuite/png" [png_fast_decoder]="$root/tests/data/pngsuite/png")
 
 command -v clang++ >/dev/null || { echo "run-fuzzers: clang++ is missing (Debian: clang libclang-rt-14-dev)" >&2; exit 2; }
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,0 +1,140 @@
+#include "image/png_unfilter.hpp"
+
+#include <cstring>
+
+// PICTOR_UNFILTER_PORTABLE: the plain C++ version everywhere (its test builds it on x86 too).
+#if defined(__SSE2__) && !defined(PICTOR_UNFILTER_PORTABLE)
+#define PICTOR_UNFILTER_SSE2 1
+#include <emmintrin.h>
+#endif
+
+namespace pictor {
+namespace {
+
+inline uint32_t load32(const uint8_t *p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+inline void store32(uint8_t *p, uint32_t v) { std::memcpy(p, &v, 4); }
+
+// The fourth byte in memory order, whatever the endianness: RGB output gets alpha 255 there.
+const uint32_t kAlphaLane = [] {
+    const uint8_t bytes[4] = {0, 0, 0, 0xff};
+    return load32(bytes);
+}();
+
+// One pixel is one step: the filters are serial along a row (each pixel needs its left
+// neighbour's result), so the 4 channels of one pixel share a register and wider vectors would
+// not help. (Two rows interleaved, so that their chains overlap, measured no faster: the Paeth
+// step is bound by its instruction count, not its latency.) An RGB pixel is loaded as 4 bytes
+// and so carries the next pixel's red in its fourth lane; lanes never mix, and the store
+// replaces that lane with alpha.
+#if defined(PICTOR_UNFILTER_SSE2)
+using Pixel = __m128i; // 4 bytes in the low lanes
+
+inline Pixel load_pixel(const uint8_t *p) { return _mm_cvtsi32_si128(int(load32(p))); }
+inline void store_pixel(uint8_t *p, Pixel v, uint32_t alpha) { store32(p, uint32_t(_mm_cvtsi128_si32(v)) | alpha); }
+inline Pixel zero_pixel() { return _mm_setzero_si128(); }
+
+inline Pixel abs16(Pixel v) { return _mm_max_epi16(v, _mm_sub_epi16(_mm_setzero_si128(), v)); }
+
+// x plus the predictor from left (a), above (b) and above-left (c), per byte mod 256.
+template <PngFilter Filter> inline Pixel step(Pixel x, Pixel a, Pixel b, Pixel c) {
+    if (Filter == PngFilter::none) return x;
+    if (Filter == PngFilter::sub) return _mm_add_epi8(x, a);
+    if (Filter == PngFilter::up) return _mm_add_epi8(x, b);
+    if (Filter == PngFilter::average) {
+        // floor((a + b) / 2): the rounding-up average minus the bit the rounding added.
+        const Pixel floor_average = _mm_sub_epi8(_mm_avg_epu8(a, b), _mm_and_si128(_mm_xor_si128(a, b), _mm_set1_epi8(1)));
+        return _mm_add_epi8(x, floor_average);
+    }
+    // Paeth in 16-bit lanes: p = a + b - c, so |p - a| = |b - c|, |p - b| = |a - c| and
+    // |p - c| = |(b - c) + (a - c)|; ties prefer a, then b (PNG spec 9.4).
+    const Pixel zero = _mm_setzero_si128();
+    const Pixel a16 = _mm_unpacklo_epi8(a, zero), b16 = _mm_unpacklo_epi8(b, zero), c16 = _mm_unpacklo_epi8(c, zero);
+    const Pixel b_minus_c = _mm_sub_epi16(b16, c16);
+    const Pixel a_minus_c = _mm_sub_epi16(a16, c16);
+    const Pixel pa = abs16(b_minus_c);
+    const Pixel pb = abs16(a_minus_c);
+    const Pixel pc = abs16(_mm_add_epi16(b_minus_c, a_minus_c));
+    const Pixel smallest = _mm_min_epi16(_mm_min_epi16(pa, pb), pc);
+    const Pixel use_a = _mm_cmpeq_epi16(pa, smallest);
+    const Pixel use_b = _mm_andnot_si128(use_a, _mm_cmpeq_epi16(pb, smallest));
+    const Pixel use_c = _mm_andnot_si128(_mm_or_si128(use_a, use_b), _mm_cmpeq_epi16(zero, zero));
+    const Pixel predictor = _mm_or_si128(_mm_or_si128(_mm_and_si128(use_a, a16), _mm_and_si128(use_b, b16)),
+                                         _mm_and_si128(use_c, c16));
+    return _mm_add_epi8(x, _mm_packus_epi16(predictor, predictor));
+}
+#else
+using Pixel = uint32_t; // 4 byte lanes in a word, no carry between them
+
+inline Pixel load_pixel(const uint8_t *p) { return load32(p); }
+inline void store_pixel(uint8_t *p, Pixel v, uint32_t alpha) { store32(p, v | alpha); }
+inline Pixel zero_pixel() { return 0; }
+
+inline uint32_t add_lanes(uint32_t x, uint32_t y) {
+    return ((x & 0x7f7f7f7fu) + (y & 0x7f7f7f7fu)) ^ ((x ^ y) & 0x80808080u);
+}
+
+inline uint8_t lane(uint32_t v, int k) {
+    uint8_t bytes[4];
+    std::memcpy(bytes, &v, 4);
+    return bytes[k];
+}
+
+template <PngFilter Filter> inline Pixel step(Pixel x, Pixel a, Pixel b, Pixel c) {
+    if (Filter == PngFilter::none) return x;
+    if (Filter == PngFilter::sub) return add_lanes(x, a);
+    if (Filter == PngFilter::up) return add_lanes(x, b);
+    if (Filter == PngFilter::average) return add_lanes(x, (a & b) + (((a ^ b) & 0xfefefefeu) >> 1));
+    uint8_t predictor[4];
+    for (int k = 0; k < 4; ++k) {
+        const int la = lane(a, k), lb = lane(b, k), lc = lane(c, k);
+        const int pa = lb > lc ? lb - lc : lc - lb;
+        const int pb = la > lc ? la - lc : lc - la;
+        const int sum = la + lb - 2 * lc;
+        const int pc = sum < 0 ? -sum : sum;
+        predictor[k] = uint8_t(pa <= pb && pa <= pc ? la : pb <= pc ? lb : lc);
+    }
+    return add_lanes(x, load32(predictor));
+}
+#endif
+
+template <int Channels, PngFilter Filter>
+void unfilter_one(const uint8_t *filtered, const uint8_t *prior, uint8_t *out, uint32_t width) {
+    const uint32_t alpha = Channels == 3 ? kAlphaLane : 0;
+    Pixel a = zero_pixel(), c = zero_pixel();
+    for (uint32_t i = 0; i < width; ++i) {
+        const Pixel b = load_pixel(prior + size_t(i) * 4);
+        a = step<Filter>(load_pixel(filtered + size_t(i) * Channels), a, b, c);
+        store_pixel(out + size_t(i) * 4, a, alpha);
+        c = b;
+    }
+}
+
+using OneRow = void (*)(const uint8_t *, const uint8_t *, uint8_t *, uint32_t);
+
+template <int Channels> OneRow one_row(uint8_t filter) {
+    switch (PngFilter(filter)) {
+    case PngFilter::none: return unfilter_one<Channels, PngFilter::none>;
+    case PngFilter::sub: return unfilter_one<Channels, PngFilter::sub>;
+    case PngFilter::up: return unfilter_one<Channels, PngFilter::up>;
+    case PngFilter::average: return unfilter_one<Channels, PngFilter::average>;
+    case PngFilter::paeth: return unfilter_one<Channels, PngFilter::paeth>;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+bool unfilter_png_row_to_rgba(uint8_t filter, const uint8_t *filtered, const uint8_t *prior,
+                              uint8_t *out, uint32_t width, int channels) {
+    const OneRow run = channels == 3 ? one_row<3>(filter) : one_row<4>(filter);
+    if (run == nullptr) return false;
+    run(filtered, prior, out, width);
+    return true;
+}
+
+} // namespace pictor
