@@ -13,9 +13,7 @@
 
 #include <cstring>
 #include <memory>
-#include <new>
 #include <string>
-#include <vector>
 
 #include "error.hpp"
 #include "image/png_row_pipeline.hpp"
@@ -67,7 +65,10 @@ private:
         switch (stage_) {
         case Stage::signature:
             if (available < sizeof kSignature) return false;
-            if (std::memcmp(data, kSignature, sizeof kSignature) != 0) return use_libpng();
+            if (std::memcmp(data, kSignature, sizeof kSignature) != 0) {
+                use_libpng();
+                return true;
+            }
             pos_ += sizeof kSignature;
             stage_ = Stage::chunk_header;
             return true;
@@ -99,7 +100,10 @@ private:
             if (available < 4) return false;
             // Ancillary chunks are skipped unread, so their CRC (a warning to libpng) is moot.
             if (kCheckCrc && critical() && read_be32(data + pos_) != crc_) {
-                if (!idat_started_) return use_libpng();
+                if (!idat_started_) {
+                    use_libpng();
+                    return true;
+                }
                 corrupt(std::string(type_, 4) + " has a bad CRC");
             }
             pos_ += 4;
@@ -125,7 +129,7 @@ private:
         }
         if (is("IDAT")) {
             if (!idat_started_) {
-                if (saw_palette_or_transparency_) return void(use_libpng());
+                if (saw_palette_or_transparency_) return use_libpng();
                 start_image();
             } else if (idat_ended_) {
                 corrupt("an IDAT chunk follows other chunks after the image data");
@@ -138,7 +142,7 @@ private:
             if (!pipeline_->all_rows_in() || !stream_finished_) corrupt("the image data ends early");
         }
         if (is("IEND")) {
-            if (!idat_started_) return void(use_libpng());
+            if (!idat_started_) return use_libpng();
             if (length_ != 0) corrupt("the IEND chunk is not empty");
             return;
         }
@@ -167,7 +171,7 @@ private:
         const bool plain = width_ >= 1 && width_ <= kMaxChunkLength && height_ >= 1 &&
                            height_ <= kMaxChunkLength && depth == 8 && (color == 2 || color == 6) &&
                            compression == 0 && filter == 0 && interlace == 0;
-        if (!plain) return void(use_libpng());
+        if (!plain) return use_libpng();
         channels_ = color == 6 ? 4 : 3;
         const uint64_t pixels = uint64_t(width_) * height_;
         if (pixels > limits_.max_pixels || pixels > SIZE_MAX / 4)
@@ -192,10 +196,11 @@ private:
         inflater_->crc_flag = ISAL_ZLIB; // parses the zlib header and verifies the Adler-32
     }
 
+    // Called with each piece of the stream; checks once its first two bytes are in.
     void check_zlib_header(const uint8_t *data, size_t size) {
+        if (zlib_header_have_ == 2) return;
         for (size_t i = 0; i < size && zlib_header_have_ < 2; ++i) zlib_header_[zlib_header_have_++] = data[i];
-        if (zlib_header_have_ < 2 || zlib_header_checked_) return;
-        zlib_header_checked_ = true;
+        if (zlib_header_have_ < 2) return;
         // As zlib with a 32 KiB window checks it for libpng: deflate, a window zlib accepts, a
         // valid check value, no preset dictionary.
         const unsigned cmf = zlib_header_[0], flg = zlib_header_[1];
@@ -234,11 +239,10 @@ private:
         }
     }
 
-    bool use_libpng() {
+    // Only before the image data starts (no pipeline yet): libpng reads the file from byte 0.
+    void use_libpng() {
         image_ = RgbaImage();
-        inflater_.reset();
         libpng_ = make_png_progressive_decoder(limits_);
-        return true;
     }
 
     bool is(const char (&name)[5]) const { return std::memcmp(type_, name, 4) == 0; }
@@ -264,7 +268,6 @@ private:
     std::unique_ptr<inflate_state> inflater_;
     uint8_t zlib_header_[2] = {};
     int zlib_header_have_ = 0;
-    bool zlib_header_checked_ = false;
 };
 
 } // namespace

@@ -20,7 +20,8 @@ class PngRowPipeline {
 public:
     // image: width and height set; its pixels are reserved here (on the second thread, if any)
     // and grow a batch of rows at a time. row_length: the filter byte plus width * channels
-    // samples.
+    // samples. Throws std::bad_alloc when there is no room for the frame (without a second
+    // thread; with one, advance() reports it).
     PngRowPipeline(RgbaImage &image, int channels, size_t row_length);
     ~PngRowPipeline(); // abandons rows not yet unfiltered
     PngRowPipeline(const PngRowPipeline &) = delete;

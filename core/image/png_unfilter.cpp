@@ -11,6 +11,8 @@
 namespace pictor {
 namespace {
 
+enum class PngFilter : uint8_t { none = 0, sub = 1, up = 2, average = 3, paeth = 4 }; // PNG spec 9.2
+
 inline uint32_t load32(const uint8_t *p) {
     uint32_t v;
     std::memcpy(&v, p, 4);

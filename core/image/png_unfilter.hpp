@@ -8,8 +8,6 @@
 
 namespace pictor {
 
-enum class PngFilter : uint8_t { none = 0, sub = 1, up = 2, average = 3, paeth = 4 };
-
 // filtered: width * channels filtered bytes followed by at least one more readable byte (RGB
 // pixels are loaded 4 bytes at a time). prior: the previous output row (RGBA, width * 4 bytes),
 // all zeros for the first row. out: width * 4 bytes, distinct from both; alpha is 255 for RGB.
