@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "image/base64_alphabet.hpp"
+#include "image/base64_blocks.hpp"
 
 namespace pictor {
 
@@ -25,8 +26,9 @@ void check_padding(const unsigned char *in, size_t size, size_t offset, int grou
 std::vector<uint8_t> base64_decode(std::string_view text) {
     const auto *in = reinterpret_cast<const unsigned char *>(text.data());
     const size_t size = text.size();
-    // Every 4 characters give at most 3 bytes; the tail group at most 2 more.
-    std::vector<uint8_t> out(size / 4 * 3 + 3);
+    // Every 4 characters give at most 3 bytes; the tail group at most 2 more, and
+    // base64_decode_blocks may write 4 bytes past its own.
+    std::vector<uint8_t> out(size / 4 * 3 + 4);
     uint8_t *o = out.data();
 
     uint32_t group = 0;      // the 6-bit values of a group split by whitespace
@@ -36,6 +38,9 @@ std::vector<uint8_t> base64_decode(std::string_view text) {
     while (i < size) {
         if (group_chars == 0) {
             // Fast path: whole groups of four alphabet characters, no whitespace.
+            const size_t blocks = base64_decode_blocks(in + i, size - i, o);
+            i += blocks;
+            o += blocks / 4 * 3;
             while (size - i >= 4) {
                 const uint8_t a = kDecode[in[i]], b = kDecode[in[i + 1]],
                               c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];

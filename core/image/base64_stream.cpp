@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "image/base64_alphabet.hpp"
+#include "image/base64_blocks.hpp"
 
 namespace pictor {
 namespace {
@@ -12,14 +13,18 @@ using namespace base64_alphabet; // the table and the error messages
 
 void Base64StreamDecoder::feed(const char *text, size_t size, std::string &out) {
     const auto *in = reinterpret_cast<const unsigned char *>(text);
-    // Decoded bytes go straight into out's storage: grown once per call, trimmed at the end.
+    // Decoded bytes go straight into out's storage: grown once per call, trimmed at the end
+    // (with the 4 bytes base64_decode_blocks may write past its own).
     const size_t old_size = out.size();
-    out.resize(old_size + (size + group_chars_) / 4 * 3 + 3);
+    out.resize(old_size + (size + group_chars_) / 4 * 3 + 4);
     auto *o = reinterpret_cast<uint8_t *>(out.data()) + old_size;
     size_t i = 0;
     while (i < size) {
         if (group_chars_ == 0 && !padded_) {
             // Fast path: whole groups of four alphabet characters.
+            const size_t blocks = base64_decode_blocks(in + i, size - i, o);
+            i += blocks;
+            o += blocks / 4 * 3;
             while (size - i >= 4) {
                 const uint8_t a = kDecode[in[i]], b = kDecode[in[i + 1]],
                               c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];

@@ -20,19 +20,26 @@ constexpr size_t kBatches = 8;                 // the inflating thread waits whe
 constexpr size_t kThreadFromBytes = 1 << 20;   // smaller images: a thread costs more than it saves
 constexpr size_t kPadding = 8;
 
-// Sizes the frame (zeros). Its pages are mapped in one system call where Linux allows it
-// (MADV_POPULATE_WRITE, 5.14+) rather than one fault per 4 KiB page as the zero-fill reaches
-// them: in a fresh process that took a 4K decode from ~73 to ~68 ms here, and an answer from
-// ~131 to ~122 ms (medians of 10). Elsewhere, or on an older kernel, the faults come one by one.
+// Sizes the frame (zeros). On Linux a large frame asks for transparent huge pages (2 MiB: 16
+// faults for a 4K frame instead of 8,100) and has them mapped in one system call
+// (MADV_POPULATE_WRITE, 5.14+). Interleaved fetches of the 4K answer, medians of 15: 98 ms with
+// plain faults, 89 ms populated, 74 ms populated in huge pages. Where THP is off ("never") or
+// the kernel is older the calls fail harmlessly and the pages come one fault at a time.
 void allocate_frame(RgbaImage &image) {
     const size_t size = image.stride() * image.height;
     image.pixels.reserve(size);
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+#if defined(__linux__)
     if (size >= kThreadFromBytes) {
         const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
         const uintptr_t start = uintptr_t(image.pixels.data());
-        const uintptr_t begin = start & ~(page - 1);
-        (void)madvise(reinterpret_cast<void *>(begin), start + size - begin, MADV_POPULATE_WRITE);
+        void *const begin = reinterpret_cast<void *>(start & ~(page - 1));
+        const size_t length = start + size - (start & ~(page - 1));
+#if defined(MADV_HUGEPAGE)
+        (void)madvise(begin, length, MADV_HUGEPAGE);
+#endif
+#if defined(MADV_POPULATE_WRITE)
+        (void)madvise(begin, length, MADV_POPULATE_WRITE);
+#endif
     }
 #endif
     image.pixels.resize(size);
