@@ -191,6 +191,54 @@ TEST(PngUnfilter, MatchesThePngSpecOnRandomRows) {
     }
 }
 
+int paeth_by_the_spec(int a, int b, int c) {
+    const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+// The vector Paeth chooses by thresholds computed from b and c (png_unfilter.cpp): every one of
+// the 2^24 triples (a, b, c) is checked, in the first and in the second pixel of a register
+// pair. Each test pixel follows a setup pixel whose filtered byte is chosen to make it
+// decode to the wanted a.
+TEST(PngUnfilter, PaethMatchesTheSpecForEveryNeighbourTriple) {
+    constexpr uint32_t kWidth = 4096, kTestsPerRow = kWidth / 2 - 1;
+    for (int channels : {3, 4}) {
+        for (uint32_t shift : {0u, 1u}) { // test pixels at odd (second of a pair) or even places
+            uint64_t triple = 0, mismatches = 0;
+            std::vector<uint8_t> prior(kWidth * 4), filtered(kWidth * channels + 8), out(kWidth * 4);
+            while (triple < (uint64_t(1) << 24)) {
+                std::fill(prior.begin(), prior.end(), uint8_t(0));
+                std::fill(filtered.begin(), filtered.end(), uint8_t(0));
+                std::vector<uint8_t> expected(kWidth * 4, 0);
+                std::vector<uint8_t> left(4, 0); // decoded samples of the pixel before the setup one
+                std::vector<uint32_t> tests;
+                for (uint32_t n = 0; n < kTestsPerRow; ++n) {
+                    const uint32_t setup = shift + 2 * n, test = setup + 1;
+                    for (int k = 0; k < channels; ++k, ++triple) {
+                        const uint32_t t = uint32_t(triple % (uint64_t(1) << 24));
+                        const int a = int(t >> 16), b = int(t >> 8 & 0xff), c = int(t & 0xff);
+                        const int left_a = setup > 0 ? expected[(setup - 1) * 4 + k] : 0;
+                        const int left_c = setup > 0 ? prior[(setup - 1) * 4 + k] : 0;
+                        prior[setup * 4 + k] = uint8_t(c);
+                        prior[test * 4 + k] = uint8_t(b);
+                        filtered[setup * channels + k] = uint8_t(a - paeth_by_the_spec(left_a, c, left_c));
+                        expected[setup * 4 + k] = uint8_t(a);
+                        filtered[test * channels + k] = uint8_t(t * 2654435761u >> 24);
+                        expected[test * 4 + k] = uint8_t(filtered[test * channels + k] + paeth_by_the_spec(a, b, c));
+                    }
+                    tests.push_back(test);
+                }
+                ASSERT_TRUE(unfilter_png_row_to_rgba(4, filtered.data(), prior.data(), out.data(), kWidth, channels));
+                for (uint32_t test : tests)
+                    for (int k = 0; k < channels; ++k)
+                        if (out[test * 4 + k] != expected[test * 4 + k] && ++mismatches <= 5)
+                            ADD_FAILURE() << "channels " << channels << ", pixel " << test << ", lane " << k;
+            }
+            EXPECT_EQ(mismatches, 0u) << "channels " << channels << ", shift " << shift;
+        }
+    }
+}
+
 TEST(PngFastDecoder, EveryFilterAndLayoutGivesLibpngsPixels) {
     const int filter_sets[] = {PNG_FILTER_NONE, PNG_FILTER_SUB, PNG_FILTER_UP, PNG_FILTER_AVG, PNG_FILTER_PAETH,
                                PNG_ALL_FILTERS};
