@@ -22,9 +22,12 @@ constexpr size_t kPadding = 8;
 
 // Sizes the frame (zeros). On Linux a large frame asks for transparent huge pages (2 MiB: 16
 // faults for a 4K frame instead of 8,100) and has them mapped in one system call
-// (MADV_POPULATE_WRITE, 5.14+). Interleaved fetches of the 4K answer, medians of 15: 98 ms with
-// plain faults, 89 ms populated, 74 ms populated in huge pages. Where THP is off ("never") or
-// the kernel is older the calls fail harmlessly and the pages come one fault at a time.
+// (MADV_POPULATE_WRITE, 5.14+). Interleaved fetches of the 4K answer, medians of 15-20: 90-98 ms
+// with plain faults, 86-89 ms populated, 74-83 ms populated in huge pages. (On this build VM,
+// which hands freed memory back to its host in 8 MiB blocks, about a third of the huge-page
+// runs pay ~60 ms more to have the memory faulted in again by the host; the median still
+// wins.) Where THP is off ("never") or the kernel is older the calls fail harmlessly and the
+// pages come one fault at a time.
 void allocate_frame(RgbaImage &image) {
     const size_t size = image.stride() * image.height;
     image.pixels.reserve(size);

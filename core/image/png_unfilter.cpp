@@ -161,6 +161,24 @@ void unfilter_paeth_pairs(const uint8_t *filtered, const uint8_t *prior, uint8_t
 }
 #endif
 
+#if defined(PICTOR_UNFILTER_SSE2)
+// Average carried as the complement of a: floor((a + b) / 2) = ~avg_up(~a, ~b), so with
+// na = ~a the next na is avg_up(na, ~b) - x, two dependent instructions per pixel where step()
+// has four (the 4K benchmark answer's 1,009 Average rows: 5.1 -> 4.4 ms, now bound by the loads
+// and stores).
+template <int Channels>
+void unfilter_average(const uint8_t *filtered, const uint8_t *prior, uint8_t *out, uint32_t width) {
+    const uint32_t alpha = Channels == 3 ? kAlphaLane : 0;
+    const __m128i ones = _mm_set1_epi8(-1);
+    __m128i not_a = ones; // ~0: the pixel left of the first one counts as 0
+    for (uint32_t i = 0; i < width; ++i) {
+        const __m128i not_b = _mm_xor_si128(load_pixel(prior + size_t(i) * 4), ones);
+        not_a = _mm_sub_epi8(_mm_avg_epu8(not_a, not_b), load_pixel(filtered + size_t(i) * Channels));
+        store_pixel(out + size_t(i) * 4, _mm_xor_si128(not_a, ones), alpha);
+    }
+}
+#endif
+
 template <int Channels, PngFilter Filter>
 void unfilter_one(const uint8_t *filtered, const uint8_t *prior, uint8_t *out, uint32_t width) {
     const uint32_t alpha = Channels == 3 ? kAlphaLane : 0;
@@ -180,7 +198,11 @@ template <int Channels> OneRow one_row(uint8_t filter) {
     case PngFilter::none: return unfilter_one<Channels, PngFilter::none>;
     case PngFilter::sub: return unfilter_one<Channels, PngFilter::sub>;
     case PngFilter::up: return unfilter_one<Channels, PngFilter::up>;
+#if defined(PICTOR_UNFILTER_SSE2)
+    case PngFilter::average: return unfilter_average<Channels>;
+#else
     case PngFilter::average: return unfilter_one<Channels, PngFilter::average>;
+#endif
 #if defined(PICTOR_UNFILTER_SSE2)
     case PngFilter::paeth: return unfilter_paeth_pairs<Channels>;
 #else
