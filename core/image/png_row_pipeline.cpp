@@ -2,12 +2,8 @@
 
 #include <new>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#include <unistd.h>
-#endif
-
 #include "error.hpp"
+#include "image/frame_pages.hpp"
 #include "image/png_unfilter.hpp"
 
 namespace pictor {
@@ -20,31 +16,11 @@ constexpr size_t kBatches = 8;                 // the inflating thread waits whe
 constexpr size_t kThreadFromBytes = 1 << 20;   // smaller images: a thread costs more than it saves
 constexpr size_t kPadding = 8;
 
-// Sizes the frame (zeros). On Linux a large frame asks for transparent huge pages (2 MiB: 16
-// faults for a 4K frame instead of 8,100) and has them mapped in one system call
-// (MADV_POPULATE_WRITE, 5.14+). Interleaved fetches of the 4K answer, medians of 15-20: 90-98 ms
-// with plain faults, 86-89 ms populated, 74-83 ms populated in huge pages. (On this build VM,
-// which hands freed memory back to its host in 8 MiB blocks, about a third of the huge-page
-// runs pay ~60 ms more to have the memory faulted in again by the host; the median still
-// wins.) Where THP is off ("never") or the kernel is older the calls fail harmlessly and the
-// pages come one fault at a time.
+// Sizes the frame (zeros), its pages mapped in few faults first (frame_pages.cpp).
 void allocate_frame(RgbaImage &image) {
     const size_t size = image.stride() * image.height;
     image.pixels.reserve(size);
-#if defined(__linux__)
-    if (size >= kThreadFromBytes) {
-        const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-        const uintptr_t start = uintptr_t(image.pixels.data());
-        void *const begin = reinterpret_cast<void *>(start & ~(page - 1));
-        const size_t length = start + size - (start & ~(page - 1));
-#if defined(MADV_HUGEPAGE)
-        (void)madvise(begin, length, MADV_HUGEPAGE);
-#endif
-#if defined(MADV_POPULATE_WRITE)
-        (void)madvise(begin, length, MADV_POPULATE_WRITE);
-#endif
-    }
-#endif
+    if (size >= kThreadFromBytes) map_frame_pages(image.pixels.data(), size);
     image.pixels.resize(size);
 }
 
