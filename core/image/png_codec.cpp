@@ -100,8 +100,7 @@ public:
         // libpng's default of 1,000,000 per side would refuse a legitimate 1,000,001 x 16 strip;
         // DecodeLimits::max_pixels is the real guard, so allow what the PNG spec allows.
         png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
-        // Bounds one ancillary chunk (or its decompressed text / ICC profile) in memory.
-        png_set_chunk_malloc_max(png, 8 * 1024 * 1024);
+        png_set_chunk_malloc_max(png, kPngChunkMallocMax);
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
         png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE);
 #endif

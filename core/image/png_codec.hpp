@@ -11,6 +11,10 @@
 
 namespace pictor {
 
+// The most one ancillary chunk (or its decompressed text / ICC profile) may take in memory:
+// libpng's chunk allocation limit, the same in the three PNG readers so they refuse the same files.
+inline constexpr size_t kPngChunkMallocMax = 8 * 1024 * 1024;
+
 ImageInfo png_probe(const uint8_t *data, size_t size);
 
 // Samples come out as stored: no gamma or colour-profile correction, 16-bit samples keep their

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "error.hpp"
+#include "image/png_codec.hpp"
 #include "image/png_row_pipeline.hpp"
 #include "image/progressive_decoder.hpp"
 
@@ -24,7 +25,6 @@ namespace {
 
 constexpr uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 constexpr uint32_t kMaxChunkLength = 0x7fffffffu;     // PNG spec 5.3
-constexpr uint64_t kChunkMallocMax = 8 * 1024 * 1024; // as png_set_chunk_malloc_max in png_codec.cpp
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 constexpr bool kCheckCrc = false; // as the libpng readers in fuzz builds: mutations reach the data
 #else
@@ -152,7 +152,7 @@ private:
             saw_palette_or_transparency_ = true;
             return;
         }
-        if (length_ > kChunkMallocMax) refuse("a chunk is too large");
+        if (length_ > kPngChunkMallocMax) refuse("a chunk is too large");
     }
 
     void refuse(const char *why) {
@@ -183,7 +183,7 @@ private:
         const uint64_t factor = row_length_ > 32566 ? 32566 : row_length_;
         limit += 6 + 5 * (limit / factor + 1);
         if (limit > kMaxChunkLength) limit = kMaxChunkLength;
-        idat_length_limit_ = limit > kChunkMallocMax ? limit : kChunkMallocMax;
+        idat_length_limit_ = limit > kPngChunkMallocMax ? limit : kPngChunkMallocMax;
     }
 
     void start_image() {
@@ -232,7 +232,11 @@ private:
             if (z.block_state == ISAL_BLOCK_FINISH) {
                 stream_finished_ = true;
                 if (!pipeline_->all_rows_in()) corrupt("the image data ends early");
-                if (z.avail_in > 0) corrupt("there is extra compressed data after the image");
+                // ISA-L may have pulled bytes past the stream's end into its bit buffer already.
+                const int32_t buffered_bits = z.read_in_length > 0 ? z.read_in_length : 0;
+                const int32_t buffered_bytes = z.tmp_in_size > 0 ? z.tmp_in_size : 0;
+                if (z.avail_in > 0 || buffered_bits >= 8 || buffered_bytes > 0)
+                    corrupt("there is extra compressed data after the image");
                 return;
             }
             if (produced == 0 && z.avail_in == in_before) return; // needs the next bytes

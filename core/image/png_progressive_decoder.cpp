@@ -8,6 +8,7 @@
 #include <string>
 
 #include "error.hpp"
+#include "image/png_codec.hpp"
 #include "image/png_rgba8_transforms.hpp"
 #include "image/progressive_decoder.hpp"
 
@@ -103,7 +104,7 @@ public:
         }
         png_set_progressive_read_fn(png_, &state_, on_info, on_row, on_end);
         png_set_user_limits(png_, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
-        png_set_chunk_malloc_max(png_, 8 * 1024 * 1024);
+        png_set_chunk_malloc_max(png_, kPngChunkMallocMax);
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
         png_set_crc_action(png_, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE);
 #endif

@@ -1,7 +1,8 @@
 // Carries a PNG's inflated rows to the unfilter in batches, on a second thread when the image is
 // big enough to gain from it: inflating and unfiltering a 4K answer take about the same time, so
 // overlapping them nearly halves the decode. The fast reader (png_fast_decoder.cpp) inflates
-// straight into batch(), tells advance() how much it wrote, and calls finish() after the last row.
+// straight into next_out(), tells advance() how much it wrote, and calls finish() after the last
+// row.
 #pragma once
 
 #include <condition_variable>
@@ -18,8 +19,8 @@ namespace pictor {
 
 class PngRowPipeline {
 public:
-    // image: width and height set; its pixels are reserved here (on the second thread, if any)
-    // and grow a batch of rows at a time. row_length: the filter byte plus width * channels
+    // image: width and height set; its pixels are allocated here (on the second thread, if any,
+    // their pages mapped first: frame_pages.hpp). row_length: the filter byte plus width * channels
     // samples. Throws std::bad_alloc when there is no room for the frame (without a second
     // thread; with one, advance() reports it).
     PngRowPipeline(RgbaImage &image, int channels, size_t row_length);

@@ -8,6 +8,13 @@
 #include <emmintrin.h>
 #endif
 
+// Called from two places, the Paeth pair body is otherwise left out of line (a third slower).
+#if defined(__GNUC__) || defined(__clang__)
+#define PICTOR_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define PICTOR_ALWAYS_INLINE
+#endif
+
 namespace pictor {
 namespace {
 
@@ -39,34 +46,14 @@ inline Pixel load_pixel(const uint8_t *p) { return _mm_cvtsi32_si128(int(load32(
 inline void store_pixel(uint8_t *p, Pixel v, uint32_t alpha) { store32(p, uint32_t(_mm_cvtsi128_si32(v)) | alpha); }
 inline Pixel zero_pixel() { return _mm_setzero_si128(); }
 
-inline Pixel abs16(Pixel v) { return _mm_max_epi16(v, _mm_sub_epi16(_mm_setzero_si128(), v)); }
-
-// x plus the predictor from left (a), above (b) and above-left (c), per byte mod 256.
-template <PngFilter Filter> inline Pixel step(Pixel x, Pixel a, Pixel b, Pixel c) {
+// x plus the predictor from left (a) or above (b), per byte mod 256. Average and Paeth, whose
+// chains through a are longer, have their own loops below.
+template <PngFilter Filter> inline Pixel step(Pixel x, Pixel a, Pixel b, Pixel) {
+    static_assert(Filter == PngFilter::none || Filter == PngFilter::sub || Filter == PngFilter::up,
+                  "Average and Paeth rows go through unfilter_average and unfilter_paeth");
     if (Filter == PngFilter::none) return x;
     if (Filter == PngFilter::sub) return _mm_add_epi8(x, a);
-    if (Filter == PngFilter::up) return _mm_add_epi8(x, b);
-    if (Filter == PngFilter::average) {
-        // floor((a + b) / 2): the rounding-up average minus the bit the rounding added.
-        const Pixel floor_average = _mm_sub_epi8(_mm_avg_epu8(a, b), _mm_and_si128(_mm_xor_si128(a, b), _mm_set1_epi8(1)));
-        return _mm_add_epi8(x, floor_average);
-    }
-    // Paeth in 16-bit lanes: p = a + b - c, so |p - a| = |b - c|, |p - b| = |a - c| and
-    // |p - c| = |(b - c) + (a - c)|; ties prefer a, then b (PNG spec 9.4).
-    const Pixel zero = _mm_setzero_si128();
-    const Pixel a16 = _mm_unpacklo_epi8(a, zero), b16 = _mm_unpacklo_epi8(b, zero), c16 = _mm_unpacklo_epi8(c, zero);
-    const Pixel b_minus_c = _mm_sub_epi16(b16, c16);
-    const Pixel a_minus_c = _mm_sub_epi16(a16, c16);
-    const Pixel pa = abs16(b_minus_c);
-    const Pixel pb = abs16(a_minus_c);
-    const Pixel pc = abs16(_mm_add_epi16(b_minus_c, a_minus_c));
-    const Pixel smallest = _mm_min_epi16(_mm_min_epi16(pa, pb), pc);
-    const Pixel use_a = _mm_cmpeq_epi16(pa, smallest);
-    const Pixel use_b = _mm_andnot_si128(use_a, _mm_cmpeq_epi16(pb, smallest));
-    const Pixel use_c = _mm_andnot_si128(_mm_or_si128(use_a, use_b), _mm_cmpeq_epi16(zero, zero));
-    const Pixel predictor = _mm_or_si128(_mm_or_si128(_mm_and_si128(use_a, a16), _mm_and_si128(use_b, b16)),
-                                         _mm_and_si128(use_c, c16));
-    return _mm_add_epi8(x, _mm_packus_epi16(predictor, predictor));
+    return _mm_add_epi8(x, b);
 }
 #else
 using Pixel = uint32_t; // 4 byte lanes in a word, no carry between them
@@ -105,7 +92,7 @@ template <PngFilter Filter> inline Pixel step(Pixel x, Pixel a, Pixel b, Pixel c
 
 #if defined(PICTOR_UNFILTER_SSE2)
 // Paeth (PNG spec 9.4) reordered so that little waits for the left neighbour a, whose chain
-// through the row limits step() above (~15 dependent instructions per pixel). With
+// through the row would limit a one-pixel step (~15 dependent instructions per pixel). With
 // b above and c above-left the predictor is a when a <= L or a >= H, where L, H = min, max(b,
 // 3c - 2b); between them it is c on c's side of (3c - b) / 2 and b on the other (the spec's
 // ties included; the test checks all 2^24 a, b, c). So L, H, the threshold and the sums x + b,
@@ -113,19 +100,16 @@ template <PngFilter Filter> inline Pixel step(Pixel x, Pixel a, Pixel b, Pixel c
 // comparisons and two selections per pixel wait for a. The 4K benchmark answer's 1,047 Paeth
 // rows: 17.5 -> 9 ms (all its rows 22 -> 13.4 ms).
 template <int Channels>
-void unfilter_paeth_pairs(const uint8_t *filtered, const uint8_t *prior, uint8_t *out, uint32_t width) {
+void unfilter_paeth(const uint8_t *filtered, const uint8_t *prior, uint8_t *out, uint32_t width) {
     const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi16(1), low_byte = _mm_set1_epi16(0xff);
     const __m128i alpha = Channels == 3 ? _mm_set1_epi32(int(kAlphaLane)) : zero;
     __m128i a = zero;     // the left neighbour, 16-bit lanes, in the low half
     __m128i above = zero; // b of the previous pair: its high half is c of this pair's first pixel
-    const uint32_t pairs = width / 2;
-    for (uint32_t k = 0; k < pairs; ++k) {
-        const size_t i = size_t(k) * 2;
-        const __m128i x8 = Channels == 4
-                               ? _mm_loadl_epi64(reinterpret_cast<const __m128i *>(filtered + i * 4))
-                               : _mm_unpacklo_epi32(load_pixel(filtered + i * 3), load_pixel(filtered + i * 3 + 3));
+    // Two pixels (x8, b8: their 4 bytes each, the second in bytes 4-7) -> both decoded, packed
+    // to bytes 0-7. For a last pixel alone the second half is computed from zeros and ignored.
+    const auto decode_pair = [&](__m128i x8, __m128i b8) PICTOR_ALWAYS_INLINE {
         const __m128i x = _mm_unpacklo_epi8(x8, zero);
-        const __m128i b = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i *>(prior + i * 4)), zero);
+        const __m128i b = _mm_unpacklo_epi8(b8, zero);
         const __m128i c = _mm_castpd_si128(_mm_shuffle_pd(_mm_castsi128_pd(above), _mm_castsi128_pd(b), 1));
         above = b;
         const __m128i d = _mm_sub_epi16(b, c);
@@ -149,22 +133,24 @@ void unfilter_paeth_pairs(const uint8_t *filtered, const uint8_t *prior, uint8_t
         const __m128i second = next(_mm_unpacklo_epi64(first, first));
         a = _mm_unpackhi_epi64(second, second);
         const __m128i both = _mm_castpd_si128(_mm_move_sd(_mm_castsi128_pd(second), _mm_castsi128_pd(first)));
-        _mm_storel_epi64(reinterpret_cast<__m128i *>(out + i * 4), _mm_or_si128(_mm_packus_epi16(both, both), alpha));
+        return _mm_or_si128(_mm_packus_epi16(both, both), alpha);
+    };
+    size_t i = 0;
+    for (; i + 2 <= width; i += 2) {
+        const __m128i x8 = Channels == 4
+                               ? _mm_loadl_epi64(reinterpret_cast<const __m128i *>(filtered + i * 4))
+                               : _mm_unpacklo_epi32(load_pixel(filtered + i * 3), load_pixel(filtered + i * 3 + 3));
+        const __m128i b8 = _mm_loadl_epi64(reinterpret_cast<const __m128i *>(prior + i * 4));
+        _mm_storel_epi64(reinterpret_cast<__m128i *>(out + i * 4), decode_pair(x8, b8));
     }
-    if (width % 2 == 1) { // the last pixel on its own
-        const size_t i = width - 1;
-        const Pixel left = _mm_packus_epi16(a, a), up = load_pixel(prior + i * 4);
-        const Pixel up_left = i == 0 ? zero : load_pixel(prior + i * 4 - 4);
-        const Pixel last = step<PngFilter::paeth>(load_pixel(filtered + i * Channels), left, up, up_left);
-        store_pixel(out + i * 4, last, Channels == 3 ? kAlphaLane : 0);
-    }
+    if (i < width) store_pixel(out + i * 4, decode_pair(load_pixel(filtered + i * Channels), load_pixel(prior + i * 4)), 0);
 }
 #endif
 
 #if defined(PICTOR_UNFILTER_SSE2)
 // Average carried as the complement of a: floor((a + b) / 2) = ~avg_up(~a, ~b), so with
-// na = ~a the next na is avg_up(na, ~b) - x, two dependent instructions per pixel where step()
-// has four (the 4K benchmark answer's 1,009 Average rows: 5.1 -> 4.4 ms, now bound by the loads
+// na = ~a the next na is avg_up(na, ~b) - x, two dependent instructions per pixel where the
+// direct form has four (the 4K benchmark answer's 1,009 Average rows: 5.1 -> 4.4 ms, now bound by the loads
 // and stores).
 template <int Channels>
 void unfilter_average(const uint8_t *filtered, const uint8_t *prior, uint8_t *out, uint32_t width) {
@@ -204,7 +190,7 @@ template <int Channels> OneRow one_row(uint8_t filter) {
     case PngFilter::average: return unfilter_one<Channels, PngFilter::average>;
 #endif
 #if defined(PICTOR_UNFILTER_SSE2)
-    case PngFilter::paeth: return unfilter_paeth_pairs<Channels>;
+    case PngFilter::paeth: return unfilter_paeth<Channels>;
 #else
     case PngFilter::paeth: return unfilter_one<Channels, PngFilter::paeth>;
 #endif

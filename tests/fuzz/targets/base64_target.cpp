@@ -2,6 +2,7 @@
 // input-chosen pieces) must agree with each other and with a plain definition of what is
 // accepted, written here without the decoders' fast paths (their SIMD blocks included);
 // whatever decodes must survive a round trip.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
