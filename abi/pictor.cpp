@@ -101,6 +101,8 @@ pictor::ImageRequest pictor_shim::to_core_request(const pictor_request *r) {
         };
     }
     // Appended fields: only when the caller's struct has them.
+    if (r->struct_size >= offsetof(pictor_request, max_cost_usd) + sizeof(double))
+        q.max_cost_usd = r->max_cost_usd;
     if (r->struct_size >= offsetof(pictor_request, partial_image_user_data) + sizeof(void *)) {
         q.partial_images = r->partial_images;
         if (r->partial_image) {
@@ -143,7 +145,8 @@ pictor_status run_request(pictor_client *client, const pictor_request *request, 
         auto abi_result = std::make_unique<pictor_result>();
         for (auto &image : result.images)
             abi_result->images.push_back(to_abi_image(std::move(image)));
-        abi_result->json = result.metadata.dump();
+        // Server text, paths and file names may hold any bytes: never fail a paid result on them.
+        abi_result->json = result.metadata.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         *out = abi_result.release();
     });
 }
@@ -259,11 +262,15 @@ pictor_status pictor_client_create(const pictor_client_config *config, pictor_cl
         }
         client->impl = std::make_unique<pictor::ImageClient>(std::move(options));
         nlohmann::json profile = client->impl->profile().to_json();
-        profile["base_url"] = client->impl->base_url();
+        profile["base_url"] = client->impl->redact(client->impl->base_url()); // no user:pass@
+
         profile["model"] = client->impl->model();
         profile["has_api_key"] = client->impl->has_api_key();
+        profile["api_key_source"] = client->impl->api_key_source();
+        profile["api_key_from_environment"] = client->impl->api_key_source() == "PICTOR_API_KEY" ||
+                                              client->impl->api_key_source() == "OPENAI_API_KEY";
         profile["history_dir"] = client->impl->history_dir();
-        client->profile_json = profile.dump();
+        client->profile_json = profile.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         *out = client.release();
     });
 }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/gateway_profile.hpp"
 #include "error.hpp"
 #include "history_shim_bridge.hpp"
 #include "image/image_decode.hpp"
@@ -100,6 +101,19 @@ pictor_status pictor_store_api_key(const char *api_key, pictor_key_store where, 
                                      {"keyring_problem", place.keyring_problem}};
             *where_json_out = pictor_shim::malloc_copy(answer.dump());
         }
+    });
+}
+
+pictor_status pictor_store_default_profile(const char *profile, char **where_out) {
+    if (where_out)
+        *where_out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        std::string name = profile ? profile : "";
+        if (!name.empty())
+            pictor::ProfileCatalog::standard().find(name); // throws, naming the known profiles
+        std::string path = pictor::store_default_profile(name);
+        if (where_out)
+            *where_out = pictor_shim::malloc_copy(path);
     });
 }
 

@@ -17,7 +17,7 @@ namespace pictor_shim {
 // The storage behind a pictor_error the host reads.
 struct ErrorSlot {
     pictor_error view{};
-    std::string message, code, request_id;
+    std::string message, code, request_id, history_path;
 
     ErrorSlot() { clear(); }
 
@@ -25,6 +25,7 @@ struct ErrorSlot {
         message.clear();
         code.clear();
         request_id.clear();
+        history_path.clear();
         fill(PICTOR_OK, 0, false, false);
     }
 
@@ -33,6 +34,7 @@ struct ErrorSlot {
             message = info.message;
             code = info.code;
             request_id = info.request_id;
+            history_path = info.history_path;
         } catch (...) {
             message.clear(); // out of memory while copying: the status still tells
         }
@@ -46,6 +48,7 @@ struct ErrorSlot {
         view.message = message.c_str();
         view.code = code.c_str();
         view.request_id = request_id.c_str();
+        view.history_path = history_path.c_str();
         view.http_status = http_status;
         view.request_sent = sent;
         view.may_be_billed = billed;

@@ -37,6 +37,7 @@ struct ErrorInfo {
     std::string request_id;   // x-request-id / x-api-request-id, or ""
     bool request_sent = false; // false: nothing left this machine, nothing billed
     bool may_be_billed = false;
+    std::string history_path; // an image of this request kept in history although it failed, or ""
 };
 
 class Error : public std::runtime_error {

@@ -24,7 +24,7 @@ std::string shorten(const std::string &text) {
 std::string layer_name(const std::string &prompt, int variation, int count) {
     std::string name = "Pictor: " + shorten(prompt);
     if (count > 1)
-        name += " #" + std::to_string(variation + 1);
+        name += " (" + std::to_string(variation + 1) + "/" + std::to_string(count) + ")";
     return name;
 }
 

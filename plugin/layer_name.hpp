@@ -1,4 +1,4 @@
-// The name a new layer gets: "Pictor: <prompt, shortened>", plus " #k" among variations.
+// The name a new layer gets: "Pictor: <prompt, shortened>", plus " (k/n)" among variations.
 #pragma once
 
 #include <string>

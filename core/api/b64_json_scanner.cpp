@@ -1,5 +1,7 @@
 #include "api/b64_json_scanner.hpp"
 
+#include "error.hpp"
+
 #include <cstring>
 
 namespace pictor {
@@ -60,6 +62,13 @@ size_t B64JsonScanner::feed_streamed(const char *data, size_t size) {
     return span + 1;
 }
 
+void B64JsonScanner::check_depth() const {
+    // An Images API answer nests five levels; ten thousand brackets are a memory bomb (each level
+    // costs a key slot here and a node in the parser).
+    if (containers_.size() >= kMaxDepth)
+        throw Error(ErrorKind::bad_response, "its JSON nests deeper than " + std::to_string(kMaxDepth) + " levels");
+}
+
 void B64JsonScanner::feed(const char *data, size_t size) {
     size_t i = 0;
     while (i < size) {
@@ -117,11 +126,13 @@ void B64JsonScanner::feed(const char *data, size_t size) {
             switch (c) {
             case '"': on_string_start(); break;
             case '{':
+                check_depth();
                 containers_ += '{';
                 keys_.emplace_back();
                 expect_key_ = true;
                 break;
             case '[':
+                check_depth();
                 containers_ += '[';
                 keys_.emplace_back();
                 break;
@@ -130,6 +141,7 @@ void B64JsonScanner::feed(const char *data, size_t size) {
                 if (!containers_.empty()) {
                     containers_.pop_back();
                     keys_.pop_back();
+                    closed_ = containers_.empty();
                 }
                 expect_key_ = false;
                 break;

@@ -29,6 +29,8 @@ public:
     void feed(const char *data, size_t size);
 
     const std::string &skeleton() const { return skeleton_; }
+    // The top-level value's closing bracket arrived: nothing after it belongs to the answer.
+    bool closed() const { return closed_; }
     std::string take_skeleton() { return std::move(skeleton_); }
     // Streamed values by placeholder number; abandoned ones are null.
     std::vector<std::unique_ptr<StreamedImage>> take_images() { return std::move(images_); }
@@ -36,11 +38,14 @@ public:
     // "pictor:streamed:<k>", the text that replaces value k in the skeleton.
     static std::string placeholder(size_t k);
     static constexpr const char *kPlaceholderPrefix = "pictor:streamed:";
+    // Deeper JSON is refused (Error(bad_response)) as it arrives.
+    static constexpr size_t kMaxDepth = 64;
 
 private:
     enum class State { outside, key, string, string_escape, streamed, streamed_skip, streamed_skip_escape };
 
     void on_string_start();
+    void check_depth() const;
     size_t feed_streamed(const char *data, size_t size);
 
     Layout layout_;
@@ -53,6 +58,7 @@ private:
     bool expect_key_ = false;
     std::string key_;               // the key being read
     std::vector<std::unique_ptr<StreamedImage>> images_;
+    bool closed_ = false;
 };
 
 } // namespace pictor

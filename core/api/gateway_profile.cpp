@@ -82,7 +82,10 @@ nlohmann::json GatewayProfile::to_json() const {
         {"quality_values", quality_values},
         {"background_values", background_values},
         {"max_images_per_request", max_images_per_request},
+        {"serves_edits", serves_edits},
         {"max_edit_images", max_edit_images},
+        {"max_edit_image_bytes", max_edit_image_bytes},
+        {"max_mask_bytes", max_mask_bytes},
         {"fields",
          {{"n", sends_n},
           {"quality", sends_quality},
@@ -93,6 +96,7 @@ nlohmann::json GatewayProfile::to_json() const {
           {"moderation", sends_moderation},
           {"stream", sends_stream}}},
         {"pricing", {{"kind", pricing_kind}, {"per_call_usd", per_call_usd}}},
+        {"forbidden_is_moderation", forbidden_is_moderation},
         {"source", source_path},
     };
 }
@@ -154,6 +158,7 @@ GatewayProfile parse_gateway_profile(const nlohmann::json &j, const std::string 
         p.url_responses = get_or<bool>(*r, "url", false, source);
         p.request_id_headers =
             get_or<std::vector<std::string>>(*r, "request_id_headers", p.request_id_headers, source);
+        p.forbidden_is_moderation = get_or<bool>(*r, "forbidden_is_moderation", false, source);
     }
     if (auto e = j.find("edits"); e != j.end() && e->is_object()) {
         // Read as signed, so -1 is an error rather than "no limit" after wrapping around.
@@ -163,6 +168,7 @@ GatewayProfile parse_gateway_profile(const nlohmann::json &j, const std::string 
                 bad_profile(source, std::string("edits.") + field + " must be at least 1");
             return value;
         };
+        p.serves_edits = get_or<bool>(*e, "served", true, source);
         p.max_edit_images = int(positive("max_images", 16));
         p.max_edit_image_bytes = uint64_t(positive("max_image_bytes", int64_t(p.max_edit_image_bytes)));
         p.max_mask_bytes = uint64_t(positive("max_mask_bytes", int64_t(p.max_mask_bytes)));
@@ -206,32 +212,48 @@ GatewayProfile ProfileCatalog::find(const std::string &name) const {
             }
         }
     std::string known;
-    for (const auto &p : all())
-        known += (known.empty() ? "" : ", ") + p.name;
+    for (const auto &known_name : names())
+        known += (known.empty() ? "" : ", ") + known_name;
     throw Error(ErrorKind::invalid_request,
                 "unknown profile \"" + name + "\" — known profiles: " + (known.empty() ? "none found" : known) +
                     " (add your own as ~/.config/pictor/profiles/NAME.json)");
 }
 
-std::vector<GatewayProfile> ProfileCatalog::all() const {
-    std::set<std::string> names;
+std::vector<std::string> ProfileCatalog::names(std::vector<std::string> *skipped) const {
+    std::set<std::string> found;
     for (const auto &folder : folders_) {
         DIR *dir = opendir(folder.c_str());
         if (!dir)
             continue;
         while (dirent *entry = readdir(dir)) {
             std::string file = entry->d_name;
-            if (file.size() > 5 && file.compare(file.size() - 5, 5, ".json") == 0 && file[0] != '.')
-                names.insert(file.substr(0, file.size() - 5));
+            if (file.size() <= 5 || file.compare(file.size() - 5, 5, ".json") != 0 || file[0] == '.')
+                continue;
+            // Only what find() can load: a folder named x.json or a dangling link is not a
+            // profile (and must not be listed as one that then cannot be found).
+            struct stat info {};
+            const std::string path = folder + "/" + file;
+            if (stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+                if (skipped)
+                    skipped->push_back(path + ": not a readable regular file, skipped");
+                continue;
+            }
+            found.insert(file.substr(0, file.size() - 5));
         }
         closedir(dir);
     }
+    return {found.begin(), found.end()};
+}
+
+std::vector<GatewayProfile> ProfileCatalog::all(std::vector<std::string> *skipped) const {
     std::vector<GatewayProfile> profiles;
-    for (const auto &name : names) {
+    for (const auto &name : names(skipped)) {
         try {
             profiles.push_back(find(name));
-        } catch (const Error &) {
+        } catch (const Error &e) {
             // A broken user file should not hide every other profile from a dialog.
+            if (skipped)
+                skipped->push_back(std::string(e.what()) + ", skipped");
         }
     }
     return profiles;

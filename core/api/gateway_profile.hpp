@@ -40,7 +40,11 @@ struct GatewayProfile {
     std::string b64_style = "raw"; // raw | data_url | either — informative; the reader takes all
     bool url_responses = false;
     std::vector<std::string> request_id_headers{"x-request-id", "x-api-request-id"};
+    // The route answers a moderation block with a bare HTTP 403 (APIYI documents it so), not
+    // with a refused key.
+    bool forbidden_is_moderation = false;
 
+    bool serves_edits = true;          // false: the route has no /images/edits (RuoLi)
     int max_edit_images = 16;
     uint64_t max_edit_image_bytes = 50ull << 20;
     uint64_t max_mask_bytes = 50ull << 20;
@@ -69,7 +73,11 @@ public:
 
     // Throws Error(invalid_request) listing the known names when NAME is not found.
     GatewayProfile find(const std::string &name) const;
-    std::vector<GatewayProfile> all() const; // sorted by name, overrides applied
+    // Sorted by name, overrides applied. Entries that are not profiles (a folder named x.json, a
+    // dangling link, a broken file) are left out, each described in *skipped when given.
+    std::vector<GatewayProfile> all(std::vector<std::string> *skipped = nullptr) const;
+    // The names of the profile files found (regular files only), sorted.
+    std::vector<std::string> names(std::vector<std::string> *skipped = nullptr) const;
 
     const std::vector<std::string> &folders() const { return folders_; }
 

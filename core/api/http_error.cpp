@@ -1,5 +1,7 @@
 #include "api/http_error.hpp"
 
+#include "api/b64_json_scanner.hpp"
+
 #include <curl/curl.h>
 
 #include <nlohmann/json.hpp>
@@ -19,9 +21,36 @@ std::string with_period(std::string text) {
 
 } // namespace
 
+namespace {
+
+// Bytes of the valid UTF-8 sequence starting at text[i], or 0 when none starts there.
+size_t utf8_sequence_length(const std::string &text, size_t i) {
+    unsigned char u = static_cast<unsigned char>(text[i]);
+    size_t length = u < 0x80 ? 1 : (u >> 5) == 0x6 ? 2 : (u >> 4) == 0xE ? 3 : (u >> 3) == 0x1E ? 4 : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k)
+        valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (valid && length == 2)
+        valid = u >= 0xC2; // overlong
+    if (valid && length >= 3) {
+        // Overlong forms, UTF-16 surrogates (ED A0..BF) and code points past U+10FFFF are not
+        // UTF-8 either: a JSON writer refuses them (found by fuzz_images_response).
+        unsigned char second = static_cast<unsigned char>(text[i + 1]);
+        if (u == 0xE0) valid = second >= 0xA0;
+        else if (u == 0xED) valid = second <= 0x9F;
+        else if (u == 0xF0) valid = second >= 0x90;
+        else if (u == 0xF4) valid = second <= 0x8F;
+        else if (u > 0xF4) valid = false;
+    }
+    return valid ? length : 0;
+}
+
+} // namespace
+
 std::string printable_excerpt(const std::string &text, size_t max_chars) {
-    // Servers send anything (GBK pages, binary); messages must stay valid UTF-8, because they
-    // end up in JSON. Valid sequences are kept whole, anything else becomes '?'.
+    // Servers send anything (GBK pages, binary, terminal escapes); messages must stay valid
+    // UTF-8, because they end up in JSON, and inert on a terminal. Valid sequences are kept
+    // whole, control characters become spaces, anything else becomes '?'.
     std::string out;
     size_t chars = 0;
     for (size_t i = 0; i < text.size();) {
@@ -30,28 +59,16 @@ std::string printable_excerpt(const std::string &text, size_t max_chars) {
             break;
         }
         unsigned char u = static_cast<unsigned char>(text[i]);
-        size_t length = u < 0x80 ? 1 : (u >> 5) == 0x6 ? 2 : (u >> 4) == 0xE ? 3 : (u >> 3) == 0x1E ? 4 : 0;
-        bool valid = length > 0 && i + length <= text.size();
-        for (size_t k = 1; valid && k < length; ++k)
-            valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
-        if (valid && length == 2)
-            valid = u >= 0xC2; // overlong
-        if (valid && length >= 3) {
-            // Overlong forms, UTF-16 surrogates (ED A0..BF) and code points past U+10FFFF are not
-            // UTF-8 either: a JSON writer refuses them (found by fuzz_images_response).
-            unsigned char second = static_cast<unsigned char>(text[i + 1]);
-            if (u == 0xE0) valid = second >= 0xA0;
-            else if (u == 0xED) valid = second <= 0x9F;
-            else if (u == 0xF0) valid = second >= 0x90;
-            else if (u == 0xF4) valid = second <= 0x8F;
-            else if (u > 0xF4) valid = false;
-        }
-        if (!valid) {
+        size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
             out += '?';
             ++i;
         } else if (length == 1) {
             out += (u < 0x20 || u == 0x7f) ? ' ' : char(u);
             ++i;
+        } else if (length == 2 && u == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+            out += ' '; // C1 controls (U+0080-U+009F): some terminals obey them as escapes
+            i += 2;
         } else {
             out.append(text, i, length);
             i += length;
@@ -61,17 +78,81 @@ std::string printable_excerpt(const std::string &text, size_t max_chars) {
     return out;
 }
 
-std::string request_id_of(const net::HttpResponse &response) {
-    std::string id = response.header("x-request-id");
-    return id.empty() ? response.header("x-api-request-id") : id;
+namespace {
+
+// Brackets nested deeper than `limit` outside strings: a memory bomb for any DOM parser.
+bool nests_deeper_than(const std::string &text, size_t limit) {
+    size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > limit) return true;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
 }
 
-ErrorInfo error_from_body(long status, const std::string &body) {
+} // namespace
+
+nlohmann::json parse_json_leniently(const std::string &text) {
+    if (nests_deeper_than(text, B64JsonScanner::kMaxDepth))
+        return nlohmann::json(nlohmann::json::value_t::discarded);
+    nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded() && !is_valid_utf8(text))
+        json = nlohmann::json::parse(valid_utf8(text), nullptr, false);
+    return json;
+}
+
+bool is_valid_utf8(const std::string &text) {
+    for (size_t i = 0; i < text.size();) {
+        size_t length = utf8_sequence_length(text, i);
+        if (length == 0)
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+std::string valid_utf8(const std::string &text) {
+    if (is_valid_utf8(text))
+        return text;
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size();) {
+        size_t length = utf8_sequence_length(text, i);
+        if (length == 0) {
+            out += '?';
+            ++i;
+        } else {
+            out.append(text, i, length);
+            i += length;
+        }
+    }
+    return out;
+}
+
+std::string request_id_of(const net::HttpResponse &response) {
+    std::string id = response.header("x-request-id");
+    // Quoted in messages and JSON: a header of stray bytes must not make those fail.
+    return printable_excerpt(id.empty() ? response.header("x-api-request-id") : id, 200);
+}
+
+bool names_no_channel(const std::string &text) { return contains(text, "No available channel"); }
+
+ErrorInfo error_from_body(long status, const std::string &body, bool forbidden_is_moderation) {
     ErrorInfo info;
     info.http_status = int(status);
     info.request_sent = true;
     std::string server_message, type;
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json json = parse_json_leniently(body);
     if (!json.is_discarded() && json.is_object()) {
         const nlohmann::json *error = &json;
         if (auto e = json.find("error"); e != json.end()) {
@@ -86,13 +167,16 @@ ErrorInfo error_from_body(long status, const std::string &body) {
         };
         if (server_message.empty())
             server_message = text("message");
-        info.code = text("code");
+        // Quoted to people and terminals: no escape sequence or line break gets through.
+        server_message = printable_excerpt(server_message, 1000);
+        info.code = printable_excerpt(text("code"), 200);
         type = text("type");
     }
     if (server_message.empty() && !body.empty())
         server_message = printable_excerpt(body, 200);
 
-    bool moderation = info.code == "moderation_blocked" || contains(server_message, "safety system");
+    bool moderation = info.code == "moderation_blocked" || contains(server_message, "safety system") ||
+                      (status == 403 && forbidden_is_moderation);
     std::string quoted = server_message.empty() ? "" : " The gateway said: \"" + with_period(server_message) + "\"";
     if (moderation) {
         info.kind = ErrorKind::moderation_blocked;
@@ -112,7 +196,7 @@ ErrorInfo error_from_body(long status, const std::string &body) {
         info.kind = ErrorKind::rate_limited;
         info.message = "Rate limited or out of balance (HTTP 429)." + quoted +
                        " Wait a minute and try again, or top up the account.";
-    } else if (contains(server_message, "No available channel")) {
+    } else if (names_no_channel(server_message)) {
         info.kind = status >= 500 ? ErrorKind::server : ErrorKind::invalid_request;
         info.message = "The gateway has no channel for this model with this key." + quoted +
                        " The key's token group does not serve this model: pick the profile that matches "
@@ -173,7 +257,8 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         info.http_status = int(r.status);
         info.may_be_billed = true;
         info.message = "The gateway's answer passed the size limit (" + std::to_string(r.bytes_received >> 20) +
-                       " MiB) and was cut off. If the gateway is sound, raise max_response_bytes.";
+                       " MiB: what the images asked for can take, or max_response_bytes if lower) and was "
+                       "cut off. If the gateway is sound and the limit was max_response_bytes, raise it.";
         return info;
     }
     if (r.status >= 300 && r.status < 400) {
@@ -188,7 +273,7 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         return info;
     }
     if (r.status >= 400 || (r.status > 0 && r.status < 200)) {
-        ErrorInfo body_info = error_from_body(r.status, r.body);
+        ErrorInfo body_info = error_from_body(r.status, r.body, context.forbidden_is_moderation);
         body_info.request_id = info.request_id;
         return body_info;
     }

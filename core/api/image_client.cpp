@@ -28,6 +28,19 @@ std::string host_of(const std::string &url) {
     return at == std::string::npos ? host : host.substr(at + 1);
 }
 
+// The most bytes an honest answer of `images` images, each with `previews` partial images, can
+// take: the largest image the route makes as raw RGBA plus a quarter (no PNG, JPEG or WebP of
+// it is larger), base64-encoded, plus room for the JSON around it. Memory for an answer is
+// then bounded by what was asked, not by what a server sends (an endless body is cut here).
+uint64_t answer_byte_budget(const GatewayProfile &profile, int images, int previews) {
+    uint64_t largest = custom_size::max_pixels;
+    for (const auto &text : profile.sizes)
+        if (auto size = parse_image_size(text))
+            largest = std::max(largest, size->pixels());
+    const uint64_t encoded = largest * 4 * 5 / 4;
+    return uint64_t(std::max(1, images)) * uint64_t(1 + std::max(0, previews)) * (encoded / 3 * 4 + 4) + (1u << 20);
+}
+
 // Adds numbers found at the same place in two usage objects (several calls, one result).
 void add_usage(nlohmann::json &total, const nlohmann::json &usage) {
     if (usage.is_null())
@@ -113,18 +126,40 @@ private:
 
 ImageClient::ImageClient(ClientOptions options) : options_(std::move(options)) {
     settings_ = resolve_client_settings(options_.settings, options_.use_environment);
-    profile_ = ProfileCatalog::standard(options_.profile_dir).find(settings_.profile);
+    const ProfileCatalog catalog = ProfileCatalog::standard(options_.profile_dir);
+    profile_ = catalog.find(settings_.profile);
+    std::vector<std::string> skipped;
+    catalog.names(&skipped);
+    for (const auto &why : skipped)
+        log(LogLevel::warning, "profile " + why);
     base_url_ = settings_.base_url.empty() ? profile_.base_url : settings_.base_url;
     model_ = settings_.model.empty() ? profile_.model : settings_.model;
+    // "https://user:pass@host/v1": the user:pass part is a secret like the key.
+    const std::string host_part = base_url_.substr(0, base_url_.find_first_of("/?#", base_url_.find("://") + 3));
+    if (auto at = host_part.rfind('@'); at != std::string::npos) {
+        auto start = host_part.find("://");
+        start = start == std::string::npos ? 0 : start + 3;
+        url_credentials_ = host_part.substr(start, at - start);
+    }
 }
 
 std::string ImageClient::redact(std::string text) const {
-    const std::string &key = settings_.api_key;
-    if (key.size() < 4)
-        return text;
-    for (size_t at = text.find(key); at != std::string::npos; at = text.find(key, at))
-        text.replace(at, key.size(), "[redacted]");
+    for (const std::string *secret : {&settings_.api_key, &url_credentials_}) {
+        if (secret->size() < 4)
+            continue;
+        for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at))
+            text.replace(at, secret->size(), "[redacted]");
+    }
     return text;
+}
+
+void ImageClient::scrub(net::HttpResponse &response) const {
+    // Before anything reads the answer: an excerpt cut to length could otherwise keep half a
+    // key that redacting the final message no longer recognises.
+    for (auto &[name, value] : response.headers)
+        value = redact(value);
+    response.body = redact(std::move(response.body));
+    response.curl_error = redact(std::move(response.curl_error));
 }
 
 void ImageClient::log(LogLevel level, const std::string &line) const {
@@ -155,12 +190,26 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
                     "No API key: set PICTOR_API_KEY (or OPENAI_API_KEY), or put \"api_key\" in " +
                         config_file_path() + " (chmod 600). Nothing was sent.");
 
+    // The money limit, before anything goes out: the host's for this request, else the user's.
+    const double max_cost = request.max_cost_usd > 0 ? request.max_cost_usd : settings_.max_cost_usd;
+    if (max_cost > 0) {
+        const double estimate = estimate_cost_usd(profile_, plan_.expected_size, plan_.quality,
+                                                  int(plan_.calls.size()), plan_.images_total);
+        if (estimate > max_cost)
+            throw Error(ErrorKind::invalid_request,
+                        "The estimate, about " + format_usd(estimate) + " for " + std::to_string(plan_.images_total) +
+                            (plan_.images_total == 1 ? " image" : " images") + " on " + profile_.name +
+                            ", is over the cost limit of " + format_usd(max_cost) +
+                            " (--max-cost, max_cost_usd). Nothing was sent.");
+    }
+
     std::vector<net::HttpRequest> requests;
     for (auto &call : plan_.calls) {
         net::HttpRequest h = call.http;
         h.bearer_token = settings_.api_key;
         h.connect_timeout_ms = long(options_.connect_timeout_s * 1000);
-        h.max_response_bytes = options_.max_response_bytes;
+        h.max_response_bytes = std::min<uint64_t>(
+            options_.max_response_bytes, answer_byte_budget(profile_, call.images, request.partial_images));
         h.ca_file = settings_.ca_file;
         requests.push_back(std::move(h));
     }
@@ -177,31 +226,96 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     // they complete); the encoded bytes still go to history before the host sees the image.
     DecodeLimits limits;
     limits.max_pixels = options_.max_pixels;
+    // All the images asked for (and their previews, decoded one at a time) at the per-image
+    // limit: what an honest answer can hold, whatever the server sends.
+    limits.answer_pixels = std::make_shared<PixelBudget>(options_.max_pixels * uint64_t(std::max(1, plan_.images_total)));
     std::vector<std::unique_ptr<StreamedResponse>> streams;
     std::vector<net::BodySink *> sinks;
     for (size_t k = 0; k < requests.size(); ++k) {
         streams.push_back(std::make_unique<StreamedResponse>(limits, request.on_partial_image,
-                                                             request.partial_images, int(k)));
+                                                             request.partial_images, int(k),
+                                                             plan_.calls[k].images));
         sinks.push_back(streams.back().get());
     }
-    std::vector<net::HttpResponse> responses = transport.perform_all(requests, on_progress, &cancel_, sinks);
 
-    ErrorContext context{profile_.name, host_of(base_url_), plan_.timeout_s, !edit};
+    HistoryStore store(settings_.history_dir);
+    // Nothing is sent (and billed) that history could not keep.
+    store.check_writable();
+
+    ErrorContext context{profile_.name, host_of(base_url_), plan_.timeout_s, !edit,
+                         profile_.forbidden_is_moderation};
     std::vector<ErrorInfo> errors;
     nlohmann::json usage;
     struct Pending {
         std::string bytes, url, request_id;
         RgbaImage rgba;
         bool decoded = false;
+        nlohmann::json usage; // of the call that brought it
+        std::string history_path;
+        ImageFormat format = ImageFormat::unknown;
     };
     std::vector<Pending> pending;
     nlohmann::json request_ids = nlohmann::json::array();
+    nlohmann::json history = nlohmann::json::array();
+    nlohmann::json warnings = nlohmann::json::array();
     double connect_s = 0, upload_s = 0, first_byte_s = 0, total_s = 0;
     double after_last_byte_ms = 0; // the slowest answer's work left after its last byte
+    double history_ms = 0;
     // What the gateway may bill: calls that brought images, and failures after generation began.
     int billed_calls = 0, billed_images = 0;
-    for (size_t k = 0; k < responses.size(); ++k) {
-        const net::HttpResponse &r = responses[k];
+    int saved = 0;
+    auto warn = [&](const std::string &text) {
+        warnings.push_back(redact(text));
+        log(LogLevel::warning, text);
+    };
+
+    // Paid for: on disk before anything else can fail. The header alone is read here:
+    // decoding comes after the bytes are safe.
+    auto keep = [&](Pending &item) {
+        item.format = sniff_image_format(reinterpret_cast<const uint8_t *>(item.bytes.data()), item.bytes.size());
+        reporter.phase(net::Phase::saving);
+        const int index = ++saved;
+        nlohmann::json sidecar = {
+            {"prompt", request.prompt}, {"profile", profile_.name}, {"model", model_},
+            {"base_url", redact(base_url_)}, {"endpoint", plan_.endpoint},
+            {"parameters", plan_.parameters}, {"format", image_format_name(item.format)},
+            {"request_id", item.request_id}, {"usage", item.usage}, {"index", index},
+            {"cost_usd_estimate", estimate_cost_usd(profile_, plan_.expected_size, plan_.quality,
+                                                     int(plan_.calls.size()), plan_.images_total) /
+                                      std::max(1, plan_.images_total)}};
+        if (edit) {
+            nlohmann::json inputs = nlohmann::json::array();
+            for (const auto &in : request.images)
+                inputs.push_back(in.filename);
+            sidecar["input_images"] = inputs;
+            sidecar["mask"] = request.has_mask;
+        }
+        try {
+            ImageInfo info = probe_image(reinterpret_cast<const uint8_t *>(item.bytes.data()), item.bytes.size());
+            sidecar["size"] = ImageSize{info.width, info.height}.text();
+        } catch (const Error &) {
+            sidecar["size"] = plan_.expected_size.width ? plan_.expected_size.text() : "unknown";
+        }
+        std::string extension = item.format == ImageFormat::unknown ? ".bin" : image_format_extension(item.format);
+        const auto save_start = Clock::now();
+        try {
+            HistoryEntry entry = store.save(item.bytes, extension, sidecar, index);
+            item.history_path = entry.image_path;
+            history.push_back(entry.image_path);
+        } catch (const Error &e) {
+            // The host still gets the image: losing it because history is unwritable would be worse.
+            warn(std::string("history not written: ") + e.what() +
+                 (item.request_id.empty() ? std::string() : " (request id " + item.request_id + ")"));
+        }
+        history_ms += std::chrono::duration<double, std::milli>(Clock::now() - save_start).count();
+    };
+
+    // One call's final answer, the moment it ends: its images go to history at once, so an
+    // interrupt (or a crash) while other variations still run loses none of them.
+    std::vector<bool> settled(requests.size(), false);
+    auto settle = [&](size_t k, net::HttpResponse &r) {
+        settled[k] = true;
+        scrub(r);
         std::string rid = request_id_of(r);
         if (!rid.empty())
             request_ids.push_back(rid);
@@ -209,13 +323,14 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
         upload_s = std::max(upload_s, r.upload_done_s);
         first_byte_s = std::max(first_byte_s, r.first_byte_s);
         total_s = std::max(total_s, r.total_s);
-        if (r.status != 200 || r.curl_code != 0 || r.cancelled) {
+        const bool whole = r.curl_code == 0 || r.answer_complete;
+        if (r.status != 200 || !whole || (r.cancelled && !r.answer_complete)) {
             errors.push_back(error_from_response(r, context));
             if (errors.back().may_be_billed) {
                 ++billed_calls;
                 billed_images += plan_.calls[k].images;
             }
-            continue;
+            return;
         }
         ++billed_calls;
         try {
@@ -228,9 +343,14 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
                                                                Clock::now() - read_start).count());
             billed_images += int(answer.images.size());
             add_usage(usage, answer.usage);
-            for (auto &image : answer.images)
+            for (const auto &warning : answer.warnings)
+                warn(warning + (rid.empty() ? std::string() : " (request id " + rid + ")"));
+            for (auto &image : answer.images) {
                 pending.push_back({std::move(image.bytes), std::move(image.url), rid,
-                                   std::move(image.rgba), image.decoded});
+                                   std::move(image.rgba), image.decoded, answer.usage, "", ImageFormat::unknown});
+                if (!pending.back().bytes.empty())
+                    keep(pending.back());
+            }
         } catch (const Error &e) {
             ErrorInfo info = e.info();
             info.request_id = rid;
@@ -239,7 +359,14 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             billed_images += plan_.calls[k].images;
             errors.push_back(info);
         }
-    }
+        streams[k].reset(); // its buffers are in pending now
+    };
+    std::vector<net::HttpResponse> responses = transport.perform_all(
+        requests, on_progress, &cancel_, sinks,
+        [&](size_t k, net::HttpResponse &r) { settle(k, r); });
+    for (size_t k = 0; k < responses.size(); ++k)
+        if (!settled[k]) // cancelled before it ended
+            settle(k, responses[k]);
 
     // url answers: fetch the images without the key (the CDN is another host).
     std::vector<size_t> url_items;
@@ -252,7 +379,8 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             get.follow_redirects = true;
             get.connect_timeout_ms = long(options_.connect_timeout_s * 1000);
             get.total_timeout_ms = 300000;
-            get.max_response_bytes = options_.max_response_bytes;
+            get.max_response_bytes = std::min<uint64_t>(options_.max_response_bytes,
+                                                        answer_byte_budget(profile_, 1, 0));
             get.ca_file = settings_.ca_file;
             url_items.push_back(i);
             downloads.push_back(std::move(get));
@@ -268,6 +396,7 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             const auto &f = fetched[k];
             if (f.status == 200 && f.curl_code == 0 && !f.cancelled) {
                 item.bytes = f.body;
+                keep(item);
                 continue;
             }
             ErrorInfo info = error_from_response(f, {profile_.name, host_of(item.url), 300, !edit});
@@ -276,73 +405,39 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             info.request_id = item.request_id;
             info.message = "The image was generated (and billed) but its URL could not be fetched" +
                            (f.status ? " (HTTP " + std::to_string(f.status) + ")" : std::string()) +
-                           ". Fetch it yourself while the link lasts: " + item.url;
+                           ". Fetch it yourself while the link lasts: " + printable_excerpt(item.url, 2000);
             errors.push_back(info);
             item.url.clear();
         }
     }
 
-    streams.clear(); // their buffers are in pending now
-    double history_ms = 0, late_decode_ms = 0;
+    streams.clear();
+    double late_decode_ms = 0;
     ImageResult result;
-    nlohmann::json history = nlohmann::json::array();
-    nlohmann::json warnings = nlohmann::json::array();
-    HistoryStore store(settings_.history_dir);
-    int index = 0;
     for (auto &item : pending) {
         if (item.bytes.empty())
             continue;
-        ++index;
         ReceivedImage image;
         image.encoded = std::move(item.bytes);
         image.request_id = item.request_id;
-        image.format = sniff_image_format(reinterpret_cast<const uint8_t *>(image.encoded.data()), image.encoded.size());
-
-        // Paid for: on disk before anything else can fail.
-        reporter.phase(net::Phase::saving);
-        nlohmann::json sidecar = {
-            {"prompt", request.prompt}, {"profile", profile_.name}, {"model", model_},
-            {"base_url", base_url_}, {"endpoint", plan_.endpoint}, {"parameters", plan_.parameters},
-            {"format", image_format_name(image.format)}, {"request_id", image.request_id},
-            {"usage", usage}, {"index", index},
-            {"cost_usd_estimate", estimate_cost_usd(profile_, plan_.expected_size, plan_.quality,
-                                                     int(plan_.calls.size()), plan_.images_total) /
-                                      std::max(1, plan_.images_total)}};
-        if (edit) {
-            nlohmann::json inputs = nlohmann::json::array();
-            for (const auto &in : request.images)
-                inputs.push_back(in.filename);
-            sidecar["input_images"] = inputs;
-            sidecar["mask"] = request.has_mask;
-        }
-        try { // the header alone: decoding comes after the bytes are safe
-            ImageInfo info = probe_image(reinterpret_cast<const uint8_t *>(image.encoded.data()), image.encoded.size());
-            sidecar["size"] = ImageSize{info.width, info.height}.text();
-        } catch (const Error &) {
-            sidecar["size"] = plan_.expected_size.width ? plan_.expected_size.text() : "unknown";
-        }
-        std::string extension = image.format == ImageFormat::unknown ? ".bin" : image_format_extension(image.format);
-        const auto save_start = Clock::now();
-        try {
-            HistoryEntry entry = store.save(image.encoded, extension, sidecar, index);
-            image.history_path = entry.image_path;
-            history.push_back(entry.image_path);
-        } catch (const Error &e) {
-            // The host still gets the image: losing it because history is unwritable would be worse.
-            warnings.push_back(std::string("history not written: ") + e.what());
-            log(LogLevel::warning, std::string("history not written: ") + e.what());
-        }
-
-        history_ms += std::chrono::duration<double, std::milli>(Clock::now() - save_start).count();
+        image.format = item.format;
+        image.history_path = item.history_path;
 
         reporter.phase(net::Phase::decoding);
         const auto decode_start = Clock::now();
         try {
-            if (item.decoded) // decoded while it arrived; handed over only now, after history
+            const auto *bytes = reinterpret_cast<const uint8_t *>(image.encoded.data());
+            if (item.decoded) { // decoded while it arrived; handed over only now, after history
                 image.rgba = std::move(item.rgba);
-            else
-                image.rgba = decode_image(reinterpret_cast<const uint8_t *>(image.encoded.data()),
-                                          image.encoded.size(), limits);
+            } else {
+                const ImageInfo info = probe_image(bytes, image.encoded.size());
+                check_decode_limits(info.format, info.width, info.height, limits); // one image's own limit first
+                if (!limits.answer_pixels->take(uint64_t(info.width) * info.height))
+                    throw Error(ErrorKind::too_large,
+                                "the answer holds more image pixels than the " + std::to_string(plan_.images_total) +
+                                    " image(s) asked for can have, so this one was not decoded");
+                image.rgba = decode_image(bytes, image.encoded.size(), limits);
+            }
             late_decode_ms += std::chrono::duration<double, std::milli>(Clock::now() - decode_start).count();
         } catch (const Error &e) {
             ErrorInfo info = e.info();
@@ -367,7 +462,10 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     ImageSize priced = plan_.expected_size.width ? plan_.expected_size : actual;
     nlohmann::json error_list = nlohmann::json::array();
     for (auto &e : errors) {
+        // A gateway may echo the key anywhere (an error code, a message parsed from an event).
         e.message = redact(e.message);
+        e.code = redact(e.code);
+        e.request_id = redact(e.request_id);
         error_list.push_back(error_json(e));
     }
     result.metadata = {
@@ -397,6 +495,9 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     };
     if (result.images.empty()) {
         ErrorInfo first = errors.empty() ? ErrorInfo{ErrorKind::bad_response, "The gateway sent no image."} : errors[0];
+        // Paid bytes that would not decode are still kept: the host can name them as a field.
+        if (!history.empty())
+            first.history_path = history[0].get<std::string>();
         throw Error(first);
     }
     return result;

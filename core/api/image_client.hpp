@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "net/http_exchange.hpp"
+
 #include "api/gateway_profile.hpp"
 #include "api/image_request.hpp"
 #include "api/request_plan.hpp"
@@ -55,6 +57,8 @@ public:
     const std::string &base_url() const { return base_url_; }
     const std::string &model() const { return model_; }
     bool has_api_key() const { return !settings_.api_key.empty(); }
+    // Where the key came from ("PICTOR_API_KEY", "the desktop keyring", ...); "" without one.
+    const std::string &api_key_source() const { return settings_.api_key_source; }
     const std::string &history_dir() const { return settings_.history_dir; }
 
     // Validation only; throws Error(invalid_request).
@@ -68,17 +72,20 @@ public:
     // From any thread (or a signal handler): a running call stops within ~100 ms.
     void cancel() noexcept { cancel_.store(true); }
 
-    // The text with the API key replaced by "[redacted]".
+    // The text with the API key (and any credentials in the base URL) replaced by "[redacted]".
     std::string redact(std::string text) const;
 
 private:
     void log(LogLevel level, const std::string &line) const;
+    // Redacts the secrets from everything a server sent back (headers, body, error text).
+    void scrub(net::HttpResponse &response) const;
 
     ClientOptions options_;
     ClientSettings settings_;
     GatewayProfile profile_;
     std::string base_url_;
     std::string model_;
+    std::string url_credentials_; // "user:pass" of the base URL, or ""
     std::atomic<bool> cancel_{false};
 };
 

@@ -51,6 +51,7 @@ struct ImageRequest {
     std::string moderation;
     int n = 1;
     double timeout_s = 0;      // 0 = by quality
+    double max_cost_usd = 0;   // refuse before sending when the estimate is above; 0 = the client's
     std::vector<InputImage> images; // edits
     bool has_mask = false;
     InputImage mask;

@@ -1,5 +1,6 @@
 #include "api/images_response.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "api/b64_json_scanner.hpp"
@@ -75,25 +76,60 @@ ResponseImage image_from_value(const std::string &value, StreamedImages *streame
 
 nlohmann::json parse_answer(const std::string &body) {
     // nlohmann skips leading whitespace (heartbeats) and unescapes \/ and \n for us.
-    nlohmann::json json = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json json = parse_json_leniently(body);
     if (json.is_discarded())
         unusable("it is not JSON (starts with \"" + printable_excerpt(body, 80) + "\")");
     if (!json.is_object())
         unusable("it is not a JSON object");
-    if (auto error = json.find("error"); error != json.end() && !error->is_null())
-        throw Error(error_from_body(200, body));
     return json;
+}
+
+} // namespace
+
+bool reports_error(const nlohmann::json &answer) {
+    auto error = answer.find("error");
+    if (error == answer.end())
+        return false;
+    if (error->is_object() || error->is_array() || error->is_string())
+        return !error->empty() && !(error->is_string() && error->get_ref<const std::string &>().empty());
+    return error->is_boolean() ? error->get<bool>() : !error->is_null();
+}
+
+namespace {
+
+// An answer that brought an image is kept (it is billed): its error only becomes a warning.
+// Without an image, the error is the answer.
+void check_error(const nlohmann::json &answer, const std::string &body, bool has_image,
+                 std::vector<std::string> *warnings) {
+    if (!reports_error(answer))
+        return;
+    ErrorInfo info = error_from_body(200, body);
+    if (!has_image)
+        throw Error(info);
+    warnings->push_back("the gateway sent an image and also an error; the image is kept. " + info.message);
+}
+
+bool has_image_value(const nlohmann::json &item) {
+    if (!item.is_object())
+        return false;
+    auto b64 = item.find("b64_json");
+    auto url = item.find("url");
+    return (b64 != item.end() && b64->is_string() && !b64->get_ref<const std::string &>().empty()) ||
+           (url != item.end() && url->is_string());
 }
 
 ImagesResponse read_answer(const std::string &body, StreamedImages *streamed) {
     nlohmann::json json = parse_answer(body);
+    ImagesResponse response;
     auto data = json.find("data");
+    const bool has_image = data != json.end() && data->is_array() &&
+                           std::any_of(data->begin(), data->end(), has_image_value);
+    check_error(json, body, has_image, &response.warnings);
     if (data == json.end() || !data->is_array())
         unusable("it has no \"data\" array");
     if (data->empty())
         unusable("\"data\" is empty: the server sent no image");
 
-    ImagesResponse response;
     for (const auto &item : *data) {
         if (!item.is_object())
             unusable("an item of \"data\" is not an object");
@@ -125,7 +161,9 @@ EventImage read_event_image(const std::string &skeleton, StreamedImages &images)
     EventImage out;
     out.event = parse_answer(skeleton);
     auto b64 = out.event.find("b64_json");
-    if (b64 == out.event.end() || !b64->is_string() || b64->get_ref<const std::string &>().empty())
+    const bool has_image = b64 != out.event.end() && b64->is_string() && !b64->get_ref<const std::string &>().empty();
+    check_error(out.event, skeleton, has_image, &out.warnings);
+    if (!has_image)
         unusable("an image event has no b64_json");
     out.image = image_from_value(b64->get_ref<const std::string &>(), &images);
     out.event.erase("b64_json");

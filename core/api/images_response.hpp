@@ -23,10 +23,13 @@ struct ResponseImage {
 struct ImagesResponse {
     std::vector<ResponseImage> images;
     nlohmann::json usage; // null when absent
+    // Odd parts of an answer that was still kept (an error object beside an image).
+    std::vector<std::string> warnings;
 };
 
 // Throws Error(bad_response) for anything unusable (not JSON, no data, broken base64), and
-// Error with the server's kind when a 200 body carries an {"error": ...} object.
+// Error with the server's kind when a 200 body carries an {"error": ...} object and no image
+// (beside an image, the error is only a warning: the image is billed).
 ImagesResponse read_images_response(const std::string &body);
 
 class StreamedImage;
@@ -41,9 +44,14 @@ ImagesResponse read_images_response(const std::string &skeleton,
 struct EventImage {
     ResponseImage image;
     nlohmann::json event;
+    std::vector<std::string> warnings;
 };
 EventImage read_event_image(const std::string &skeleton,
                             std::vector<std::unique_ptr<StreamedImage>> &images);
+
+// The answer's "error" member says something: gateways also send "error": {}, "" or null
+// beside a good answer.
+bool reports_error(const nlohmann::json &answer);
 
 // "data:image/png;base64,AAAA" -> "AAAA"; anything else unchanged.
 std::string_view strip_data_url_prefix(std::string_view value);

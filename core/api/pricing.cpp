@@ -1,5 +1,7 @@
 #include "api/pricing.hpp"
 
+#include <cstdio>
+
 namespace pictor {
 
 double estimate_cost_usd(const GatewayProfile &profile, ImageSize size, const std::string &quality,
@@ -30,6 +32,12 @@ double estimate_cost_usd(const GatewayProfile &profile, ImageSize size, const st
     else
         per_image = square * double(size.pixels()) / (1024.0 * 1024.0);
     return per_image * images;
+}
+
+std::string format_usd(double usd) {
+    char text[32];
+    std::snprintf(text, sizeof text, usd >= 0.01 || usd <= 0 ? "$%.2f" : "$%.2g", usd);
+    return text;
 }
 
 } // namespace pictor

@@ -14,4 +14,7 @@ namespace pictor {
 double estimate_cost_usd(const GatewayProfile &profile, ImageSize size, const std::string &quality,
                          int calls, int images);
 
+// "$0.53", "$0.004": cents, or the first significant digits below a cent.
+std::string format_usd(double usd);
+
 } // namespace pictor

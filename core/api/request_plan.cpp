@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "api/http_error.hpp"
 #include "error.hpp"
 #include "image/image_decode.hpp"
 
@@ -89,6 +90,9 @@ std::string choose_size(const GatewayProfile &p, const std::string &asked, Image
 }
 
 void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
+    if (!p.serves_edits)
+        refuse("profile " + p.name + " serves generations only: editing and inpainting need a profile "
+               "whose route takes edits (e.g. openai, apiyi, laozhang-official)");
     if (r.images.empty())
         refuse("an edit needs at least one image (--image FILE)");
     if (int(r.images.size()) > p.max_edit_images)
@@ -150,6 +154,10 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
 
     if (r.prompt.empty())
         refuse("the prompt is empty — describe the image you want");
+    // JSON (and so the API) carries only UTF-8; guessing another encoding would change the prompt.
+    if (!is_valid_utf8(r.prompt))
+        refuse("the prompt is not valid UTF-8 text (was it written in another encoding?) — convert it, "
+               "e.g. with iconv, and try again");
     if (utf8_length(r.prompt) > max_prompt_chars)
         refuse("the prompt has " + std::to_string(utf8_length(r.prompt)) +
                " characters; gpt-image-2 takes at most 32,000");
@@ -209,6 +217,10 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
             refuse("profile " + p.name + " does not offer a " + r.background + " background" +
                    (p.background_values.empty() ? "" : " (it offers: " + join(p.background_values) + ")"));
     }
+    // JPEG has no alpha: the server would refuse it (after the request went out) or drop it.
+    if (r.background == "transparent" && format == "jpeg")
+        refuse("a transparent background needs png or webp output; JPEG has no transparency — use "
+               "--format png or webp");
     if (!r.moderation.empty()) {
         if (!one_of(r.moderation, {"auto", "low"}))
             refuse("moderation must be auto or low, not \"" + r.moderation + "\"");
@@ -256,6 +268,7 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
         call.images = per_call;
         net::HttpRequest &h = call.http;
         h.url = base + "/images/" + plan.endpoint;
+        h.answer_is_final = [](const net::HttpResponse &response) { return names_no_channel(response.body); };
         h.total_timeout_ms = long(plan.timeout_s * 1000);
         if (!edit) {
             nlohmann::json body = nlohmann::json::object();

@@ -129,8 +129,13 @@ void StreamedImage::finish_decoder() {
             if (decoder_) decoder_->update(reinterpret_cast<const uint8_t *>(encoded_.data()), encoded_.size());
         }
         if (decoder_ && decoder_->complete()) {
-            rgba_ = decoder_->take();
-            decoded_ = true;
+            RgbaImage image = decoder_->take();
+            // Over the answer's budget the pixels are dropped at once; the bytes stay, and the
+            // client says why that image was not decoded.
+            if (!limits_.answer_pixels || limits_.answer_pixels->take(uint64_t(image.width) * image.height)) {
+                rgba_ = std::move(image);
+                decoded_ = true;
+            }
         }
     } catch (const std::exception &) {
     }

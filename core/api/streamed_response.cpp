@@ -1,5 +1,6 @@
 #include "api/streamed_response.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "api/http_error.hpp"
@@ -53,9 +54,9 @@ bool ends_with(const std::string &text, const std::string &suffix) {
 } // namespace
 
 StreamedResponse::StreamedResponse(const DecodeLimits &limits, PartialImageCallback on_partial,
-                                   int partial_total, int variation)
+                                   int partial_total, int variation, int expected_images)
     : limits_(limits), on_partial_(std::move(on_partial)), partial_total_(partial_total),
-      variation_(variation) {}
+      variation_(variation), expected_images_(std::max(1, expected_images)) {}
 
 bool StreamedResponse::begin(long status, const net::HttpResponse &response) noexcept {
     if (status != 200)
@@ -68,7 +69,11 @@ bool StreamedResponse::begin(long status, const net::HttpResponse &response) noe
             expected_image_bytes_ = size_t(std::stoull(length)) / 4 * 3;
         if (type.rfind("text/event-stream", 0) == 0) {
             mode_ = Mode::sse;
-            sse_ = std::make_unique<SseReader>(limits_, 0, [this](const std::string &e, B64JsonScanner &d) {
+            // Previews are decoded, shown and dropped: only completed images count against the
+            // answer's pixel budget (on_event).
+            DecodeLimits event_limits = limits_;
+            event_limits.answer_pixels = nullptr;
+            sse_ = std::make_unique<SseReader>(event_limits, 0, [this](const std::string &e, B64JsonScanner &d) {
                 on_event(e, d);
             });
         } else {
@@ -98,8 +103,19 @@ void StreamedResponse::write(const char *data, size_t size) noexcept {
     }
 }
 
-void StreamedResponse::end(bool complete) noexcept {
-    if (complete && mode_ == Mode::sse && !write_failed_) {
+bool StreamedResponse::complete() const noexcept {
+    if (write_failed_)
+        return false;
+    if (mode_ == Mode::json)
+        return json_ && json_->closed();
+    if (mode_ == Mode::sse)
+        return stream_done_ || !error_body_.empty() || int(completed_.size()) >= expected_images_;
+    return false;
+}
+
+void StreamedResponse::end(bool) noexcept {
+    // Also after a reset: an event whose data is whole counts even without its blank line.
+    if (mode_ == Mode::sse && !write_failed_) {
         try {
             sse_->finish();
         } catch (const std::exception &e) {
@@ -120,19 +136,26 @@ void StreamedResponse::reset() noexcept {
     error_body_.clear();
     unusable_event_.clear();
     write_failed_ = false;
+    stream_done_ = false;
+    warnings_.clear();
 }
 
 void StreamedResponse::on_event(const std::string &event_field, B64JsonScanner &data) {
     std::string skeleton = data.take_skeleton();
     auto images = data.take_images();
     size_t start = skeleton.find_first_not_of(" \t\r\n");
-    if (start == std::string::npos || skeleton.compare(start, 6, "[DONE]") == 0)
+    if (start == std::string::npos)
         return;
+    if (skeleton.compare(start, 6, "[DONE]") == 0) {
+        stream_done_ = true;
+        return;
+    }
     std::string event = event_field;
     if (event.empty() || skeleton.find("\"error\"") != std::string::npos) {
-        // No "event:" line: go by the payload's "type"; an error object wins whatever the name.
-        nlohmann::json json = nlohmann::json::parse(skeleton, nullptr, false);
-        if (json.is_object() && json.contains("error") && !json["error"].is_null())
+        // No "event:" line: go by the payload's "type"; an error object wins whatever the name,
+        // unless the event brings an image (billed: kept, the error becomes a warning).
+        nlohmann::json json = parse_json_leniently(skeleton);
+        if (json.is_object() && reports_error(json) && !json.contains("b64_json"))
             event = "error";
         else if (event.empty() && json.is_object() && json.contains("type") && json["type"].is_string())
             event = json["type"].get<std::string>();
@@ -148,9 +171,17 @@ void StreamedResponse::on_event(const std::string &event_field, B64JsonScanner &
         return; // an event we do not know: ignored, as the SSE spec asks
     try {
         EventImage read = read_event_image(skeleton, images);
+        for (auto &warning : read.warnings)
+            warnings_.push_back(std::move(warning));
         if (completed) {
             add_usage(usage_, read.event.value("usage", nlohmann::json()));
-            completed_.push_back(std::move(read.image));
+            ResponseImage &image = read.image;
+            if (image.decoded && limits_.answer_pixels &&
+                !limits_.answer_pixels->take(uint64_t(image.rgba.width) * image.rgba.height)) {
+                image.rgba = RgbaImage{}; // over the budget: the bytes stay, the pixels go
+                image.decoded = false;
+            }
+            completed_.push_back(std::move(image));
             return;
         }
         if (!on_partial_)
@@ -161,13 +192,22 @@ void StreamedResponse::on_event(const std::string &event_field, B64JsonScanner &
             DecodeLimits limits = limits_;
             image.rgba = decode_image(bytes, image.bytes.size(), limits);
         }
-        int index = read.event.value("partial_image_index", 0);
+        // Only a hint for the host's preview: a gateway's odd value must not cost the answer.
+        auto index = read.event.find("partial_image_index");
+        int number = index != read.event.end() && index->is_number_integer() ? index->get<int>() : 0;
         on_partial_(PartialImage{image.rgba, image.bytes, sniff_image_format(bytes, image.bytes.size()),
-                                 index, partial_total_, variation_});
+                                 number, partial_total_, variation_});
     } catch (const Error &e) {
         // A broken partial is only a preview lost; a broken completed image fails the call.
         if (completed && unusable_event_.empty())
             unusable_event_ = e.what();
+        else if (partial)
+            warnings_.push_back(std::string("a preview image was unusable and skipped: ") + e.what());
+    } catch (const std::exception &) {
+        if (completed && unusable_event_.empty())
+            unusable_event_ = "a completed image event could not be read";
+        else if (partial)
+            warnings_.push_back("a preview image was unusable and skipped");
     }
 }
 
@@ -192,6 +232,7 @@ ImagesResponse StreamedResponse::result() {
     ImagesResponse response;
     response.images = std::move(completed_);
     response.usage = usage_;
+    response.warnings = std::move(warnings_);
     return response;
 }
 

@@ -24,13 +24,15 @@ namespace pictor {
 
 class StreamedResponse final : public net::BodySink {
 public:
+    // expected_images: how many images the call asked for (a stream is whole when they came).
     StreamedResponse(const DecodeLimits &limits, PartialImageCallback on_partial, int partial_total,
-                     int variation);
+                     int variation, int expected_images = 1);
 
     bool begin(long status, const net::HttpResponse &response) noexcept override;
     void write(const char *data, size_t size) noexcept override;
     void end(bool complete) noexcept override;
     void reset() noexcept override;
+    bool complete() const noexcept override;
 
     // The body went here (else it is in HttpResponse::body).
     bool taken() const { return mode_ != Mode::none; }
@@ -50,6 +52,8 @@ private:
     PartialImageCallback on_partial_;
     int partial_total_;
     int variation_;
+    int expected_images_;
+    bool stream_done_ = false;     // "data: [DONE]" arrived
     Mode mode_ = Mode::none;
     size_t expected_image_bytes_ = 0;
     std::unique_ptr<B64JsonScanner> json_;
@@ -59,6 +63,7 @@ private:
     nlohmann::json usage_;
     std::string error_body_;       // an error event's data
     std::string unusable_event_;   // why an event could not be read
+    std::vector<std::string> warnings_; // odd parts of the stream that did not cost the answer
     double after_last_byte_ms_ = 0;
     std::chrono::steady_clock::time_point last_write_at_{};
     bool write_failed_ = false;

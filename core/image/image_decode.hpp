@@ -1,18 +1,42 @@
 // Encoded PNG / JPEG / WebP bytes -> RgbaImage, the format sniffed from magic bytes.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "image/image_format.hpp"
 #include "image/rgba_image.hpp"
 
 namespace pictor {
 
+// Pixels that the decoded images of one answer may hold together, shared by everything that
+// decodes them: an answer of many small files that each decode to the per-image limit must
+// not add up to more memory than the images asked for.
+class PixelBudget {
+public:
+    explicit PixelBudget(uint64_t pixels) : left_(pixels) {}
+    // Takes `pixels` from what is left; false (and nothing taken) when they do not fit.
+    bool take(uint64_t pixels) {
+        uint64_t left = left_.load();
+        while (left >= pixels)
+            if (left_.compare_exchange_weak(left, left - pixels))
+                return true;
+        return false;
+    }
+
+private:
+    std::atomic<uint64_t> left_;
+};
+
 struct DecodeLimits {
     // Checked against the dimensions the file declares, before any pixel buffer is allocated
     // (Pillow's decompression-bomb rule). 3840x2160 is 8.3 Mpx; users' own layers may be larger.
     uint64_t max_pixels = 64ull * 1000 * 1000;
+    // For the images of one answer (null: none): an image that does not fit is not kept
+    // decoded; its encoded bytes still are.
+    std::shared_ptr<PixelBudget> answer_pixels;
 };
 
 struct ImageInfo {

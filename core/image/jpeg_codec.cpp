@@ -23,6 +23,7 @@ struct JpegErrorState {
     std::jmp_buf jump;
     char message[JMSG_LENGTH_MAX];
     bool truncated;
+    bool too_many_scans;
 };
 
 void on_jpeg_error(j_common_ptr cinfo) {
@@ -49,9 +50,23 @@ void init_error_state(JpegErrorState &state) {
     state.mgr.output_message = ignore_jpeg_output;
     state.message[0] = '\0';
     state.truncated = false;
+    state.too_many_scans = false;
+}
+
+// Called by libjpeg as it reads; stops a file past kMaxJpegScans scans.
+void limit_scans(j_common_ptr cinfo) {
+    auto *decompress = reinterpret_cast<j_decompress_ptr>(cinfo);
+    if (cinfo->is_decompressor && decompress->input_scan_number > kMaxJpegScans) {
+        reinterpret_cast<JpegErrorState *>(cinfo->err)->too_many_scans = true;
+        on_jpeg_error(cinfo);
+    }
 }
 
 [[noreturn]] void throw_decode_error(const JpegErrorState &state) {
+    if (state.too_many_scans)
+        throw Error(ErrorKind::too_large, "JPEG: more than " + std::to_string(kMaxJpegScans) +
+                                              " progressive scans — refused (a real image has about ten; "
+                                              "this many only burns time)");
     if (state.truncated)
         throw Error(ErrorKind::bad_image, "JPEG: premature end of data — the image is truncated "
                                           "(an incomplete download?)");
@@ -60,7 +75,11 @@ void init_error_state(JpegErrorState &state) {
 }
 
 struct JpegDecoder {
-    JpegDecoder() { init_error_state(error); cinfo.err = &error.mgr; }
+    JpegDecoder() {
+        init_error_state(error);
+        cinfo.err = &error.mgr;
+        progress.progress_monitor = limit_scans; // attached after jpeg_create_decompress
+    }
     // cinfo.mem stays null until jpeg_create_decompress succeeds, and destroy checks it.
     ~JpegDecoder() { jpeg_destroy_decompress(&cinfo); }
     JpegDecoder(const JpegDecoder &) = delete;
@@ -68,11 +87,13 @@ struct JpegDecoder {
 
     jpeg_decompress_struct cinfo{};
     JpegErrorState error;
+    jpeg_progress_mgr progress{};
 };
 
 bool read_jpeg_header(JpegDecoder &decoder, const uint8_t *data, size_t size) {
     if (setjmp(decoder.error.jump)) return false;
     jpeg_create_decompress(&decoder.cinfo);
+    decoder.cinfo.progress = &decoder.progress; // create zeroes everything but err
     jpeg_mem_src(&decoder.cinfo, data, static_cast<unsigned long>(size));
     jpeg_read_header(&decoder.cinfo, TRUE);
     return true;

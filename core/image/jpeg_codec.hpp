@@ -11,6 +11,10 @@
 
 namespace pictor {
 
+// More scans than this is not a picture but a way to use up time (each scan may pass over the
+// whole image); libjpeg-turbo's own limit (TJFLAG_LIMITSCANS). Real progressive files have ~10.
+constexpr int kMaxJpegScans = 500;
+
 ImageInfo jpeg_probe(const uint8_t *data, size_t size);
 
 // Grayscale, YCbCr, RGB and CMYK/YCCK files all come out as opaque RGBA. A file that ends before

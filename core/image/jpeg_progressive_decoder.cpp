@@ -11,6 +11,7 @@
 #include <string>
 
 #include "error.hpp"
+#include "image/jpeg_codec.hpp"
 #include "image/progressive_decoder.hpp"
 
 namespace pictor {
@@ -34,6 +35,12 @@ void on_message(j_common_ptr cinfo, int msg_level) {
 }
 
 void ignore_output(j_common_ptr) {}
+
+// Past kMaxJpegScans scans this decoder gives up; the whole-file decoder then says why.
+void limit_scans(j_common_ptr cinfo) {
+    if (cinfo->is_decompressor && reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > kMaxJpegScans)
+        on_error(cinfo);
+}
 
 // The source is the caller's growing buffer; "no more data yet" suspends the decoder, which
 // then resumes from the same byte once more has arrived.
@@ -105,6 +112,8 @@ private:
         if (setjmp(error_.jump)) return false;
         if (!created_) {
             jpeg_create_decompress(&cinfo_);
+            progress_.progress_monitor = limit_scans;
+            cinfo_.progress = &progress_;
             created_ = true;
             cinfo_.src = &source_.mgr;
         }
@@ -161,6 +170,7 @@ private:
     DecodeLimits limits_;
     jpeg_decompress_struct cinfo_{};
     ErrorState error_;
+    jpeg_progress_mgr progress_{};
     GrowingSource source_{};
     const uint8_t *base_ = nullptr;
     RgbaImage image_;

@@ -1,6 +1,7 @@
 #include "image/png_row_pipeline.hpp"
 
 #include <new>
+#include <system_error>
 
 #include "error.hpp"
 #include "image/frame_pages.hpp"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ struct MultipartPart {
     std::string content_type; // file parts carry their true type ("image/png")
 };
 
+struct HttpResponse;
+
 struct HttpRequest {
     std::string method = "POST";
     std::string url;
@@ -23,10 +26,13 @@ struct HttpRequest {
     std::string body;                  // used when multipart is empty
     std::vector<MultipartPart> multipart;
     long connect_timeout_ms = 10000;
-    long total_timeout_ms = 600000;
+    long total_timeout_ms = 600000;    // the whole exchange: every attempt and retry wait
     uint64_t max_response_bytes = 512ull << 20;
     bool follow_redirects = false;     // GETs of image URLs only; never with a bearer token
     std::string ca_file;
+    // Set by the layer that knows the API: true for an answer that no retry can change (a
+    // gateway's "No available channel"), so the transport does not send it again.
+    std::function<bool(const HttpResponse &)> answer_is_final;
 };
 
 // Where a transfer is. Values mirror pictor_phase.
@@ -51,6 +57,9 @@ struct HttpResponse {
     bool cancelled = false;
     bool upload_complete = false;              // the whole request reached the server
     bool body_started = false;                 // any response body byte arrived
+    // The body sink had the whole answer: whatever happened to the connection afterwards (a
+    // reset, a stream left open that the transport then cut) does not make it a failure.
+    bool answer_complete = false;
     int attempts = 0;
     // Seconds from the start of the final attempt.
     double connect_s = 0, upload_done_s = 0, first_byte_s = 0, total_s = 0;

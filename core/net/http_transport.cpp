@@ -67,6 +67,7 @@ int seek_part(void *arg, curl_off_t offset, int origin) {
 void free_part(void *arg) { delete static_cast<PartReader *>(arg); }
 
 struct Transfer {
+    size_t index = 0;             // in the requests given to perform_all
     const HttpRequest *request = nullptr;
     const std::atomic<bool> *cancel = nullptr;
     HttpResponse response;
@@ -76,6 +77,8 @@ struct Transfer {
     char error_buffer[CURL_ERROR_SIZE] = {};
     Clock::time_point attempt_start;
     Clock::time_point retry_at;
+    Clock::time_point deadline;   // total_timeout_ms from the first attempt: retries and waits count
+    bool deadline_set = false;
     bool waiting_to_retry = false;
     bool finished = false;
     bool meaningful_body = false; // a non-whitespace byte arrived (heartbeats are whitespace)
@@ -134,10 +137,17 @@ size_t on_body(char *data, size_t size, size_t count, void *arg) {
         curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
         t->sink_taken = t->sink->begin(status, t->response);
     }
-    if (t->sink_taken)
+    if (t->sink_taken) {
         t->sink->write(data, length);
-    else
+        if (t->sink->complete()) {
+            // Nothing more is needed; reading on would only wait for a server that keeps the
+            // stream open. Ends this transfer (CURLE_WRITE_ERROR, overridden by answer_complete).
+            t->response.answer_complete = true;
+            return 0;
+        }
+    } else {
         t->response.body.append(data, length);
+    }
     return length;
 }
 
@@ -225,8 +235,22 @@ void start_attempt(Transfer &t, CURLM *multi) {
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
+    if (r.method != "GET") {
+        // libcurl silently re-sends a request whose reused connection died before any answer
+        // byte, yet the server may have read it and begun a paid generation. It never does so
+        // on a fresh connection, so a request that may bill goes on one (and leaves none
+        // behind): only is_retryable() decides what is sent again.
+        curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r.total_timeout_ms);
+    if (!t.deadline_set) {
+        t.deadline = Clock::now() + std::chrono::milliseconds(r.total_timeout_ms);
+        t.deadline_set = true;
+    }
+    // What is left of the request's time, not a fresh allowance per attempt.
+    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.deadline - Clock::now()).count();
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(std::max<int64_t>(1, left_ms)));
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
     if (!r.ca_file.empty())
@@ -316,7 +340,8 @@ HttpTransport::HttpTransport(RetryPolicy policy, TraceFn trace)
 std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpRequest> &requests,
                                                      const ProgressFn &progress,
                                                      const std::atomic<bool> *cancel,
-                                                     const std::vector<BodySink *> &sinks) {
+                                                     const std::vector<BodySink *> &sinks,
+                                                     const FinishedFn &on_finished) {
     std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
     if (!multi)
         throw Error(ErrorKind::no_memory, "libcurl could not create a multi handle");
@@ -324,6 +349,7 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
     std::vector<std::unique_ptr<Transfer>> transfers;
     for (const auto &request : requests) {
         auto t = std::make_unique<Transfer>();
+        t->index = transfers.size();
         t->request = &request;
         t->cancel = cancel;
         t->sink = transfers.size() < sinks.size() ? sinks[transfers.size()] : nullptr;
@@ -393,8 +419,12 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
             CURLcode code = message->data.result;
             curl_multi_remove_handle(multi.get(), t->easy);
             collect_result(*t, code);
-            if (t->sink_taken)
-                t->sink->end(code == CURLE_OK);
+            if (t->sink_taken) {
+                t->sink->end(code == CURLE_OK || t->response.answer_complete);
+                // The last event may have needed the end of the stream to count.
+                if (code != CURLE_OK && t->sink->complete())
+                    t->response.answer_complete = true;
+            }
             HttpResponse &resp = t->response;
             std::string rid = resp.header("x-request-id");
             if (rid.empty())
@@ -405,8 +435,18 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
                       " ms" + (rid.empty() ? "" : ", request id " + rid) + ")");
             else
                 trace("<- no answer from " + t->request->url + ": " + resp.curl_error);
-            if (!resp.cancelled && is_retryable(resp) && resp.attempts <= policy_.max_retries) {
-                double delay = retry_delay_s(policy_, resp, resp.attempts);
+            const bool final_answer = t->request->answer_is_final && t->request->answer_is_final(resp);
+            const bool may_retry = !resp.cancelled && !final_answer && is_retryable(resp) &&
+                                   resp.attempts <= policy_.max_retries;
+            const double delay = may_retry ? retry_delay_s(policy_, resp, resp.attempts) : 0;
+            // A wait (a Retry-After) that would outlast the request's time is not taken: the
+            // timeout bounds the whole exchange, retries and waits included.
+            const bool in_time = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                    std::chrono::duration<double>(delay)) < t->deadline;
+            if (may_retry && !in_time)
+                trace("   not retried: waiting " + std::to_string(delay).substr(0, 4) +
+                      " s would pass the request's time limit");
+            if (may_retry && in_time) {
                 trace("   retrying in " + std::to_string(delay).substr(0, 4) +
                       " s (nothing was generated, so nothing is billed twice)");
                 t->response.retry_wait_s += delay;
@@ -419,6 +459,8 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
             t->release();
             t->finished = true;
             --unfinished;
+            if (on_finished)
+                on_finished(t->index, t->response);
         }
 
         if (progress) {

@@ -39,7 +39,17 @@ public:
     virtual void end(bool complete) noexcept = 0;
     // A retry starts over (only before any taken body, but said for completeness).
     virtual void reset() noexcept = 0;
+    // The whole answer is here (the JSON document closed, the stream's last image came): the
+    // transport stops reading, and a connection that then stays open, closes or resets costs
+    // nothing.
+    virtual bool complete() const noexcept { return false; }
 };
+
+// Called on the thread calling perform_all as each transfer ends for good (index, response),
+// before perform_all returns: an answer is dealt with (a paid image kept) the moment it is
+// whole, not when the slowest parallel request ends. An exception ends perform_all (every
+// transfer is cleaned up) and propagates.
+using FinishedFn = std::function<void(size_t, HttpResponse &)>;
 
 class HttpTransport {
 public:
@@ -53,7 +63,8 @@ public:
     std::vector<HttpResponse> perform_all(const std::vector<HttpRequest> &requests,
                                           const ProgressFn &progress,
                                           const std::atomic<bool> *cancel,
-                                          const std::vector<BodySink *> &sinks = {});
+                                          const std::vector<BodySink *> &sinks = {},
+                                          const FinishedFn &on_finished = {});
 
 private:
     RetryPolicy policy_;

@@ -24,22 +24,27 @@ void check_key_text(const std::string &key) {
                         "the API key contains spaces or control characters; paste the key alone");
 }
 
-// Keeps every other setting of the config file; the file is replaced whole, with mode 0600.
-std::string write_key_to_config_file(const std::string &key) {
+// Changes one setting of the config file and keeps every other; the file is replaced whole,
+// with mode 0600 (it may hold the key).
+template <typename Change> std::string update_config_file(const char *what, Change change) {
     std::string path = config_file_path();
     nlohmann::json config = nlohmann::json::object();
     struct stat info {};
     if (stat(path.c_str(), &info) == 0) {
         config = nlohmann::json::parse(read_whole_file(path), nullptr, false);
         if (config.is_discarded() || !config.is_object())
-            throw Error(ErrorKind::io, "the config file " + path +
-                                           " is not a JSON object, so the key was not added to it; fix or delete it");
+            throw Error(ErrorKind::io, "the config file " + path + " is not a JSON object, so the " + what +
+                                           " was not added to it; fix or delete it");
     }
-    config["api_key"] = key;
+    change(config);
     make_directories(user_config_dir(), 0700);
     write_file_durably(path, config.dump(2) + "\n", 0600);
     chmod(path.c_str(), 0600); // whatever the umask made of it
     return path;
+}
+
+std::string write_key_to_config_file(const std::string &key) {
+    return update_config_file("key", [&](nlohmann::json &config) { config["api_key"] = key; });
 }
 
 } // namespace
@@ -61,6 +66,15 @@ StoredKeyPlace store_api_key(const std::string &api_key, KeyDestination destinat
     }
     place.description = write_key_to_config_file(api_key);
     return place;
+}
+
+std::string store_default_profile(const std::string &profile) {
+    return update_config_file("profile", [&](nlohmann::json &config) {
+        if (profile.empty())
+            config.erase("profile");
+        else
+            config["profile"] = profile;
+    });
 }
 
 } // namespace pictor

@@ -1,6 +1,7 @@
-// `pictor login`: where an API key is kept. The desktop keyring when one is reachable, else
-// the user's config file with mode 0600; the caller is told which, so nobody wonders where
-// their secret went. Reading it back is client_settings' job (environment first).
+// `pictor login` and the hosts' settings dialogs: where an API key and the default profile are
+// kept. The key goes to the desktop keyring when one is reachable, else to the user's config
+// file with mode 0600; the caller is told which, so nobody wonders where their secret went.
+// Reading them back is client_settings' job (environment first).
 #pragma once
 
 #include <string>
@@ -18,5 +19,10 @@ struct StoredKeyPlace {
 // Throws Error(invalid_argument) for an empty key or one with spaces or control characters,
 // Error(io) when the keyring was demanded but is unreachable or the file cannot be written.
 StoredKeyPlace store_api_key(const std::string &api_key, KeyDestination destination);
+
+// Makes `profile` the config file's "profile" (the default when PICTOR_PROFILE is unset);
+// "" removes it. Other settings of the file are kept. Returns the file's path. The name is
+// not checked here (the caller knows its catalog). Throws Error(io) as store_api_key does.
+std::string store_default_profile(const std::string &profile);
 
 } // namespace pictor

@@ -1,5 +1,8 @@
 #include "store/client_settings.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -110,9 +113,23 @@ ClientSettings resolve_client_settings(const ClientSettings &given, bool use_env
                {{env_or_empty("PICTOR_PROFILE"), ""}, {config_string(config, "profile"), ""}});
         choose(s.history_dir, nullptr, {{default_history_dir(), ""}});
         choose(s.ca_file, nullptr, {{env_or_empty("PICTOR_CA_FILE"), ""}, {config_string(config, "ca_file"), ""}});
+        if (s.max_cost_usd <= 0)
+            s.max_cost_usd = std::max(0.0, configured_number("PICTOR_MAX_COST_USD", config, "max_cost_usd",
+                                                             false, false, 1e6));
     }
     choose(s.profile, nullptr, {{"openai", ""}});
     choose(s.history_dir, nullptr, {{user_data_dir() + "/history", ""}});
+    // A key file's final newline is not part of the key; a line break inside it would become
+    // a second header line (and say the key was pasted wrong).
+    while (!s.api_key.empty() && std::isspace(static_cast<unsigned char>(s.api_key.back())))
+        s.api_key.pop_back();
+    while (!s.api_key.empty() && std::isspace(static_cast<unsigned char>(s.api_key.front())))
+        s.api_key.erase(0, 1);
+    for (char c : s.api_key)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            throw Error(ErrorKind::auth, "The API key from " + s.api_key_source +
+                                             " contains a line break or another control character, so it "
+                                             "cannot be a key; set it again on one line. Nothing was sent.");
     return s;
 }
 

@@ -16,6 +16,9 @@ struct ClientSettings {
     std::string model;        // "" = the profile's
     std::string history_dir;  // never empty after resolution
     std::string ca_file;      // "" = system CAs
+    // Requests whose estimate is above this many US dollars are refused before sending; 0: no
+    // limit. From PICTOR_MAX_COST_USD or the config's "max_cost_usd".
+    double max_cost_usd = 0;
 };
 
 // `given` holds what the host passed ("" = not given). With use_environment false only the

@@ -4,7 +4,10 @@
 
 #include <chrono>
 #include <ctime>
+#include <cstdio>
 #include <random>
+
+#include "error.hpp"
 
 #include "store/durable_file.hpp"
 
@@ -46,8 +49,28 @@ HistoryEntry HistoryStore::save(const std::string &encoded_image, const std::str
     metadata["id"] = entry.id;
     metadata["image_file"] = entry.id + extension;
     metadata["time"] = timestamp("%Y-%m-%dT%H:%M:%SZ", now);
-    write_file_durably(entry.sidecar_path, metadata.dump(2) + "\n", 0600);
+    // Prompts, file names and server text may hold any bytes; the sidecar stays valid JSON.
+    write_file_durably(entry.sidecar_path,
+                       metadata.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", 0600);
     return entry;
+}
+
+void HistoryStore::check_writable() const {
+    try {
+        make_directories(directory_, 0700);
+        // A real byte written: a full disk accepts an empty file.
+        std::string probe = directory_ + "/.write-check-" + random_tag();
+        write_file_durably(probe, "-", 0600);
+        std::remove(probe.c_str());
+    } catch (const Error &e) {
+        ErrorInfo info;
+        info.kind = ErrorKind::io;
+        info.message = std::string("The history folder cannot be written (") + e.what() +
+                       "), and every image is kept there before anything else. Nothing was sent, so "
+                       "nothing is billed. Free some disk space, or set history_dir in the config (or "
+                       "PICTOR_HISTORY_DIR) to a writable folder.";
+        throw Error(info);
+    }
 }
 
 } // namespace pictor

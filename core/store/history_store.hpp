@@ -24,6 +24,11 @@ public:
     HistoryEntry save(const std::string &encoded_image, const std::string &extension,
                       nlohmann::json metadata, int index);
 
+    // Creates the folder and a scratch file in it, and removes that file: called before a paid
+    // request is sent. Throws Error(io) saying nothing was sent when that fails (a read-only
+    // or full disk, a missing permission).
+    void check_writable() const;
+
     const std::string &directory() const { return directory_; }
 
 private:

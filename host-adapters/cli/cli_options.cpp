@@ -74,6 +74,17 @@ std::string parse_pixels(const char *option, const std::string &value, long max,
     return "";
 }
 
+// A finite number above 0 ("--timeout must be a number of seconds above 0, not 'x'").
+std::string parse_positive(const char *option, const std::string &value, const char *what, double *out) {
+    char *end = nullptr;
+    errno = 0;
+    double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || errno != 0 || !std::isfinite(number) || number <= 0)
+        return std::string(option) + " must be " + what + " above 0, not '" + value + "'";
+    *out = number;
+    return "";
+}
+
 struct OptionSpec {
     const char *long_name;   // "--size"
     char short_name;         // 'n', or 0
@@ -88,7 +99,8 @@ const OptionSpec kOptions[] = {
      "where to write the image; with -n 3: FILE-1.png,\n"
      "FILE-2.png, FILE-3.png. The extension (.png .jpg\n"
      ".jpeg .webp) picks the file's format: the image is\n"
-     "converted when the server sent another one",
+     "converted when the server sent another one. -o -:\n"
+     "the image on stdout",
      [](ImageOptions &o, const std::string &v) -> std::string {
          if (v.empty()) return "-o needs a file name";
          o.output = v;
@@ -223,14 +235,14 @@ const OptionSpec kOptions[] = {
     {"--timeout", 0, "S", kAnyCommand,
      "give up after S seconds (default by quality: low\n"
      "120, medium 240, high and auto 600)",
-     [](ImageOptions &o, const std::string &v) -> std::string {
-         char *end = nullptr;
-         errno = 0;
-         double seconds = std::strtod(v.c_str(), &end);
-         if (v.empty() || *end != '\0' || errno != 0 || !std::isfinite(seconds) || seconds <= 0)
-             return "--timeout must be a number of seconds above 0, not '" + v + "'";
-         o.timeout_s = seconds;
-         return "";
+     [](ImageOptions &o, const std::string &v) {
+         return parse_positive("--timeout", v, "a number of seconds", &o.timeout_s);
+     }},
+    {"--max-cost", 0, "USD", kAnyCommand,
+     "refuse, before sending, a request whose estimate\n"
+     "is above USD dollars (default: max_cost_usd in\nthe config file, else no limit)",
+     [](ImageOptions &o, const std::string &v) {
+         return parse_positive("--max-cost", v, "an amount of US dollars (such as 0.50)", &o.max_cost_usd);
      }},
     {"--json", 0, nullptr, kAnyCommand,
      "print one JSON object on stdout: files, history,\n"
@@ -342,6 +354,9 @@ std::string parse_into(const std::vector<std::string> &args, ImageCommand comman
     if (!have_prompt) return "missing PROMPT: say what the image should show, in quotes";
     if (options.prompt.empty()) return "the PROMPT is empty: say what the image should show";
     if (options.output.empty()) return "missing -o FILE: where to write the image";
+    if (options.output == "-" && (options.count > 1 || options.json))
+        return "-o - writes one image to stdout, so it takes neither -n above 1 nor --json (which "
+               "prints on stdout too)";
     if (!options.save_partials.empty() && options.partials == 0)
         return "--save-partials needs --partials N (1-3): how many previews to ask for";
     if (command == ImageCommand::edit && options.images.empty())

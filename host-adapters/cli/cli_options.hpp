@@ -27,6 +27,7 @@ struct ImageOptions {
     std::string save_partials;              // --save-partials DIR; "" = not written
     int count = 1;                          // -n
     double timeout_s = 0;                   // 0: the library's default by quality
+    double max_cost_usd = 0;                // --max-cost; 0: the config's max_cost_usd, if any
     bool json = false;
     bool verbose = false;
     std::vector<std::string> images;        // edit: --image, in order; inpaint: exactly one

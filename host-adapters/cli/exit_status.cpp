@@ -17,6 +17,7 @@ Failure Failure::from_library(pictor_status returned, const pictor_error &detail
     failure.http_status = error.http_status();
     failure.request_sent = error.request_sent();
     failure.may_be_billed = error.may_be_billed();
+    if (!error.history_path().empty()) failure.history.push_back(error.history_path());
     return failure;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <pictor/pictor.h>
 
@@ -23,6 +24,7 @@ struct Failure {
     int http_status = 0;     // 0 when no HTTP answer was read
     bool request_sent = false;
     bool may_be_billed = false;
+    std::vector<std::string> history; // where received images are kept, when any came
 
     // `returned` is what the failed call returned; it stands in should the error record lack it.
     static Failure from_library(pictor_status returned, const pictor_error &error);

@@ -6,6 +6,8 @@
 
 #include <pictor/pictor.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_options.hpp"
 #include "client_setup.hpp"
 #include "exit_status.hpp"
@@ -28,15 +30,25 @@ struct EditInputs {
     pictor_input_image mask_image{};
 };
 
+// The profile's per-file upload limit (from pictor_client_profile_json), 0 when not given.
+uint64_t profile_limit(const pictor_client *client, const char *field) {
+    nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client), nullptr, false);
+    if (!profile.is_object() || !profile.contains(field) || !profile[field].is_number_unsigned()) return 0;
+    return profile[field].get<uint64_t>();
+}
+
 // Reads every --image and --mask before anything is sent; returns "" or the first failure.
-std::string read_edit_inputs(const ImageOptions &options, EditInputs *inputs) {
+std::string read_edit_inputs(const ImageOptions &options, const pictor_client *client, EditInputs *inputs) {
     std::string error;
     inputs->files.resize(options.images.size());
+    const uint64_t image_limit = profile_limit(client, "max_edit_image_bytes");
     for (size_t i = 0; i < options.images.size(); ++i)
-        if (!read_input_file("--image", options.images[i], &inputs->files[i], &error)) return error;
+        if (!read_input_file("--image", options.images[i], &inputs->files[i], &error, image_limit)) return error;
     if (options.mask) {
         inputs->mask.emplace();
-        if (!read_input_file("--mask", *options.mask, &*inputs->mask, &error)) return error;
+        if (!read_input_file("--mask", *options.mask, &*inputs->mask, &error,
+                             profile_limit(client, "max_mask_bytes")))
+            return error;
     }
     for (const InputFile &file : inputs->files)
         inputs->images.push_back({file.bytes.data(), file.bytes.size(), file.basename.c_str()});
@@ -57,6 +69,7 @@ void fill_request(const ImageOptions &options, EditInputs *edit, ProgressLine *p
     request->moderation = or_null(options.moderation);
     request->n = options.count;
     request->timeout_s = options.timeout_s;
+    request->max_cost_usd = options.max_cost_usd;
     if (edit) {
         request->images = edit->images.data();
         request->image_count = edit->images.size();
@@ -81,10 +94,19 @@ std::vector<std::string> write_results(const ImageOptions &options, const pictor
         pictor_status status = PICTOR_OK;
         std::string error = write_image(image, path, options.compression, &status);
         if (!error.empty()) {
+            // The images arrived, so they are billed: say so, and where they are kept, as
+            // fields a script can read, not only in the message.
+            *failure = Failure::local(status, error + "; the image was received (and billed)");
+            failure->request_sent = failure->may_be_billed = true;
+            const char *request_id = pictor_image_request_id(image);
+            failure->request_id = request_id ? request_id : "";
+            for (size_t k = 0; k < received; ++k) {
+                const char *history = pictor_image_history_path(pictor_result_image(result, k));
+                if (history && *history) failure->history.push_back(history);
+            }
             const char *history = pictor_image_history_path(image);
-            if (history && *history) error += "; the image is kept at " + std::string(history);
-            *failure = Failure::local(status, error);
-            failure->request_sent = true;
+            failure->message += history && *history ? " and is kept at " + std::string(history)
+                                                    : ", but history could not keep it either";
             return {};
         }
         written.push_back(path);
@@ -109,15 +131,12 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     install_interrupt_handler();
 
     // Everything that can be checked locally is, before a paid request goes out.
-    std::optional<EditInputs> edit;
-    if (command == ImageCommand::edit) {
-        edit.emplace();
-        std::string error = read_edit_inputs(options, &*edit);
-        if (!error.empty())
-            return report_failure(Failure::local(PICTOR_ERR_INVALID_ARGUMENT, error), options.json,
-                                  progress);
-    }
     std::string folder_error = check_output_folder(options.output);
+    // A transparent image converted to a .jpg file would lose what was paid for.
+    if (folder_error.empty() && options.background && *options.background == "transparent" &&
+        resolve_output(options.output).kind == OutputTarget::regular_file &&
+        format_for_path(resolve_output(options.output).path) == "jpeg")
+        folder_error = "JPEG has no transparency; name the file .png or .webp for --background transparent";
     if (!folder_error.empty())
         return report_failure(Failure::local(PICTOR_ERR_INVALID_ARGUMENT,
                                              "cannot write -o " + options.output + ": " + folder_error),
@@ -126,6 +145,14 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     Failure failure;
     pictor::client_ptr client = create_client(options, &progress, &failure);
     if (!client) return report_failure(failure, options.json, progress);
+    std::optional<EditInputs> edit;
+    if (command == ImageCommand::edit) {
+        edit.emplace();
+        std::string error = read_edit_inputs(options, client.get(), &*edit);
+        if (!error.empty())
+            return report_failure(Failure::local(PICTOR_ERR_INVALID_ARGUMENT, error), options.json,
+                                  progress);
+    }
 
     pictor_request request;
     pictor_status status = pictor_request_init(&request);
@@ -141,6 +168,19 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
                                   progress);
         request.partial_image = PartialPreviews::callback;
         request.partial_image_user_data = &previews;
+    }
+
+    // A person at a terminal sees what it will cost before the money goes (scripts get
+    // cost_usd_estimate in --json instead).
+    double estimate = 0;
+    if (progress.live() &&
+        pictor_estimate_cost(client.get(), &request, command == ImageCommand::edit, &estimate) == PICTOR_OK) {
+        nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client.get()), nullptr, false);
+        char cost[32];
+        std::snprintf(cost, sizeof cost, estimate >= 0.01 ? "$%.2f" : "$%.2g", estimate);
+        progress.print_above("pictor: about " + std::string(cost) + " for " + std::to_string(options.count) +
+                             (options.count == 1 ? " image" : " images") + " on " +
+                             profile.value("name", std::string("this profile")));
     }
 
     if (interrupt_requested())
@@ -167,19 +207,29 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
         empty.request_sent = empty.may_be_billed = true;
         return report_failure(empty, options.json, progress);
     }
+    // Before the files: a history that could not be written matters most when they fail too.
+    for (const std::string &warning : result_warnings(pictor_result_json(result.get())))
+        progress.print_above("pictor: warning: " + warning);
     std::vector<std::string> files = write_results(options, result.get(), &failure);
     if (files.empty()) return report_failure(failure, options.json, progress);
 
     if (options.json) {
         std::fputs((success_json(files, pictor_result_json(result.get())) + "\n").c_str(), stdout);
     } else {
-        for (const std::string &file : files) std::printf("%s\n", file.c_str());
+        for (const std::string &file : files)
+            if (file != "-") std::printf("%s\n", file.c_str()); // stdout holds the image itself
     }
     std::fflush(stdout);
 
-    for (const std::string &warning : result_warnings(pictor_result_json(result.get())))
-        progress.print_above("pictor: warning: " + warning);
-
+    // Interrupted while other variations ran: the images that came are written (and were in
+    // history the moment they arrived); the ones abandoned may still be generated and billed.
+    if (received < static_cast<size_t>(options.count) && interrupt_requested()) {
+        progress.print_above("pictor: interrupted: " + std::to_string(received) + " of " +
+                             std::to_string(options.count) +
+                             " images arrived and are written; the rest was abandoned, but the "
+                             "server may still bill it");
+        return kExitInterrupted;
+    }
     // Some parallel variations failed: the images that came are written, the rest is reported.
     if (received < static_cast<size_t>(options.count)) {
         for (const std::string &message : result_error_messages(pictor_result_json(result.get())))

@@ -65,6 +65,7 @@ void fill_request(const ImageOptions &options, pictor_request *request) {
     request->moderation = or_null(options.moderation);
     request->n = options.count;
     request->timeout_s = options.timeout_s;
+    request->max_cost_usd = options.max_cost_usd;
 }
 
 } // namespace
@@ -175,8 +176,9 @@ int run_inpaint(const std::vector<std::string> &args) {
         }
         if (!write_error.empty()) {
             if (!layer.history_path.empty()) write_error += "; the image is kept at " + layer.history_path;
-            Failure io = Failure::local(status, write_error);
-            io.request_sent = true;
+            Failure io = Failure::local(status, write_error + "; the image was received (and billed)");
+            io.request_sent = io.may_be_billed = true;
+            if (!layer.history_path.empty()) io.history.push_back(layer.history_path);
             return report_failure(io, options.json, progress);
         }
         files.push_back(path);
@@ -187,8 +189,10 @@ int run_inpaint(const std::vector<std::string> &args) {
         if (options.layer_out) out["layer_files"] = layer_files;
         std::fputs((out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n").c_str(), stdout);
     } else {
-        for (const std::string &file : files) std::printf("%s\n", file.c_str());
-        for (const std::string &file : layer_files) std::printf("%s\n", file.c_str());
+        for (const std::string &file : files)
+            if (file != "-") std::printf("%s\n", file.c_str()); // stdout holds the image itself
+        for (const std::string &file : layer_files)
+            if (file != "-") std::printf("%s\n", file.c_str());
     }
     std::fflush(stdout);
     if (layers.size() < size_t(options.count)) {

@@ -13,9 +13,9 @@ struct InputFile {
     std::vector<uint8_t> bytes;
 };
 
-// Reads `path`; on failure returns false and sets *error to
-// "cannot read <option> <path>: <reason>".
+// Reads `path`, a regular file of at most max_bytes (0: any size), refusing anything else
+// before reading it; on failure returns false and sets *error (naming option and path).
 bool read_input_file(const std::string &option, const std::string &path, InputFile *out,
-                     std::string *error);
+                     std::string *error, uint64_t max_bytes = 0);
 
 } // namespace pictor_cli

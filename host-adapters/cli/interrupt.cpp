@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <initializer_list>
 
 namespace pictor_cli {
 
@@ -30,7 +31,9 @@ void install_interrupt_handler() {
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;  // file reads and writes carry on; the flag is checked after
-    sigaction(SIGINT, &action, nullptr);
+    // A closed terminal (SIGHUP) or a polite kill (SIGTERM) must not lose what was paid for
+    // either: the images already received are written, as after Ctrl-C.
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal_number, &action, nullptr);
 }
 
 void watch_for_interrupt(pictor_client *client) { g_client.store(client); }

@@ -1,5 +1,6 @@
-// Ctrl-C: the first press abandons the running request (pictor_client_cancel, which only sets
-// a flag and so may be called from a signal handler); a second press ends the process at once.
+// Ctrl-C (and SIGTERM, SIGHUP): the first abandons the running request (pictor_client_cancel,
+// which only sets a flag and so may be called from a signal handler); a second ends the process
+// at once.
 #pragma once
 
 #include <pictor/pictor.h>

@@ -73,6 +73,7 @@ std::string failure_json(const Failure &failure) {
     error["message"] = failure.message;
     error["request_id"] = failure.request_id;
     error["may_be_billed"] = failure.may_be_billed;
+    error["history"] = failure.history;
     Json out = Json::object();
     out["error"] = error;
     return dump(out);

@@ -17,8 +17,8 @@ std::vector<std::string> result_error_messages(const char *result_json);
 // The result's "warnings" (e.g. the history folder could not be written).
 std::vector<std::string> result_warnings(const char *result_json);
 
-// {"error": {"kind", "status", "code", "message", "request_id", "may_be_billed"}}; status is
-// the HTTP status, 0 when there was none.
+// {"error": {"kind", "status", "code", "message", "request_id", "may_be_billed", "history"}};
+// status is the HTTP status, 0 when there was none; history lists the received images' files.
 std::string failure_json(const Failure &failure);
 
 } // namespace pictor_cli

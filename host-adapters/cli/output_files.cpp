@@ -74,12 +74,38 @@ std::string format_for_path(const std::string &path) {
     return "";
 }
 
-std::string check_output_folder(const std::string &path) {
+OutputTarget resolve_output(const std::string &path) {
+    if (path == "-") return {OutputTarget::standard_output, path};
     struct stat info {};
-    if (::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    // stat follows symlinks: a link to /dev/null is a device, a link to a file is that file.
+    if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode))
+        return {OutputTarget::in_place, path};
+    std::string target = path;
+    // A symlink is followed, so that replacing the file keeps the link (and writes where it
+    // points), as cp and shell redirection do. Up to a few hops; a dangling link names the
+    // file to create.
+    for (int hops = 0; hops < 16 && ::lstat(target.c_str(), &info) == 0 && S_ISLNK(info.st_mode); ++hops) {
+        std::vector<char> buffer(4096);
+        ssize_t length = ::readlink(target.c_str(), buffer.data(), buffer.size() - 1);
+        if (length <= 0) break;
+        std::string link(buffer.data(), static_cast<size_t>(length));
+        target = link[0] == '/' ? link : folder_of(target) + "/" + link;
+    }
+    return {OutputTarget::regular_file, target};
+}
+
+std::string check_output_folder(const std::string &path) {
+    const OutputTarget target = resolve_output(path);
+    if (target.kind != OutputTarget::regular_file) return "";
+    struct stat info {};
+    if (::stat(target.path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
         return "it is a folder; give a file name such as " +
                (path.back() == '/' ? path : path + "/") + "image.png";
-    std::string folder = folder_of(path);
+    // The format comes from the name: an unknown one is refused before anything is paid for,
+    // not silently written as whatever the server sent.
+    if (format_for_path(target.path).empty())
+        return "the name must end in .png, .jpg, .jpeg or .webp (the extension picks the format)";
+    std::string folder = folder_of(target.path);
     if (::stat(folder.c_str(), &info) != 0) return folder + ": " + std::strerror(errno);
     if (!S_ISDIR(info.st_mode)) return folder + ": " + std::strerror(ENOTDIR);
     if (::access(folder.c_str(), W_OK | X_OK) != 0) return folder + ": " + std::strerror(errno);
@@ -114,12 +140,34 @@ std::string write_file_atomically(const std::string &path, const uint8_t *data, 
     return "";
 }
 
+std::string write_output(const std::string &path, const uint8_t *data, size_t size) {
+    const OutputTarget target = resolve_output(path);
+    if (target.kind == OutputTarget::regular_file) return write_file_atomically(target.path, data, size);
+    if (target.kind == OutputTarget::standard_output) {
+        if (!write_all(STDOUT_FILENO, data, size)) return std::strerror(errno);
+        return "";
+    }
+    // A device or a FIFO: written into, never replaced (renaming over /dev/null as root would
+    // replace the device with a file).
+    int fd = ::open(target.path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return std::strerror(errno);
+    bool ok = write_all(fd, data, size);
+    int saved_errno = errno;
+    if (::close(fd) != 0 && ok) {
+        ok = false;
+        saved_errno = errno;
+    }
+    return ok ? "" : std::strerror(saved_errno);
+}
+
 std::string write_image(const pictor_image *image, const std::string &path, int quality,
                         pictor_status *status) {
     size_t size = 0;
     const uint8_t *bytes = pictor_image_encoded(image, &size);
     const char *received = pictor_image_format(image);
-    std::string wanted = format_for_path(path);
+    const OutputTarget target = resolve_output(path);
+    // stdout, a device, a FIFO: the bytes as received (or --format's), whatever the name says.
+    std::string wanted = target.kind == OutputTarget::regular_file ? format_for_path(target.path) : "";
 
     pictor::buffer_ptr converted;
     if (!bytes || size == 0 || (!wanted.empty() && wanted != (received ? received : ""))) {
@@ -136,7 +184,7 @@ std::string write_image(const pictor_image *image, const std::string &path, int 
         bytes = data;
     }
 
-    std::string error = write_file_atomically(path, bytes, size);
+    std::string error = write_output(path, bytes, size);
     if (!error.empty()) {
         *status = PICTOR_ERR_IO;
         return "cannot write " + path + ": " + error;

@@ -17,9 +17,22 @@ std::string numbered_path(const std::string &path, size_t index, size_t count);
 // "png", "jpeg" or "webp" for a .png / .jpg / .jpeg / .webp name (any case); "" otherwise.
 std::string format_for_path(const std::string &path);
 
-// "" when `path` is not a folder and the folder that would hold it exists and is writable,
-// else why not — checked before a paid request is sent.
+// Where -o writes: "-" is stdout; an existing file that is not a regular one (/dev/null, a
+// FIFO, /dev/stdout) is written into in place; otherwise a regular file, replaced atomically,
+// with symlinks followed to the file they name.
+struct OutputTarget {
+    enum Kind { standard_output, in_place, regular_file } kind;
+    std::string path; // for regular_file: the symlink-resolved path
+};
+OutputTarget resolve_output(const std::string &path);
+
+// "" when `path` can be written: stdout or an existing non-regular file, or a name with a known
+// extension whose folder exists and is writable; else why not — checked before a paid request
+// is sent.
 std::string check_output_folder(const std::string &path);
+
+// Writes bytes to what `path` names (see resolve_output). Returns "" or the reason.
+std::string write_output(const std::string &path, const uint8_t *data, size_t size);
 
 // Writes through a temporary file in the same folder, fsynced, then renamed over `path`.
 // Returns "" or the reason (strerror text).

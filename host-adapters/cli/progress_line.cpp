@@ -77,7 +77,11 @@ void ProgressLine::update(const pictor_progress &progress) {
 void ProgressLine::print_above(const std::string &line) {
     std::string shown = drawn_;
     erase();
-    std::fprintf(out_, "%s\n", line.c_str());
+    // One line, and inert: no escape sequence from a server or a file name reaches the terminal.
+    std::string safe = line;
+    for (char &c : safe)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    std::fprintf(out_, "%s\n", safe.c_str());
     if (!shown.empty()) draw(shown);
     std::fflush(out_);
 }

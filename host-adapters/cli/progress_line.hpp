@@ -25,6 +25,8 @@ public:
     void print_above(const std::string &line);
     // Erases the live line so what follows starts on a clean line.
     void finish();
+    // The live line is drawn: a person is watching at a terminal (and no --json).
+    bool live() const { return enabled_ && terminal_; }
 
     // Fits pictor_request.progress; user_data is the ProgressLine. Returns non-zero to cancel
     // once Ctrl-C was pressed, in case the cancel from the signal handler came too early.

@@ -4,6 +4,8 @@
 #include "gateway_client.h"
 #include "gimp_document.h"
 #include "job_session.h"
+#include "last_values.h"
+#include "pictor_settings.h"
 #include "procedure_table.h"
 #include "settings_dialog.h"
 
@@ -85,33 +87,70 @@ static gboolean run_command(const gchar *name, PictorGimpCommand command, gint n
     gboolean ok = collect_settings(name, command, mode, nparams, param, image, layer, settings,
                                    references, error);
     if (ok) {
-        pictor_client *client = pictor_gimp_client_create(settings->profile, error);
-        ok = client != NULL;
-        if (ok) {
-            PictorGimpJobSpec spec = {command,
-                                      settings,
-                                      image,
-                                      layer,
-                                      (const gint32 *)references->data,
-                                      references->len,
-                                      mode == GIMP_RUN_INTERACTIVE};
-            ok = pictor_gimp_run_job(client, &spec, error);
-        }
-        if (mode != GIMP_RUN_NONINTERACTIVE)
-            gimp_displays_flush();
+        PictorGimpJobSpec spec = {command,
+                                  settings,
+                                  image,
+                                  layer,
+                                  (const gint32 *)references->data,
+                                  references->len,
+                                  mode == GIMP_RUN_INTERACTIVE,
+                                  NULL};
+        ok = pictor_gimp_run_command(&spec, error);
     }
+    if (mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush();
     g_array_free(references, TRUE);
     g_free(settings);
     return ok;
 }
 
+/* Pictor Settings: interactively the dialog, from a script the key file and profile named. */
+static gboolean run_settings(gint nparams, const GimpParam *param, PictorGimpKeyReport *report,
+                             gchar **error) {
+    if (!pictor_gimp_library_matches(error))
+        return FALSE;
+    GimpRunMode mode = (GimpRunMode)param[0].data.d_int32;
+    if (mode == GIMP_RUN_INTERACTIVE) {
+        gimp_ui_init("pictor", FALSE);
+        pictor_gimp_settings_dialog(report);
+        return TRUE;
+    }
+    if (nparams < 3) {
+        *error = g_strdup_printf("%s takes 3 parameters, got %d: see Help > Procedure Browser.",
+                                 PICTOR_GIMP_PROC_SETTINGS, nparams);
+        return FALSE;
+    }
+    return pictor_gimp_settings_apply(param[1].data.d_string, param[2].data.d_string, report,
+                                      error);
+}
+
 static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
                 GimpParam **return_vals) {
-    static GimpParam values[2];
+    static GimpParam values[4];
     *return_vals = values;
     *nreturn_vals = 1;
     values[0].type = GIMP_PDB_STATUS;
     values[0].data.d_status = GIMP_PDB_SUCCESS;
+
+    if (strcmp(name, PICTOR_GIMP_PROC_SETTINGS) == 0 && nparams >= 1) {
+        /* Lives until the process ends, after GIMP read the values. */
+        static PictorGimpKeyReport report;
+        gchar *error = NULL;
+        if (run_settings(nparams, param, &report, &error)) {
+            const gchar *texts[] = {report.key_source, report.key_stored_in, report.profile};
+            for (gint i = 0; i < 3; i++) {
+                values[i + 1].type = GIMP_PDB_STRING;
+                values[i + 1].data.d_string = (gchar *)(texts[i] ? texts[i] : "");
+            }
+            *nreturn_vals = 4;
+            return;
+        }
+        values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+        values[1].type = GIMP_PDB_STRING;
+        values[1].data.d_string = error;
+        *nreturn_vals = 2;
+        return;
+    }
 
     gegl_init(NULL, NULL); /* drawable buffers are GEGL buffers */
 

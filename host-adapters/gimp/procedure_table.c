@@ -35,78 +35,54 @@ static const GimpParamDef error_return[] = {
     {GIMP_PDB_STRING, "error-message", "What went wrong and what to do, when the call failed"},
 };
 
-typedef struct {
-    const gchar *name;
-    PictorGimpCommand command;
-    const gchar *menu_label;
-    const gchar *title;
-    const gchar *blurb;
-    const gchar *help;
+/* Pictor Settings: the key is read from a file, never passed (GIMP logs arguments). */
+static const GimpParamDef settings_args[] = {
+    {GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }"},
+    {GIMP_PDB_STRING, "key-file", "A file whose first line is the API key to store; \"\": keep"},
+    {GIMP_PDB_STRING, "default-profile", "The profile to make the default; \"\": keep"},
+};
+/* On failure the first value is the error message instead (GIMP 2.10 reads it there). */
+static const GimpParamDef settings_return[] = {
+    {GIMP_PDB_STRING, "key-source", "Where the key in use comes from; \"\": no key"},
+    {GIMP_PDB_STRING, "key-stored-in", "Where this call stored a key; \"\": it stored none"},
+    {GIMP_PDB_STRING, "profile", "The profile a command uses now"},
+};
+
+static const struct {
     const GimpParamDef *args;
     gint n_args;
-} ProcedureEntry;
-
-static const ProcedureEntry procedures[] = {
-    {PICTOR_GIMP_PROC_GENERATE, PICTOR_GIMP_GENERATE, "_Generate as New Layer...",
-     "Generate as New Layer", "Make an image from a prompt with gpt-image-2, as new layers",
-     "Sends the prompt to the gateway of the chosen Pictor profile and adds each image it "
-     "returns as a new layer above the active one, in one undo step. Every image received is "
-     "also kept in Pictor's history folder.",
-     generate_args, G_N_ELEMENTS(generate_args)},
-    {PICTOR_GIMP_PROC_INPAINT, PICTOR_GIMP_INPAINT, "_Inpaint Selection...", "Inpaint Selection",
-     "Repaint the selection with gpt-image-2, as a new masked layer",
-     "Sends the selected part of the active layer, with some context around it and a mask, and "
-     "adds the result as a new layer whose layer mask is the feathered selection: outside the "
-     "selection the image stays exactly as it was. Needs a selection.",
-     inpaint_args, G_N_ELEMENTS(inpaint_args)},
-    {PICTOR_GIMP_PROC_EDIT, PICTOR_GIMP_EDIT, "_Edit with Layers as References...",
-     "Edit with Layers as References",
-     "Edit the active layer with gpt-image-2, using other layers as references",
-     "Sends the active layer first and up to 15 other layers as reference images (from a script: "
-     "the other visible layers, top first); a selection, if there is one, becomes the mask. The "
-     "result is added as a new layer the size of the canvas.",
-     edit_args, G_N_ELEMENTS(edit_args)},
+} command_args[PICTOR_GIMP_COMMAND_COUNT] = {
+    {generate_args, G_N_ELEMENTS(generate_args)},
+    {inpaint_args, G_N_ELEMENTS(inpaint_args)},
+    {edit_args, G_N_ELEMENTS(edit_args)},
 };
 
 void pictor_gimp_register_procedures(void) {
-    for (gsize i = 0; i < G_N_ELEMENTS(procedures); i++) {
-        const ProcedureEntry *p = &procedures[i];
-        gimp_install_procedure(p->name, p->blurb, p->help, "Pictor contributors",
-                               "Pictor contributors", "2025", p->menu_label, "RGB*", GIMP_PLUGIN,
-                               p->n_args, G_N_ELEMENTS(error_return), p->args, error_return);
-        gimp_plugin_menu_register(p->name, PICTOR_GIMP_MENU_PATH);
+    for (gint i = 0; i < PICTOR_GIMP_COMMAND_COUNT; i++) {
+        const PictorGimpCommandInfo *p = pictor_gimp_command_info((PictorGimpCommand)i);
+        gimp_install_procedure(p->procedure, p->blurb, p->help, PICTOR_GIMP_AUTHOR,
+                               PICTOR_GIMP_AUTHOR, "2025", p->menu_label, "RGB*", GIMP_PLUGIN,
+                               command_args[i].n_args, G_N_ELEMENTS(error_return),
+                               command_args[i].args, error_return);
+        gimp_plugin_menu_register(p->procedure, PICTOR_GIMP_MENU_PATH);
     }
-}
-
-static const ProcedureEntry *find_procedure(const gchar *name) {
-    for (gsize i = 0; i < G_N_ELEMENTS(procedures); i++)
-        if (strcmp(procedures[i].name, name) == 0)
-            return &procedures[i];
-    return NULL;
-}
-
-gboolean pictor_gimp_command_for_procedure(const gchar *procedure, PictorGimpCommand *command) {
-    const ProcedureEntry *p = find_procedure(procedure);
-    if (!p)
-        return FALSE;
-    *command = p->command;
-    return TRUE;
-}
-
-const gchar *pictor_gimp_command_title(PictorGimpCommand command) {
-    for (gsize i = 0; i < G_N_ELEMENTS(procedures); i++)
-        if (procedures[i].command == command)
-            return procedures[i].title;
-    return "Pictor";
+    gimp_install_procedure(PICTOR_GIMP_PROC_SETTINGS,
+                           "Store the API key and choose the default Pictor profile",
+                           "Interactively: a dialog to paste the key (kept in the desktop keyring, "
+                           "or in Pictor's config file readable only by you) and to choose the "
+                           "default profile. From a script: key-file names a file whose first "
+                           "line is the key, default-profile a profile to make the default; \"\" "
+                           "leaves either as it is.",
+                           PICTOR_GIMP_AUTHOR, PICTOR_GIMP_AUTHOR, "2026",
+                           PICTOR_GIMP_SETTINGS_MENU_LABEL, "", GIMP_PLUGIN,
+                           G_N_ELEMENTS(settings_args), G_N_ELEMENTS(settings_return),
+                           settings_args, settings_return);
+    gimp_plugin_menu_register(PICTOR_GIMP_PROC_SETTINGS, PICTOR_GIMP_MENU_PATH);
 }
 
 static gboolean copy_string_param(gchar *field, gsize size, const GimpParam *param,
                                   const gchar *what, gchar **error) {
-    if (pictor_gimp_settings_copy(field, size, param->data.d_string))
-        return TRUE;
-    *error = g_strdup_printf("The %s parameter is too long (at most %u bytes).", what,
-                             (unsigned)(size - 1));
-    return FALSE;
+    return pictor_gimp_settings_copy_argument(field, size, param->data.d_string, what, error);
 }
 
 gboolean pictor_gimp_settings_from_params(PictorGimpCommand command, gint nparams,
@@ -116,7 +92,8 @@ gboolean pictor_gimp_settings_from_params(PictorGimpCommand command, gint nparam
                                     G_N_ELEMENTS(edit_args)};
     if (nparams != expected[command]) {
         *error = g_strdup_printf("%s takes %d parameters, got %d: see Help > Procedure Browser.",
-                                 procedures[command].name, expected[command], nparams);
+                                 pictor_gimp_command_info(command)->procedure, expected[command],
+                                 nparams);
         return FALSE;
     }
     if (!copy_string_param(settings->prompt, sizeof(settings->prompt), &param[3], "prompt", error))

@@ -1,16 +1,11 @@
 #include "settings_dialog.h"
 
 #include "gateway_client.h"
-#include "procedure_table.h"
 
+#include <libgimp/gimp.h> /* before gimpui.h, which builds on it */
 #include <libgimp/gimpui.h>
 #include <string.h>
 
-/* The API takes at most 16 images: the layer being edited and 15 references. */
-#define MAX_REFERENCES 15
-#define DEFAULT_GROW 4
-#define DEFAULT_FEATHER 8
-#define DEFAULT_CONTEXT 64
 
 typedef struct {
     PictorGimpCommand command;
@@ -108,13 +103,11 @@ static void load_profile(SettingsDialog *d, const gchar *keep_size, const gchar 
         return;
     }
     d->info = pictor_gimp_profile_info(d->client);
-    gchar *note = g_strdup_printf("%s: %s%s", d->info->name, d->info->description,
-                                  d->info->has_api_key
-                                      ? ""
-                                      : "\nNo API key found: set PICTOR_API_KEY (or OPENAI_API_KEY) "
-                                        "before starting GIMP, or run `pictor login`.");
+    gchar *key = pictor_gimp_key_note(d->info);
+    gchar *note = g_strdup_printf("%s: %s\n%s", d->info->name, d->info->description, key);
     gtk_label_set_text(GTK_LABEL(d->profile_note), note);
     g_free(note);
+    g_free(key);
 
     if (d->size) {
         gchar *size = g_strdup(keep_size);
@@ -190,7 +183,7 @@ static void add_reference_list(SettingsDialog *d, GtkWidget *box, gint32 layer) 
         /* Visible layers are the ones the user is looking at: the likely references. */
         gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(check),
                                      gimp_item_get_visible(layers[i]) &&
-                                         d->reference_ids->len < MAX_REFERENCES);
+                                         d->reference_ids->len < PICTOR_GIMP_MAX_REFERENCES);
         gtk_box_pack_start(GTK_BOX(list), check, FALSE, FALSE, 0);
         g_array_append_val(d->reference_ids, layers[i]);
         g_ptr_array_add(d->reference_checks, check);
@@ -203,9 +196,7 @@ static void add_reference_list(SettingsDialog *d, GtkWidget *box, gint32 layer) 
 
 static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) {
     gchar *title = g_strdup_printf("Pictor: %s", pictor_gimp_command_title(d->command));
-    const gchar *ok_label = d->command == PICTOR_GIMP_GENERATE ? "_Generate"
-                            : d->command == PICTOR_GIMP_INPAINT ? "_Inpaint"
-                                                                 : "_Edit";
+    const gchar *ok_label = pictor_gimp_command_info(d->command)->ok_label;
     d->dialog = gimp_dialog_new(title, "pictor", NULL, 0, NULL, NULL,
                                 "_Cancel", GTK_RESPONSE_CANCEL, ok_label, GTK_RESPONSE_OK, NULL);
     g_free(title);
@@ -270,11 +261,11 @@ static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) 
     }
     if (d->command == PICTOR_GIMP_INPAINT) {
         d->grow = add_row(table, row++, "Grow selection (px):",
-                          spin(s->grow >= 0 ? s->grow : DEFAULT_GROW, 0, 1024));
+                          spin(s->grow >= 0 ? s->grow : PICTOR_GIMP_DEFAULT_GROW, 0, 1024));
         d->feather = add_row(table, row++, "Feather edge (px):",
-                             spin(s->feather >= 0 ? s->feather : DEFAULT_FEATHER, 0, 1024));
+                             spin(s->feather >= 0 ? s->feather : PICTOR_GIMP_DEFAULT_FEATHER, 0, 1024));
         d->context = add_row(table, row++, "Context around it (px):",
-                             spin(s->context >= 0 ? s->context : DEFAULT_CONTEXT, 0, 4096));
+                             spin(s->context >= 0 ? s->context : PICTOR_GIMP_DEFAULT_CONTEXT, 0, 4096));
     }
     if (d->command == PICTOR_GIMP_EDIT)
         add_reference_list(d, box, layer);
@@ -294,30 +285,32 @@ static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) 
     gtk_widget_show_all(d->dialog);
 }
 
-/* FALSE (and a message) when the choices cannot be sent as they are. */
+static void read_choices(SettingsDialog *d, PictorGimpSettings *s, GArray *references);
+
+/* FALSE (and a message) when the choices cannot be sent as they are: the dialog stays open. */
 static gboolean choices_valid(SettingsDialog *d) {
-    gchar *prompt = prompt_text(d);
-    gboolean has_prompt = *g_strstrip(prompt) != '\0';
-    glong length = g_utf8_strlen(prompt, -1);
-    g_free(prompt);
-    if (!has_prompt) {
-        gimp_message("Write a prompt first: it says what the model should draw.");
-        return FALSE;
-    }
-    if (length > PICTOR_GIMP_PROMPT_MAX) {
-        gimp_message("The prompt is longer than 32000 characters: shorten it.");
-        return FALSE;
-    }
     if (d->reference_checks) {
         guint chosen = 0;
         for (guint i = 0; i < d->reference_checks->len; i++)
             chosen += gtk_toggle_button_get_active(g_ptr_array_index(d->reference_checks, i));
-        if (chosen > MAX_REFERENCES) {
+        if (chosen > PICTOR_GIMP_MAX_REFERENCES) {
             gimp_message("At most 15 reference layers can be sent: untick some.");
             return FALSE;
         }
     }
-    return TRUE;
+    if (!d->client) {
+        gimp_message(gtk_label_get_text(GTK_LABEL(d->profile_note)));
+        return FALSE;
+    }
+    PictorGimpSettings *chosen = g_new0(PictorGimpSettings, 1);
+    pictor_gimp_settings_defaults(chosen, d->command);
+    read_choices(d, chosen, NULL);
+    gchar *why = pictor_gimp_check_settings(d->client, d->command, chosen);
+    g_free(chosen);
+    if (why)
+        gimp_message(why);
+    g_free(why);
+    return why == NULL;
 }
 
 static void read_choices(SettingsDialog *d, PictorGimpSettings *s, GArray *references) {

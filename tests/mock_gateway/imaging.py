@@ -41,6 +41,52 @@ def inspect(data):
         return None
 
 
+# Uploads larger than this are described from their header only (a 16-image 4K edit still fits).
+MAX_DECODED_PIXELS = 40_000_000
+
+
+def decode_rgba(data):
+    """The upload's pixels as an RGBA PIL image, or None when unreadable or too large."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if im.width * im.height > MAX_DECODED_PIXELS:
+                return None
+            return im.convert("RGBA")
+    except Exception:  # any decoder complaint: nothing to describe
+        return None
+
+
+def pixel_summary(rgba):
+    """What a test needs to check an upload's pixels without fetching them.
+
+    pixels_sha256: SHA-256 of the RGBA8 rows, top to bottom (any decoder yields the same bytes);
+    alpha: {min, max, zero, opaque, partial} pixel counts; alpha_zero_bbox / alpha_below_255_bbox:
+    [x0, y0, x1, y1) of the fully transparent / not fully opaque pixels, or None.
+    """
+    alpha = rgba.getchannel("A")
+    hist = alpha.histogram()
+    lo, hi = alpha.getextrema()
+    zero_bbox = alpha.point(lambda v: 255 if v == 0 else 0).getbbox()
+    below_bbox = alpha.point(lambda v: 255 if v < 255 else 0).getbbox()
+    return {"pixels_sha256": hashlib.sha256(rgba.tobytes()).hexdigest(),
+            "alpha": {"min": lo, "max": hi, "zero": hist[0], "opaque": hist[255],
+                      "partial": sum(hist[1:255])},
+            "alpha_zero_bbox": list(zero_bbox) if zero_bbox else None,
+            "alpha_below_255_bbox": list(below_bbox) if below_bbox else None}
+
+
+def answer_from_upload(first, mask, prompt, index, width, height):
+    """An edit answer that depends on the upload, roughly as the model behaves: the first image
+    (scaled to the output size) where the mask is opaque, a fresh render where it is transparent,
+    blended by the mask's alpha. Without a mask, the first image as it was sent."""
+    base = first.convert("RGB").resize((width, height), Image.BILINEAR)
+    if mask is None:
+        return base
+    painted = render(prompt, index, width, height)
+    keep = mask.getchannel("A").resize((width, height), Image.BILINEAR)
+    return Image.composite(base, painted, keep)
+
+
 def render(prompt, index, width, height, transparent=False):
     """A gradient with a few shapes, coloured from a hash of the prompt and image index."""
     d = hashlib.sha256(f"{prompt}\0{index}".encode()).digest()

@@ -31,7 +31,7 @@ import scenarios
 import validation
 from errors import ApiError
 from profiles import PROFILES
-from state import Counters, FileStore, RequestLog
+from state import BlobStore, Counters, FileStore, RequestLog
 
 MAX_BODY = 1024 * 1024 * 1024        # 16 uploads of 50 MB fit; anything bigger is a client bug
 ENDLESS_SECONDS = 60
@@ -80,6 +80,8 @@ class MockServer(ThreadingHTTPServer):
         self.log = RequestLog()
         self.counters = Counters()
         self.files = FileStore()
+        self.uploads = BlobStore()   # each edit's file parts, as sent
+        self.served = BlobStore()    # each answer's images, as served
 
     @property
     def port(self):
@@ -300,7 +302,11 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "POST" and path == "/_mock/reset":
             self.server.log.clear()
             self.server.counters.reset()
+            self.server.uploads.clear()
+            self.server.served.clear()
             self._send(200, b'{"ok":true}')
+        elif method == "GET" and path.startswith(("/_mock/uploads/", "/_mock/images/")):
+            self._serve_blob(path)
         elif method == "GET" and path.startswith("/_mock/files/"):
             self._serve_file(path)
         else:
@@ -330,6 +336,31 @@ class Handler(BaseHTTPRequestHandler):
             self._send(status, f"HTTP {status} (injected by url_status)\n".encode(), "text/plain")
             return
         self._send(200, data, mime)
+
+    def _serve_blob(self, path):
+        """/_mock/uploads/SEQ/INDEX (a file part as sent) or /_mock/images/SEQ/INDEX (an image as
+        served); with `.rgba`, its pixels decoded by PIL as RGBA8 rows, top first, the size in
+        X-Width / X-Height: tests compare pixels without pictor's own decoder."""
+        kind, seq, name = path.split("/")[2:5] if path.count("/") == 4 else (None, None, None)
+        index, _, suffix = (name or "").partition(".")
+        store = {"uploads": self.server.uploads, "images": self.server.served}.get(kind)
+        blob = (store.get(int(seq), int(index))
+                if store is not None and seq.isdigit() and index.isdigit() and suffix in ("", "rgba")
+                else None)
+        if blob is None:
+            self._send(404, b"no such upload or image (see the request log's files / images)\n",
+                       "text/plain")
+            return
+        data, content_type = blob
+        if suffix == "":
+            self._send(200, data, content_type or "application/octet-stream")
+            return
+        rgba = imaging.decode_rgba(data)
+        if rgba is None:
+            self._send(422, b"not decodable by PIL (or too large)\n", "text/plain")
+            return
+        self._send(200, rgba.tobytes(), "application/octet-stream",
+                   headers={"X-Width": str(rgba.width), "X-Height": str(rgba.height)})
 
     def _plain_headers(self):
         headers = {}
@@ -386,6 +417,10 @@ class Handler(BaseHTTPRequestHandler):
     def _send_error(self, error, id_header, scenario=None):
         unwrapped = bool(scenario and scenario.unwrapped)
         body = error.to_json(unwrapped=unwrapped)
+        if scenario is not None and scenario.error_format != "route":
+            error = payloads.reformat_error(error, scenario.error_format,
+                                            self._entry.get("request_id") if self._entry else "")
+            body = error.to_json(unwrapped=unwrapped)
         self._record(error=error.error_object())
         if self._chunked and self._sse:
             body = payloads.sse_error_event(error)
@@ -405,7 +440,10 @@ class Handler(BaseHTTPRequestHandler):
             self._record(outcome="dropped before headers")
             return
         if sc.wrong_endpoint:
-            raise payloads.wrong_endpoint_error()
+            raise payloads.wrong_endpoint_error(profile)
+        if sc.no_channel:
+            model = (fields.values.get("model") if parse_error is None else None) or profile.model
+            raise errors.no_channel(model if isinstance(model, str) else profile.model)
         if sc.redirect:
             # Same server, another host name, no scenario: if a client followed with its key,
             # the log would show the key arriving there.
@@ -421,6 +459,9 @@ class Handler(BaseHTTPRequestHandler):
             raise payloads.injected_error(profile, sc, request_id)
 
         self._check_auth()
+        if endpoint not in profile.endpoints:
+            # The route does not serve this endpoint: what its gateway answers (see profiles.py).
+            raise payloads.wrong_endpoint_error(profile)
         if parse_error:
             raise parse_error
         job = validation.validate(profile, endpoint, fields, files)
@@ -438,9 +479,9 @@ class Handler(BaseHTTPRequestHandler):
         if sc.endless:
             self._endless(id_header)
             return
-        served, renders = self._make_images(profile, job, sc)
+        served, renders = self._make_images(profile, endpoint, job, sc)
         self._record(billed_images=job.billed, images=[
-            {k: item[k] for k in ("sha256", "format", "width", "height", "delivery")}
+            {k: item[k] for k in ("sha256", "format", "width", "height", "delivery", "fetch")}
             for item in served])
         b64_style = sc.b64 or profile.b64_style
         if sse:
@@ -475,9 +516,14 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, f"Invalid multipart/form-data request ({e}). Image edits expect "
                                 "multipart/form-data with image or image[] parts.") from None
         texts, files = {}, []
+        seq = self._entry["seq"]
         for part in parts:
             if part.filename is not None or part.name in validation.FILE_FIELDS:
-                files.append(validation.describe_file(part))
+                described = validation.describe_file(part)
+                described["index"] = len(files)
+                described["fetch"] = f"/_mock/uploads/{seq}/{len(files)}"
+                self.server.uploads.put(seq, len(files), part.data, part.content_type)
+                files.append(described)
             else:
                 texts[part.name] = part.text()
         self._record(fields=texts, files=[{k: v for k, v in f.items() if not k.startswith("_")}
@@ -497,10 +543,12 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(heartbeat)
             self._chunk(keepalive)
 
-    def _make_images(self, profile, job, sc):
+    def _make_images(self, profile, endpoint, job, sc):
         """Render and encode the job's images; url deliveries are stored for /_mock/files."""
         served, renders = [], []
-        for index in range(job.n_images):
+        count = job.n_images if sc.images is None else min(sc.images, job.n_images)
+        seq = self._entry["seq"]
+        for index in range(count):
             fmt = sc.format or job.output_format
             width, height = job.width, job.height
             image = None
@@ -514,20 +562,26 @@ class Handler(BaseHTTPRequestHandler):
                 with open(os.path.join(PNGSUITE_DIR, sc.fixture), "rb") as f:
                     data = f.read()
                 fmt, width, height = "png", 0, 0
+            elif (sc.answer == "upload" and endpoint == "edits"
+                  and (first := imaging.decode_rgba(job.input_images[0]["_data"])) is not None):
+                mask = imaging.decode_rgba(job.mask["_data"]) if job.mask else None
+                image = imaging.answer_from_upload(first, mask, job.prompt, index, width, height)
+                data = imaging.encode(image, fmt, job.compression)
             else:
                 transparent = job.background == "transparent" and fmt != "jpeg"
                 image = imaging.render(job.prompt, index, width, height, transparent)
                 data = imaging.encode(image, fmt, job.compression)
             if sc.corrupt:
                 data = imaging.truncated(data)
-            delivery = {"url": "url", "b64": "b64"}.get(sc.response, job.delivery)
+            delivery = sc.response or job.delivery
             url = None
-            if delivery == "url":
+            if delivery in ("url", "both"):
                 name = self.server.files.put(data, imaging.MIME[fmt], imaging.EXT[fmt],
                                              status=sc.url_status or 200)
                 url = f"{self.server.scheme}://127.0.0.1:{self.server.port}/_mock/files/{name}"
+            self.server.served.put(seq, index, data, imaging.MIME[fmt])
             served.append({"data": data, "format": fmt, "width": width, "height": height,
-                           "delivery": delivery, "url": url,
+                           "delivery": delivery, "url": url, "fetch": f"/_mock/images/{seq}/{index}",
                            "sha256": hashlib.sha256(data).hexdigest()})
             renders.append(image)
         return served, renders

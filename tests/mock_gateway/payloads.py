@@ -11,6 +11,9 @@ from profiles import APIYI_ERRORS, NEW_API_ERRORS, OFFICIAL
 MODERATION_MESSAGE = ("Your request was rejected by the safety system. If you believe this is "
                       "an error, contact us at help.openai.com and include the request ID {rid}.")
 
+APIYI_403_MESSAGE = ("Content moderation block: the request was refused for its content. Adjust "
+                     "the prompt or pass moderation: low.")
+
 _DEFAULT_MESSAGES = {
     400: "Bad request.",
     401: "Incorrect API key provided.",
@@ -44,6 +47,9 @@ def injected_error(profile, scenario, request_id, default_status=None):
         message = scenario.message
     elif code == "moderation_blocked":
         message = MODERATION_MESSAGE.format(rid=request_id)
+    elif status == 403 and profile is not None and profile.errors == APIYI_ERRORS:
+        # APIYI documents its 403 as a content-moderation block, not a key problem.
+        message = APIYI_403_MESSAGE
     else:
         message = _DEFAULT_MESSAGES.get(status, f"HTTP {status} (injected by the mock).")
     if profile is None or profile.errors not in (APIYI_ERRORS, NEW_API_ERRORS):
@@ -56,12 +62,42 @@ def injected_error(profile, scenario, request_id, default_status=None):
     return ApiError(status, message, type_=type_, param=None, code=code, headers=headers)
 
 
-def wrong_endpoint_error():
+def wrong_endpoint_error(profile=None):
     # What new-api answers when an image model is reached through a protocol it does not serve.
+    endpoints = profile.endpoints if profile is not None else ("generations", "edits")
     return ApiError(503, "", body={
         "message": "bad response status code 503, this model only supports the "
-                   "/v1/images/generations and /v1/images/edits endpoints",
+                   + " and ".join(f"/v1/images/{e}" for e in endpoints)
+                   + (" endpoint" if len(endpoints) == 1 else " endpoints"),
         "type": "new_api_error"})
+
+
+def reformat_error(error, style, request_id):
+    """The same error in another gateway's dialect (scenario `error_format=`):
+    new_api: new-api's relay error, message suffixed "(request id: …)", param "", a string code;
+    status_code: APIYI's documented {"status_code": N, "error": {…}};
+    string: {"error": "message"}, the whole error as one string."""
+    obj = error.error_object()
+    message = obj.get("message") or ""
+    if style == "new_api":
+        body = {"message": f"{message} (request id: {request_id})", "type": "new_api_error",
+                "param": "", "code": obj.get("code") or f"bad_response_status_code_{error.status}"}
+        return ApiError(error.status, body["message"], body=body, headers=error.headers)
+    if style == "status_code":
+        return _WholeBody(error, {"status_code": error.status, "error": obj})
+    return _WholeBody(error, {"error": message})
+
+
+class _WholeBody(ApiError):
+    """An error whose JSON is given whole (not wrapped in {"error": …} again)."""
+
+    def __init__(self, error, whole):
+        super().__init__(error.status, error.message, body=error.error_object(),
+                         headers=error.headers)
+        self._whole = whole
+
+    def to_json(self, unwrapped=False):
+        return json.dumps(self._whole).encode()
 
 
 # ---------------------------------------------------------------- base64 dialects
@@ -127,12 +163,14 @@ def images_body(profile, job, served, b64_style, bad_b64=False, empty=False):
     literals = {}
     data = []
     for i, item in enumerate(served):
-        if item["delivery"] == "url":
-            data.append({"url": item["url"]})
-        else:
+        entry = {}
+        if item["delivery"] in ("url", "both"):
+            entry["url"] = item["url"]
+        if item["delivery"] in ("b64", "both"):
             placeholder = f"\0b64-{i}\0"
             literals[placeholder] = b64_literal(item["data"], item["format"], b64_style, bad_b64)
-            data.append({"b64_json": placeholder})
+            entry["b64_json"] = placeholder
+        data.append(entry)
     body = {}
     if profile.official_body:
         body["created"] = int(time.time())

@@ -35,6 +35,11 @@ class Profile:
     b64_style: str            # how b64_json is written by default (see scenarios.B64_STYLES)
     official_body: bool       # response carries created/usage (official-style routes)
     streams: bool             # honours stream=true with server-sent events
+    # Endpoints the route serves; another one gets the gateway's wrong-endpoint reply.
+    endpoints: tuple = ("generations", "edits")
+    # OpenAI: "a valid PNG file, less than 4MB" (its API reference, `mask`); the official
+    # transit route forwards there. None: only max_file_bytes applies.
+    max_mask_bytes: int | None = None
 
     @property
     def new_api(self) -> bool:
@@ -45,7 +50,7 @@ PROFILES = {
     p.name: p
     for p in [
         Profile("openai", "gpt-image-2", OFFICIAL, OPENAI_ERRORS, "x-request-id",
-                50 * MB, 10, True, "b64", "raw", True, True),
+                50 * MB, 10, True, "b64", "raw", True, True, max_mask_bytes=4 * MB - 1),
         Profile("apiyi", "gpt-image-2", OFFICIAL, APIYI_ERRORS, "x-request-id",
                 10 * MB, 1, False, "b64", "raw", True, True),
         Profile("apiyi-vip", "gpt-image-2-vip", VIP, APIYI_ERRORS, "x-request-id",
@@ -57,9 +62,10 @@ PROFILES = {
         Profile("laozhang-vip", "gpt-image-2-vip", VIP, NEW_API_ERRORS, "x-api-request-id",
                 50 * MB, 1, True, "url", "dataurl", False, False),
         Profile("laozhang-official", "gpt-image-2", OFFICIAL, NEW_API_ERRORS, "x-request-id",
-                50 * MB, 10, True, "b64", "raw", True, True),
+                50 * MB, 10, True, "b64", "raw", True, True, max_mask_bytes=4 * MB - 1),
+        # RuoLi documents /v1/images/generations only (reference/gateway-docs/000_*.txt).
         Profile("ruoli", "gpt-image-2", RUOLI, NEW_API_ERRORS, "x-request-id",
-                50 * MB, 10, True, "b64", "raw", True, False),
+                50 * MB, 10, True, "b64", "raw", True, False, endpoints=("generations",)),
     ]
 }
 

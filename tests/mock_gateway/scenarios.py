@@ -96,20 +96,22 @@ _PARSERS = {
     "status": _status(400), "code": str, "message": str, "unwrapped": _flag,
     "times": _count, "retry_after": str, "error_delay": _seconds,
     "delay": _seconds, "heartbeat": _seconds, "leading_ws": _flag,
-    "b64": _one_of(*B64_STYLES), "response": _one_of("url", "b64"),
+    "b64": _one_of(*B64_STYLES), "response": _one_of("url", "b64", "both"),
     "url_status": _status(100), "format": _one_of("png", "jpeg", "webp"),
     "malformed": _flag, "not_json": _flag, "empty_data": _flag, "corrupt": _flag,
     "bad_b64": _flag, "drop": _one_of("headers", "body"), "endless": _flag, "bomb": _bomb,
     "fixture": _fixture, "redirect": _redirect, "read_rate": _rate, "trickle": _seconds,
     "request_id_header": _header_name, "no_request_id": _flag, "wrong_endpoint": _flag,
     "sse": _flag, "sse_done": _flag, "sse_error": _flag, "sse_delay": _seconds,
+    "answer": _one_of("render", "upload"), "images": _count,
+    "error_format": _one_of("route", "new_api", "status_code", "string"), "no_channel": _flag,
     "tag": str,  # ignored: lets a test give its segment (and so its `times` counter) a unique name
 }
 
 FAULT_KEYS = frozenset({
     "status", "code", "message", "unwrapped", "retry_after", "error_delay", "wrong_endpoint",
     "drop", "malformed", "not_json", "empty_data", "corrupt", "bad_b64", "endless", "bomb",
-    "url_status", "sse_error", "fixture", "redirect",
+    "url_status", "sse_error", "fixture", "redirect", "images", "no_channel",
 })
 
 
@@ -149,6 +151,10 @@ class Scenario:
     sse_done: bool = True
     sse_error: bool = False
     sse_delay: float = 0.0
+    answer: str = "render"
+    images: int | None = None
+    error_format: str = "route"
+    no_channel: bool = False
     tag: str | None = None
 
     @property

@@ -88,3 +88,36 @@ class FileStore:
     def get(self, name):
         with self._lock:
             return self._files.get(name)
+
+
+class BlobStore:
+    """Request bodies' parts kept for tests to fetch: (seq, index) -> (bytes, content type).
+
+    Bounded by total bytes, oldest request first out; /_mock/reset empties it with the log.
+    """
+
+    def __init__(self, max_bytes=256 * 1024 * 1024):
+        self._lock = threading.Lock()
+        self._blobs = OrderedDict()
+        self._bytes = 0
+        self._max_bytes = max_bytes
+
+    def put(self, seq, index, data, content_type):
+        with self._lock:
+            old = self._blobs.pop((seq, index), None)
+            if old is not None:
+                self._bytes -= len(old[0])
+            self._blobs[(seq, index)] = (data, content_type)
+            self._bytes += len(data)
+            while self._bytes > self._max_bytes and len(self._blobs) > 1:
+                _, (dropped, _) = self._blobs.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def get(self, seq, index):
+        with self._lock:
+            return self._blobs.get((seq, index))
+
+    def clear(self):
+        with self._lock:
+            self._blobs.clear()
+            self._bytes = 0

@@ -49,6 +49,7 @@ class Job:
     stream: bool = False
     partial_images: int = 0
     input_images: list = field(default_factory=list)
+    mask: dict | None = None       # the described mask part of an edit, if one was sent
 
     @property
     def size(self):
@@ -139,11 +140,18 @@ def _reject(fields, *names, why="is not supported on this route."):
 def describe_file(part):
     """The log's view of an uploaded file part (and what validation needs to know)."""
     info = imaging.inspect(part.data) or {}
-    return {"name": part.name, "filename": part.filename, "content_type": part.content_type,
-            "size": len(part.data), "sha256": hashlib.sha256(part.data).hexdigest(),
-            "format": imaging.sniff(part.data), "width": info.get("width"),
-            "height": info.get("height"), "mode": info.get("mode"),
-            "_alpha": info.get("alpha", False), "_readable": bool(info)}
+    described = {"name": part.name, "filename": part.filename, "content_type": part.content_type,
+                 "size": len(part.data), "sha256": hashlib.sha256(part.data).hexdigest(),
+                 "format": imaging.sniff(part.data), "width": info.get("width"),
+                 "height": info.get("height"), "mode": info.get("mode"),
+                 "_alpha": info.get("alpha", False), "_readable": bool(info)}
+    rgba = imaging.decode_rgba(part.data) if info else None
+    described["pixels_sha256"] = described["alpha"] = None
+    described["alpha_zero_bbox"] = described["alpha_below_255_bbox"] = None
+    if rgba is not None:
+        described.update(imaging.pixel_summary(rgba))
+    described["_data"] = part.data  # decoded again only if an answer is made from it
+    return described
 
 
 def check_uploads(profile, files):
@@ -170,6 +178,9 @@ def check_uploads(profile, files):
     for f in images + masks:
         _check_file(profile, f)
     mask = masks[0] if masks else None
+    if mask is not None and profile.max_mask_bytes is not None and mask["size"] > profile.max_mask_bytes:
+        raise invalid("mask", f"Invalid file 'mask': the mask is {mask['size']} bytes; it must be "
+                              "a PNG file less than 4MB.", code="file_too_large")
     if mask is not None:
         first = images[0]
         if mask["format"] != "png" or mask["content_type"] != "image/png":
@@ -234,9 +245,9 @@ def validate(profile, endpoint, fields, files=None):
         raise invalid("prompt", f"Invalid 'prompt': string too long. Expected a string with "
                                 f"maximum length {MAX_PROMPT}, but got a string with length "
                                 f"{len(prompt)} instead.", code="string_above_max_length")
-    images, _mask = check_uploads(profile, files) if endpoint == "edits" else ([], None)
+    images, mask = check_uploads(profile, files) if endpoint == "edits" else ([], None)
 
-    job = Job(prompt=prompt, width=0, height=0, input_images=images)
+    job = Job(prompt=prompt, width=0, height=0, input_images=images, mask=mask)
     {OFFICIAL: _official, VIP: _vip, ALL: _no_size_no_quality, REVERSE: _no_size_no_quality,
      RUOLI: _ruoli}[profile.rules](profile, endpoint, fields, job)
     _common_enums(profile, endpoint, fields, job)

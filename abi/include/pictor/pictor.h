@@ -90,6 +90,9 @@ typedef struct pictor_error {
     int http_status;          /* 0 when no HTTP answer was read */
     int request_sent;         /* 0: nothing left this machine, so nothing can be billed */
     int may_be_billed;        /* 1: the server may have generated (and billed) an image */
+    /* Appended (read only when struct_size covers it): */
+    const char *history_path; /* an image of this request kept in history although the call
+                                 failed (e.g. it would not decode); "" if none */
 } pictor_error;
 
 
@@ -170,7 +173,10 @@ PICTOR_API void pictor_client_cancel(pictor_client *client);
 
 /* The resolved profile as JSON (name, base_url, model, size_rule, sizes, qualities,
  * max_images_per_request, fields, ...), for dialogs. Valid until the client is destroyed.
- * The key is never part of it; "has_api_key" says whether one was found. */
+ * The key is never part of it; "has_api_key" says whether one was found, "api_key_source" where
+ * ("PICTOR_API_KEY", "OPENAI_API_KEY", "the desktop keyring", the config file's path, "the host",
+ * or "" without a key), and "api_key_from_environment" is true when an environment variable
+ * supplied it (it then wins over a key stored with pictor_store_api_key). */
 PICTOR_API const char *pictor_client_profile_json(const pictor_client *client);
 
 /* Every profile found (installed and the user's) as a JSON array of profile objects.
@@ -246,6 +252,8 @@ typedef struct pictor_request {
     int partial_images;               /* 0-3 previews while generating (stream: true); 0: none */
     pictor_partial_image_fn partial_image; /* optional: each preview as it arrives */
     void *partial_image_user_data;
+    double max_cost_usd;              /* > 0: refuse (before sending) a request whose estimate is
+                                         above; 0: the user's max_cost_usd setting, if any */
 } pictor_request;
 
 PICTOR_API pictor_status pictor_request_init_abi(pictor_request *request, size_t struct_size,
@@ -361,7 +369,7 @@ typedef struct pictor_selection_desc {
 /* A new layer the job made, for the host to insert. */
 typedef struct pictor_new_layer {
     uint32_t struct_size;
-    const char *name;           /* "Pictor: <prompt, shortened>" (+ " #k" for variations) */
+    const char *name;           /* "Pictor: <prompt, shortened>" (+ " (k/n)" for variations) */
     int32_t offset_x, offset_y; /* where it goes, in canvas space */
     uint32_t width, height;
     const uint8_t *rgba;        /* the model's pixels, straight alpha, stride = width * 4 */
@@ -529,6 +537,13 @@ typedef enum pictor_key_store {
  * thread. The keyring is reached only over an existing D-Bus session, never autolaunched. */
 PICTOR_API pictor_status pictor_store_api_key(const char *api_key, pictor_key_store where,
                                               char **where_json_out);
+
+/* Makes `profile` the default profile of later clients: the config file's "profile" (used when
+ * neither the host nor PICTOR_PROFILE names one). NULL or "" removes it (the default is then
+ * "openai"). Other settings of the file are kept; it stays mode 0600. A name no installed or
+ * user profile has fails with PICTOR_ERR_INVALID_REQUEST listing the known names.
+ * *where_out (NULL allowed; free with pictor_free): the config file's path. */
+PICTOR_API pictor_status pictor_store_default_profile(const char *profile, char **where_out);
 
 /* Frees memory the library returned to the caller (strings, encoded buffers). */
 PICTOR_API void pictor_free(void *memory);

@@ -71,6 +71,8 @@ public:
             request_sent_ = detail->request_sent != 0;
             may_be_billed_ = detail->may_be_billed != 0;
         }
+        if (has(detail, offsetof(pictor_error, history_path) + sizeof detail->history_path))
+            history_path_ = text(detail->history_path);
     }
     error(pictor_status status, const std::string &message)
         : std::runtime_error(message), status_(status), kind_(pictor_status_string(status)), message_(message) {}
@@ -83,6 +85,7 @@ public:
     int http_status() const noexcept { return http_status_; }               // 0: no answer read
     bool request_sent() const noexcept { return request_sent_; }
     bool may_be_billed() const noexcept { return may_be_billed_; }
+    const std::string &history_path() const noexcept { return history_path_; } // "" if none
 
 private:
     static std::string text(const char *s) { return s ? s : ""; }
@@ -95,7 +98,7 @@ private:
     }
 
     pictor_status status_;
-    std::string kind_, message_, code_, request_id_;
+    std::string kind_, message_, code_, request_id_, history_path_;
     int http_status_ = 0;
     bool request_sent_ = false, may_be_billed_ = false;
 };

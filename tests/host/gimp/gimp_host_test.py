@@ -12,20 +12,21 @@ Exit status: 0 passed, 1 failed, 77 skipped (gimp-console-2.10 is not installed)
 """
 
 import argparse
-import json
+import hashlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image
 
-# A key the mock accepts; finding it anywhere under HOME or in GIMP's output is a leak.
-CANARY_KEY = "sk-pictor-gimp-canary-5d1e8b20c4"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from host_test_support import (CANARY_KEY, Failures, MockGateway, check_mask_geometry,  # noqa: E402
+                               check_no_key_anywhere, compare_regions, history_images,
+                               looks_like_model_image, pattern_image, report_outcome, same_pixels)
+
 GIMP = "gimp-console-2.10"
 GIMP_TIMEOUT_S = 180
 
@@ -73,37 +74,8 @@ SCHEME_PRELUDE = r"""
 """
 
 
-class Failures:
-    def __init__(self):
-        self.items = []
-
-    def check(self, condition, message):
-        if not condition:
-            self.items.append(message)
-        return condition
-
-
 def scheme_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-# ---- inputs ---------------------------------------------------------------------------------
-
-def pattern_image(width, height, seed):
-    """Busy RGB pixels (gradients and noise), so a misplaced layer or mask cannot go unnoticed."""
-    ramp = Image.linear_gradient("L")
-    red = ramp.resize((width, height))
-    green = ramp.rotate(90 * (seed % 4)).resize((width, height))
-    blue = Image.effect_noise((width, height), 40 + seed)
-    return Image.merge("RGB", (red, green, blue))
-
-
-def ellipse_mask(size, box, margin):
-    """255 inside the ellipse of box (x, y, w, h) grown by margin pixels (shrunk if negative)."""
-    x, y, w, h = box
-    mask = Image.new("L", size, 0)
-    ImageDraw.Draw(mask).ellipse([x - margin, y - margin, x + w + margin, y + h + margin], fill=255)
-    return mask
 
 
 # ---- the environment: plug-in install, mock gateway, GIMP -----------------------------------
@@ -132,39 +104,19 @@ class Environment:
             raise RuntimeError(f"cmake --install did not put an executable at {binary}")
 
     def start_mock(self):
-        port_file = os.path.join(self.work, "mock.port")
-        self.mock = subprocess.Popen(
-            ["/usr/bin/python3", self.args.mock_gateway, "--port", "0", "--port-file", port_file,
-             "--lifetime", "600", "--quiet"],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.work, "mock.log"), "w"))
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if os.path.exists(port_file):
-                text = open(port_file).read().strip()
-                if text:
-                    self.port = int(text)
-                    return
-            if self.mock.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("the mock gateway did not start (see mock.log in " + self.work + ")")
+        self.mock = MockGateway(self.args.mock_gateway, self.work, "/usr/bin/python3")
+        self.mock.start()
+        self.port = self.mock.port
 
     def stop_mock(self):
-        if self.mock and self.mock.poll() is None:
-            self.mock.send_signal(signal.SIGTERM)
-            try:
-                self.mock.wait(10)
-            except subprocess.TimeoutExpired:
-                self.mock.kill()
-                self.mock.wait()
+        if self.mock:
+            self.mock.stop()
 
     def base_url(self, scenario_segment=None):
-        middle = f"/{scenario_segment}" if scenario_segment else ""
-        return f"http://127.0.0.1:{self.port}/openai{middle}/v1"
+        return self.mock.base_url("openai", scenario_segment)
 
     def mock_requests(self):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_mock/requests", timeout=30) as r:
-            return [e for e in json.load(r) if e.get("endpoint") in ("generations", "edits")]
+        return self.mock.image_requests()
 
     def run_gimp(self, script_body, base_url):
         script = os.path.join(self.work, "scenario.scm")
@@ -201,84 +153,14 @@ class Environment:
         return checks
 
     def history_images(self):
-        """The images the plug-in received, as kept in Pictor's history folder."""
-        found = []
-        for root, _, files in os.walk(self.history):
-            for name in sorted(files):
-                if name.lower().endswith((".png", ".jpg", ".jpeg", ".webp")):
-                    found.append(os.path.join(root, name))
-        return found
-
-    def check_no_key_anywhere(self, failures):
-        leaks = []
-        needle = CANARY_KEY.encode()
-        for root, _, files in os.walk(self.home):
-            for name in files:
-                path = os.path.join(root, name)
-                if os.path.islink(path) or not os.path.isfile(path):
-                    continue
-                with open(path, "rb") as f:
-                    if needle in f.read():
-                        leaks.append(os.path.relpath(path, self.home))
-        failures.check(not leaks, f"the API key was written to: {', '.join(leaks)}")
-        failures.check(CANARY_KEY not in self.gimp_output, "the API key appears in GIMP's output")
+        return history_images(self.history)
 
 
 # ---- pixel comparisons ----------------------------------------------------------------------
 
-def same_pixels(a, b):
-    # Bytes, not ImageChops.getbbox: on RGBA images getbbox looks at the alpha channel only.
-    a, b = a.convert("RGBA"), b.convert("RGBA")
-    return a.size == b.size and a.tobytes() == b.tobytes()
-
-
-def mean_difference(a, b):
-    diff = ImageChops.difference(a.convert("RGB"), b.convert("RGB"))
-    hist = diff.histogram()
-    total = sum(i % 256 * n for i, n in enumerate(hist))
-    return total / (a.size[0] * a.size[1] * 3)
-
-
-def looks_like_model_image(layer, history_path):
-    """The layer holds the received image: exactly when the sizes agree, else resampled."""
-    served = Image.open(history_path).convert("RGB")
-    if served.size == layer.size:
-        return same_pixels(served, layer.convert("RGB"))
-    return mean_difference(served.resize(layer.size, Image.BILINEAR), layer) < 8
-
-
-def count_nonzero(image_l):
-    return sum(image_l.histogram()[1:])
-
-
-def compare_regions(flat, original, layer, layer_origin, box, grow_feather, failures):
-    """Outside the selection grown by its soft edge: the original, byte for byte. Well inside
-    it: the new layer's pixels, which differ from the original."""
-    flat, original = flat.convert("RGB"), original.convert("RGB")
-    size = flat.size
-    # Per pixel, the largest channel difference.
-    changed = ImageChops.difference(flat, original).split()
-    changed = ImageChops.lighter(ImageChops.lighter(changed[0], changed[1]), changed[2])
-    outside = ImageChops.invert(ellipse_mask(size, box, grow_feather + 2))
-    changed_outside = count_nonzero(ImageChops.multiply(changed.point(lambda v: 255 if v else 0), outside))
-    failures.check(changed_outside == 0,
-                   f"{changed_outside} pixels outside the selection (grown by {grow_feather + 2} px) changed")
-
-    inside = ellipse_mask(size, box, -3)
-    inside_count = count_nonzero(inside)
-    expected = original.copy()
-    expected.paste(layer.convert("RGB"), layer_origin)
-    off = ImageChops.difference(flat, expected).split()
-    off = ImageChops.lighter(ImageChops.lighter(off[0], off[1]), off[2])
-    # The layer is opaque and its mask 255 well inside: the canvas shows the layer (+-1 rounding).
-    off_inside = count_nonzero(ImageChops.multiply(off.point(lambda v: 255 if v > 1 else 0), inside))
-    failures.check(inside_count > 1000, "too few pixels inside the selection to compare")
-    failures.check(off_inside == 0,
-                   f"{off_inside} of {inside_count} pixels inside the selection are not the new layer's")
-    kept = count_nonzero(ImageChops.multiply(changed.point(lambda v: 0 if v else 255), inside))
-    failures.check(kept < inside_count // 10,
-                   f"{kept} of {inside_count} pixels inside the selection kept their old value: "
-                   "the model's pixels did not arrive")
+def rgba_sha256(path):
+    """SHA-256 of an image file's pixels as RGBA8 rows (what the mock logs as pixels_sha256)."""
+    return hashlib.sha256(Image.open(path).convert("RGBA").tobytes()).hexdigest()
 
 
 def layer_rect(checks, index):
@@ -398,6 +280,8 @@ def check_inpaint_result(env, checks, original, box, grow_feather, layer_count, 
         if image_part and "mask" in files:
             failures.check((files["mask"]["width"], files["mask"]["height"]) ==
                            (image_part["width"], image_part["height"]), "the mask is not the image's size")
+            check_mask_geometry(env.mock.upload_rgba(files["mask"]["fetch"]), (x, y, w, h), original.size,
+                                box, grow_feather, failures)
 
 
 def scenario_inpaint_ellipse_selection(env, failures):
@@ -496,15 +380,16 @@ def scenario_edit_with_references(env, failures):
 """, env.base_url())
     failures.check(checks.get("error") == "none", f"edit failed: {checks.get('error')}")
     failures.check(checks.get("layers") == "5", f"expected 5 layers, got {checks.get('layers')}")
-    # Stack, top first: hidden, reference-b, reference-a, the new layer, the scene.
-    failures.check(checks.get("layer3.name", "").startswith("Pictor: make it snow"),
-                   f"the new layer is not directly above the active one: {checks.get('layer3.name')!r}")
+    # Stack, top first: the new layer (on top, where it is seen), hidden, reference-b,
+    # reference-a, the scene.
+    failures.check(checks.get("layer0.name", "").startswith("Pictor: make it snow"),
+                   f"the new layer is not on top of the stack: {checks.get('layer0.name')!r}")
     failures.check(checks.get("layer4.name") == "Background", "the edited layer moved")
-    failures.check(layer_rect(checks, 3) == (0, 0, 400, 300),
-                   f"the new layer's rect is {layer_rect(checks, 3)}, expected the canvas")
+    failures.check(layer_rect(checks, 0) == (0, 0, 400, 300),
+                   f"the new layer's rect is {layer_rect(checks, 0)}, expected the canvas")
     history = env.history_images()
     failures.check(len(history) == 1, f"expected 1 image in history, found {len(history)}")
-    layer_path = os.path.join(env.out, "layer3.png")
+    layer_path = os.path.join(env.out, "layer0.png")
     if history and os.path.exists(layer_path):
         failures.check(looks_like_model_image(Image.open(layer_path), history[0]),
                        "the new layer does not hold the image the gateway served")
@@ -514,6 +399,16 @@ def scenario_edit_with_references(env, failures):
         parts = [f for f in sent[0].get("files") or [] if f["name"] in ("image", "image[]")]
         sizes = [(f["width"], f["height"]) for f in parts]
         failures.check(len(parts) == 3, f"expected the layer and 2 visible references, got {sizes}")
+        # Documented order: the edited layer, then the visible references top first (the layer
+        # inserted last is on top). Pixels compared, as PIL reads the files the script loaded.
+        order = [("the edited layer", source), ("reference-b", refs[1]), ("reference-a", refs[0])]
+        expected = [(name, Image.open(p).size, rgba_sha256(p)) for name, p in order]
+        got = [(f["width"], f["height"]) for f in parts]
+        failures.check(got == [size for _, size, _ in expected],
+                       f"images sent in the wrong order: sizes {got}, expected "
+                       f"{[(n, s) for n, s, _ in expected]}")
+        for (name, _, digest), part in zip(expected, parts):
+            failures.check(part.get("pixels_sha256") == digest, f"image[] #{part.get('index')} is not {name}'s pixels")
         failures.check(not any(f["name"] == "mask" for f in sent[0].get("files") or []),
                        "a mask was sent without a selection")
 
@@ -560,6 +455,10 @@ def main():
     parser.add_argument("--cmake", default="cmake")
     args = parser.parse_args()
     if not shutil.which(GIMP, path="/usr/bin:/bin"):
+        if os.environ.get("CI") == "true":  # no silent skip in CI: the host must be there
+            print(f"FAILED: {GIMP} is not installed, and CI=true (Debian: apt-get install gimp, "
+                  "see dist/install-build-deps.sh)")
+            return 1
         print(f"SKIPPED: {GIMP} is not installed (Debian: apt-get install gimp, see "
               "dist/install-build-deps.sh)")
         return 77
@@ -569,18 +468,11 @@ def main():
         env.install_plugin()
         env.start_mock()
         SCENARIOS[args.scenario](env, failures)
-        env.check_no_key_anywhere(failures)
+        check_no_key_anywhere(env.home, env.gimp_output, failures)
     finally:
         env.stop_mock()
-    if failures.items:
-        print(f"FAILED {args.scenario}:")
-        for item in failures.items:
-            print("  - " + item)
-        print(f"GIMP's output is in {os.path.join(env.work, 'gimp-output.txt')}; its last lines:")
-        print("\n".join(env.gimp_output.splitlines()[-25:]))
-        return 1
-    print(f"passed {args.scenario}")
-    return 0
+    return report_outcome(args.scenario, failures, "GIMP", os.path.join(env.work, "gimp-output.txt"),
+                          env.gimp_output)
 
 
 if __name__ == "__main__":

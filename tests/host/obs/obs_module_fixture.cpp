@@ -1,9 +1,6 @@
 #include "obs_module_fixture.hpp"
 
-#include <pictor/pictor.h>
-
-#include <fstream>
-#include <iterator>
+#include <cstdio>
 
 namespace pictor_obs_test {
 
@@ -56,19 +53,24 @@ std::string ObsModuleTest::saved_settings_json(obs_source_t *source) {
 }
 
 Pixels ObsModuleTest::decode_file(const std::string &path) {
-    std::ifstream in(path, std::ios::binary);
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    pictor_image *image = nullptr;
+    // PIL decodes the expected pixels: pictor's own decoder would agree with itself by construction.
     Pixels pixels;
-    if (pictor_decode_image(bytes.data(), bytes.size(), 0, &image) != PICTOR_OK) {
-        ADD_FAILURE() << "cannot decode " << path << ": " << pictor_thread_last_error()->message;
-        return pixels;
+    const std::string command = std::string(PICTOR_TEST_PYTHON) +
+                                " -c 'import sys; from PIL import Image; im = Image.open(sys.argv[1]).convert(\"RGBA\"); "
+                                "sys.stdout.buffer.write(b\"%d %d\\n\" % im.size + im.tobytes())' '" + path + "'";
+    FILE *pipe = popen(command.c_str(), "r");
+    if (!pipe || std::fscanf(pipe, "%u %u", &pixels.width, &pixels.height) != 2 || std::fgetc(pipe) != '\n') {
+        if (pipe)
+            pclose(pipe);
+        ADD_FAILURE() << "PIL cannot decode " << path;
+        return Pixels{};
     }
-    pixels.width = pictor_image_width(image);
-    pixels.height = pictor_image_height(image);
-    const uint8_t *rgba = pictor_image_rgba(image);
-    pixels.rgba.assign(rgba, rgba + size_t(pixels.width) * pixels.height * 4);
-    pictor_image_free(image);
+    pixels.rgba.resize(size_t(pixels.width) * pixels.height * 4);
+    size_t got = std::fread(pixels.rgba.data(), 1, pixels.rgba.size(), pipe);
+    if (pclose(pipe) != 0 || got != pixels.rgba.size()) {
+        ADD_FAILURE() << "PIL cannot decode " << path;
+        return Pixels{};
+    }
     return pixels;
 }
 

@@ -26,7 +26,7 @@ protected:
     obs_source_t *create_color_source(uint32_t width, uint32_t height, uint32_t abgr);
     // The source's settings as OBS saves them into the scene collection.
     std::string saved_settings_json(obs_source_t *source);
-    // A history file decoded by libpictor, as Pixels.
+    // An image file decoded by PIL (not by libpictor, whose output is under test), as Pixels.
     Pixels decode_file(const std::string &path);
     // Fails the test if the key appears in the text.
     void expect_no_key(const std::string &text, const char *where);

@@ -2,6 +2,8 @@
 // the result drawn over the source, Clear.
 #include "obs_module_fixture.hpp"
 
+#include <fstream>
+
 namespace pictor_obs_test {
 namespace {
 
@@ -110,6 +112,73 @@ TEST_F(ObsModuleTest, RestyleFilterHotkeysScaleAResultOfAnotherSizeToTheSource) 
         << where;
     obs_source_release(filter);
     obs_source_release(colour);
+}
+
+// A 24-bit BMP written byte by byte (no pictor, no PIL): pixels the test knows exactly, and no
+// two rows or columns alike, so a flipped, shifted or stale frame cannot pass.
+Pixels write_pattern_bmp(const std::string &path, uint32_t width, uint32_t height) {
+    Pixels pattern{width, height, std::vector<uint8_t>(size_t(width) * height * 4)};
+    for (uint32_t y = 0; y < height; ++y)
+        for (uint32_t x = 0; x < width; ++x) {
+            uint8_t *p = pattern.rgba.data() + (size_t(y) * width + x) * 4;
+            p[0] = uint8_t(x * 255 / (width - 1));
+            p[1] = uint8_t(y * 255 / (height - 1));
+            p[2] = uint8_t((x * 3 + y * 7) & 0xFF);
+            p[3] = 255;
+        }
+    const uint32_t row = (width * 3 + 3) & ~3u, data_size = row * height;
+    std::string bmp = "BM";
+    auto u32 = [&](uint32_t v) { for (int i = 0; i < 4; ++i) bmp += char((v >> (8 * i)) & 0xFF); };
+    auto u16 = [&](uint16_t v) { bmp += char(v & 0xFF); bmp += char(v >> 8); };
+    u32(54 + data_size); u32(0); u32(54);                        // file header
+    u32(40); u32(width); u32(height); u16(1); u16(24); u32(0);   // BITMAPINFOHEADER, bottom-up
+    u32(data_size); u32(2835); u32(2835); u32(0); u32(0);
+    for (uint32_t y = height; y-- > 0;) {
+        for (uint32_t x = 0; x < width; ++x) {
+            const uint8_t *p = pattern.at(x, y);
+            bmp += char(p[2]); bmp += char(p[1]); bmp += char(p[0]);
+        }
+        bmp.append(row - width * 3, '\0');
+    }
+    std::ofstream(path, std::ios::binary) << bmp;
+    return pattern;
+}
+
+TEST_F(ObsModuleTest, RestyleUploadIsTheFrameOnScreen) {
+    const std::string file = env_->dir() + "/frame.bmp";
+    const Pixels pattern = write_pattern_bmp(file, 640, 360);
+    obs_data_t *settings = obs_data_create();
+    obs_data_set_string(settings, "file", file.c_str());
+    obs_source_t *picture = obs_source_create("image_source", "test picture", settings, nullptr);
+    obs_data_release(settings);
+    ASSERT_NE(picture, nullptr);
+    obs_source_t *filter = create_restyle_filter(mock_->base_url("openai"));
+    obs_source_filter_add(picture, filter);
+    obs_set_output_source(0, picture);
+
+    // What is on screen is the picture, exactly.
+    Pixels on_screen;
+    std::string where;
+    ASSERT_TRUE(wait_until([&] {
+        on_screen = render_source(picture);
+        return max_channel_difference(on_screen, pattern, &where) == 0;
+    }, generous_s)) << where;
+
+    click_button(filter, "restyle");
+    ASSERT_TRUE(wait_until([&] { return obs_->log_contains("result from"); }, generous_s)) << obs_->log_text();
+    const auto requests = mock_->api_requests();
+    ASSERT_EQ(requests.size(), 1u);
+    ASSERT_EQ(requests[0]["files"].size(), 1u);
+    const auto &part = requests[0]["files"][0];
+    // The upload, decoded by the mock's PIL, is the frame that was on screen.
+    Pixels uploaded{part["width"].get<uint32_t>(), part["height"].get<uint32_t>(), {}};
+    const std::string rgba = mock_->get(part["fetch"].get<std::string>() + ".rgba");
+    uploaded.rgba.assign(rgba.begin(), rgba.end());
+    ASSERT_EQ(uploaded.rgba.size(), size_t(uploaded.width) * uploaded.height * 4);
+    EXPECT_EQ(max_channel_difference(uploaded, on_screen, &where), 0) << "the upload is not the frame on screen: " << where;
+
+    obs_source_release(filter);
+    obs_source_release(picture);
 }
 
 } // namespace

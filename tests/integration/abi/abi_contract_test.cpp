@@ -135,6 +135,55 @@ TEST_F(AbiContract, EnvironmentResolvesKeyUrlAndProfileInOrder) {
         unsetenv(name);
 }
 
+// What the settings dialogs show: where the key in use came from, whether the environment
+// overrides a stored one, and the default profile they store.
+TEST_F(AbiContract, KeySourceAndStoredDefaultProfile) {
+    const char *bus = getenv("DBUS_SESSION_BUS_ADDRESS");
+    std::string saved_bus = bus ? bus : "";
+    unsetenv("DBUS_SESSION_BUS_ADDRESS"); // no keyring: the key goes to the config file
+    std::string config_path = temp_dir_ + "/config/pictor/config.json";
+    auto profile_of = [&] {
+        pictor_client_config config;
+        pictor_client_config_init(&config);
+        config.profile_dir = PICTOR_PROFILES_DIR;
+        config.history_dir = history_dir_.c_str();
+        pictor_client *raw = nullptr;
+        EXPECT_EQ(pictor_client_create(&config, &raw), PICTOR_OK) << pictor_thread_last_error()->message;
+        ClientPtr c(raw);
+        return nlohmann::json::parse(pictor_client_profile_json(c.get()));
+    };
+    nlohmann::json profile = profile_of();
+    EXPECT_EQ(profile["has_api_key"], false);
+    EXPECT_EQ(profile["api_key_source"], "");
+    EXPECT_EQ(profile["api_key_from_environment"], false);
+
+    // Not the canary key: that one must never reach the disk.
+    ASSERT_EQ(pictor_store_api_key("sk-stored-for-this-test", PICTOR_KEY_STORE_CONFIG_FILE, nullptr), PICTOR_OK);
+    profile = profile_of();
+    EXPECT_EQ(profile["api_key_source"], config_path);
+    EXPECT_EQ(profile["api_key_from_environment"], false);
+    setenv("PICTOR_API_KEY", key_.c_str(), 1);
+    profile = profile_of();
+    EXPECT_EQ(profile["api_key_source"], "PICTOR_API_KEY");
+    EXPECT_EQ(profile["api_key_from_environment"], true) << "the environment overrides the stored key";
+    unsetenv("PICTOR_API_KEY");
+
+    char *where = nullptr;
+    ASSERT_EQ(pictor_store_default_profile("apiyi-vip", &where), PICTOR_OK) << pictor_thread_last_error()->message;
+    EXPECT_EQ(std::string(where), config_path);
+    pictor_free(where);
+    EXPECT_EQ(profile_of()["name"], "apiyi-vip");
+    EXPECT_EQ(profile_of()["api_key_source"], config_path) << "the stored key survives";
+    EXPECT_EQ(pictor_store_default_profile("no-such-route", nullptr), PICTOR_ERR_INVALID_REQUEST);
+    EXPECT_NE(std::string(pictor_thread_last_error()->message).find("apiyi-vip"), std::string::npos)
+        << pictor_thread_last_error()->message;
+    EXPECT_EQ(profile_of()["name"], "apiyi-vip") << "a refused name changes nothing";
+    ASSERT_EQ(pictor_store_default_profile("", nullptr), PICTOR_OK);
+    EXPECT_EQ(profile_of()["name"], "openai");
+    if (!saved_bus.empty())
+        setenv("DBUS_SESSION_BUS_ADDRESS", saved_bus.c_str(), 1);
+}
+
 TEST_F(AbiContract, ListProfilesFindsTheShippedEight) {
     char *json = nullptr;
     ASSERT_EQ(pictor_list_profiles(PICTOR_PROFILES_DIR, &json), PICTOR_OK);

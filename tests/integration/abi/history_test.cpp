@@ -72,7 +72,7 @@ TEST_F(History, HistoryFolderComesFromTheEnvironment) {
     unsetenv("PICTOR_HISTORY_DIR");
 }
 
-TEST_F(History, AnUnwritableHistoryStillDeliversThePaidImage) {
+TEST_F(History, AnUnwritableHistoryIsFoundBeforeAnythingIsSent) {
     std::string blocker = temp_dir_ + "/not-a-folder";
     std::ofstream(blocker) << "a file where the history folder should be";
     pictor_client_config config;
@@ -90,12 +90,14 @@ TEST_F(History, AnUnwritableHistoryStillDeliversThePaidImage) {
     pictor_request_init(&request);
     request.prompt = "still mine";
     ResultPtr result;
-    ASSERT_EQ(generate(c.get(), request, result), PICTOR_OK);
-    EXPECT_EQ(pictor_result_image_count(result.get()), 1u);
-    EXPECT_STREQ(pictor_image_history_path(pictor_result_image(result.get(), 0)), "");
-    nlohmann::json warnings = metadata(result.get())["warnings"];
-    ASSERT_EQ(warnings.size(), 1u);
-    EXPECT_NE(warnings[0].get<std::string>().find("history"), std::string::npos);
+    // Every paid image goes to history first: when it cannot, nothing is sent (or billed).
+    mock().reset();
+    ASSERT_EQ(generate(c.get(), request, result), PICTOR_ERR_IO);
+    const pictor_error *error = pictor_client_last_error(c.get());
+    EXPECT_EQ(error->request_sent, 0);
+    EXPECT_EQ(error->may_be_billed, 0);
+    EXPECT_NE(std::string(error->message).find("history"), std::string::npos) << error->message;
+    EXPECT_TRUE(mock().api_requests().empty());
 }
 
 } // namespace

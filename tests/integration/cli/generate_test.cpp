@@ -166,11 +166,12 @@ TEST_F(PictorCli, ConvertsToTheFormatTheExtensionNames) {
     pictor_image_free(image);
 }
 
-TEST_F(PictorCli, UnknownExtensionKeepsTheReceivedBytes) {
+TEST_F(PictorCli, UnknownExtensionIsRefusedBeforeSending) {
     ProcessResult r = pictor(std::vector<std::string>{"generate", "a cat", "-o", out("cat.image")} +
                              route("openai"));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(sha256_of_file(out("cat.image")), mock_->api_requests()[0]["images"][0]["sha256"]);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(".png"), std::string::npos) << "names the extensions it knows: " << r.err;
+    EXPECT_TRUE(mock_->api_requests().empty());
 }
 
 TEST_F(PictorCli, SomeVariationsFailingWritesTheOthersAndExitsOne) {
@@ -210,8 +211,12 @@ TEST_F(PictorCli, ProgressIsRedrawnInPlaceOnATerminal) {
     EXPECT_EQ(r.out, out("cat.png") + "\n");
     ASSERT_NE(r.err.find("\rpictor: "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("waiting for the server"), std::string::npos) << r.err;
-    // One line redrawn, never scrolled, and erased at the end.
-    EXPECT_EQ(r.err.find('\n'), std::string::npos) << r.err;
+    // The cost estimate first, on its own line; then one line redrawn, never scrolled, and
+    // erased at the end.
+    const std::string estimate = "pictor: about $";
+    ASSERT_EQ(r.err.compare(0, estimate.size(), estimate), 0) << r.err;
+    const std::string live = r.err.substr(r.err.find('\n') + 1);
+    EXPECT_EQ(live.find('\n'), std::string::npos) << r.err;
     EXPECT_EQ(r.err.back(), '\r');
 }
 

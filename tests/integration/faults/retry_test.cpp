@@ -97,5 +97,21 @@ TEST_F(Retries, GatewayTimeoutAfterALongWaitIsNotRetriedAndMayBeBilled) {
     }
 }
 
+TEST_F(Retries, TimeoutBoundsRetriesAndRetryAfterWaits) {
+    RunOptions options;
+    options.timeout_s = 4;
+    // A 10 s Retry-After, twice, would take 20 s: a 4 s timeout is the whole command's.
+    Outcome waits = run("openai", "status=429,retry_after=10", options);
+    EXPECT_EQ(waits.status, PICTOR_ERR_RATE_LIMITED) << waits.message;
+    EXPECT_LT(waits.seconds, 4.5);
+    EXPECT_EQ(waits.api_requests.size(), 1u) << "a wait past the limit is not started";
+
+    // Slow failures: each attempt's time comes out of the same 4 s.
+    Outcome slow = run("openai", "status=503,error_delay=1.5,retry_after=0", options);
+    EXPECT_EQ(slow.status, PICTOR_ERR_TIMEOUT) << "the third attempt ran out of the 4 s: " << slow.message;
+    EXPECT_LT(slow.seconds, 4.5);
+    EXPECT_EQ(slow.api_requests.size(), 3u);
+}
+
 } // namespace
 } // namespace pictor_test

@@ -32,7 +32,7 @@ TEST_F(PluginTest, GenerateWithCanvasSizeMakesOneCanvasSizedLayerPerVariation) {
         EXPECT_TRUE(layer.composited_is_rgba);
         EXPECT_EQ(layer.variation, i);
         EXPECT_EQ(layer.variation_count, 2);
-        EXPECT_EQ(layer.name, "Pictor: a lighthouse at dusk #" + std::to_string(i + 1));
+        EXPECT_EQ(layer.name, "Pictor: a lighthouse at dusk (" + std::to_string(i + 1) + "/2)");
         EXPECT_FALSE(layer.history_path.empty());
     }
     EXPECT_NE(host.added[0].rgba, host.added[1].rgba) << "two variations, two images";
@@ -85,6 +85,8 @@ TEST_F(PluginTest, EditWithReferencesSendsTheLayersAsImageArrayAndTheSelectionAs
     ASSERT_FALSE(layer.mask.empty());
     EXPECT_EQ(changed_outside_mask(layer, layer_on_canvas(active, 512, 384), 512), 0u);
     EXPECT_EQ(not_model_inside_mask(layer), 0u);
+    // And against the selection itself, not pictor's mask: the default grow 4 + feather 8 reach.
+    EXPECT_EQ(rect_selection_mismatches(layer, layer_on_canvas(active, 512, 384), 512, 100, 100, 200, 150, 4 + 8 + 1), 0u);
     EXPECT_EQ(result_json(job)["command"], "edit_with_references");
 }
 

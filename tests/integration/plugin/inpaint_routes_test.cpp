@@ -16,8 +16,6 @@ const std::set<std::string> vip_sizes = {
     "3520x2336", "960x1280",  "1536x2048", "2480x3312", "1280x960",  "2048x1536", "3312x2480", "1024x1280",
     "1632x2048", "2560x3216", "1280x1024", "2048x1632", "3216x2560", "720x1280",  "1152x2048", "2160x3840",
     "1280x720",  "2048x1152", "3840x2160", "1280x544",  "2048x864",  "3840x1632"};
-const std::set<std::string> presets = {"1024x1024", "1536x1024", "1024x1536", "2048x2048",
-                                       "2048x1152", "3840x2160", "2160x3840"};
 
 std::string size_of(const json &file) {
     return std::to_string(file["width"].get<int>()) + "x" + std::to_string(file["height"].get<int>());
@@ -71,12 +69,18 @@ TEST_F(InpaintRoute, VipRouteSendsOneOfItsThirtySizes) {
     EXPECT_EQ(result_["request_size"], size);
 }
 
-TEST_F(InpaintRoute, RuoliSendsOneOfThePresets) {
-    json sent = inpaint("ruoli");
-    ASSERT_TRUE(sent["fields"].contains("size")) << sent["fields"].dump();
-    std::string size = sent["fields"]["size"];
-    EXPECT_TRUE(presets.count(size)) << size;
-    EXPECT_EQ(image_size_, size);
+TEST_F(InpaintRoute, RuoliServesNoEditsAndNoLayerIsAdded) {
+    // RuoLi documents /v1/images/generations only: the inpaint is refused before sending.
+    MemoryHost host(900, 700);
+    host.add_pattern_layer(1, 900, 700, 0, 0, "Background");
+    host.select_ellipse(450, 350, 90, 50, 5);
+    auto c = client("ruoli");
+    request_.quality = nullptr;
+    pictor::job_ptr job;
+    EXPECT_EQ(run(c.get(), host, pictor::make_command_options(PICTOR_COMMAND_INPAINT_SELECTION, request_, 1), &job),
+              PICTOR_ERR_INVALID_REQUEST);
+    EXPECT_TRUE(host.added.empty()) << host.all_messages();
+    EXPECT_TRUE(mock().api_requests().empty()) << "the edit reached an endpoint RuoLi does not serve";
 }
 
 TEST_F(InpaintRoute, LaozhangSendsNoSizeField) {

@@ -167,6 +167,7 @@ TEST_F(PluginTest, SelectionTouchingTheImageEdgeStaysInsideTheCanvas) {
     EXPECT_EQ(layer.mask[corner], 255);
     EXPECT_EQ(changed_outside_mask(layer, layer_on_canvas(source, 800, 600), 800), 0u);
     EXPECT_EQ(not_model_inside_mask(layer), 0u);
+    EXPECT_EQ(rect_selection_mismatches(layer, layer_on_canvas(source, 800, 600), 800, 0, 500, 120, 100, 4 + 8 + 1), 0u);
 }
 
 TEST_F(PluginTest, LayerSmallerThanTheCanvasIsReadOnlyWhereItIs) {
@@ -209,6 +210,7 @@ TEST_F(PluginTest, LayerHangingOverTheCanvasEdgeIsReadInsideTheCanvasOnly) {
     EXPECT_GE(layer.offset_y, 0);
     EXPECT_EQ(changed_outside_mask(layer, layer_on_canvas(hanging, 640, 480), 640), 0u);
     EXPECT_EQ(not_model_inside_mask(layer), 0u);
+    EXPECT_EQ(rect_selection_mismatches(layer, layer_on_canvas(hanging, 640, 480), 640, 0, 0, 60, 60, 4 + 8 + 1), 0u);
 }
 
 TEST_F(PluginTest, HugeSelectionIsScaledDownToALegalSizeAndBackToTheCrop) {

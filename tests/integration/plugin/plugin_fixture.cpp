@@ -1,5 +1,6 @@
 #include "plugin_fixture.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -120,6 +121,23 @@ size_t not_model_inside_mask(const AddedLayer &layer) {
         if (layer.mask[i] == 255 && std::memcmp(&layer.composited_rgba[i * 4], &layer.rgba[i * 4], 4) != 0)
             ++differ;
     return differ;
+}
+
+size_t rect_selection_mismatches(const AddedLayer &layer, const std::vector<uint8_t> &source_canvas,
+                                 uint32_t canvas_width, int32_t x0, int32_t y0, int32_t width, int32_t height,
+                                 int32_t reach) {
+    size_t wrong = 0;
+    for (uint32_t y = 0; y < layer.height; ++y)
+        for (uint32_t x = 0; x < layer.width; ++x) {
+            const int32_t cx = int32_t(x) + layer.offset_x, cy = int32_t(y) + layer.offset_y;
+            const int32_t outside = std::max({x0 - cx, cx - (x0 + width - 1), y0 - cy, cy - (y0 + height - 1), 0});
+            const uint8_t *got = &layer.composited_rgba[(size_t(y) * layer.width + x) * 4];
+            if (outside > reach)
+                wrong += std::memcmp(got, &source_canvas[(size_t(cy) * canvas_width + size_t(cx)) * 4], 4) != 0;
+            else if (outside == 0)
+                wrong += std::memcmp(got, &layer.rgba[(size_t(y) * layer.width + x) * 4], 4) != 0;
+        }
+    return wrong;
 }
 
 std::vector<uint8_t> decode_file(const std::string &path, uint32_t *width, uint32_t *height) {

@@ -48,10 +48,17 @@ private:
 std::vector<uint8_t> layer_on_canvas(const MemoryLayer &layer, uint32_t canvas_width, uint32_t canvas_height);
 
 // Pixels of `layer`'s rect where the mask is 0 (or there is no mask) yet composited_rgba differs
-// from the source canvas: must be 0 — outside the selection nothing changes.
+// from the source canvas: must be 0 — outside the selection nothing changes. These two check the
+// composite against pictor's own mask; rect_selection_mismatches checks it against the geometry.
 size_t changed_outside_mask(const AddedLayer &layer, const std::vector<uint8_t> &source_canvas, uint32_t canvas_width);
 // Pixels where the mask is 255 yet composited_rgba is not the model's pixel (rgba).
 size_t not_model_inside_mask(const AddedLayer &layer);
+// Against a rectangular selection (canvas coordinates) grown and feathered by at most `reach`
+// pixels: pixels of composited_rgba farther than reach outside it that are not the source
+// canvas's, plus pixels inside it that are not the model's (rgba).
+size_t rect_selection_mismatches(const AddedLayer &layer, const std::vector<uint8_t> &source_canvas,
+                                 uint32_t canvas_width, int32_t x0, int32_t y0, int32_t width, int32_t height,
+                                 int32_t reach);
 // The decoded pixels of an image file (history), or empty.
 std::vector<uint8_t> decode_file(const std::string &path, uint32_t *width, uint32_t *height);
 

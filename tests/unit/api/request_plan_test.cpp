@@ -486,6 +486,8 @@ TEST(PlanEdits, MaskMatchesFirstImageEvenWhenOthersDiffer) {
 
 TEST(PlanEdits, NoModerationOrInputFidelityPartOnAnyProfile) {
     for (const auto &name : shipped_names()) {
+        if (!shipped(name).serves_edits)
+            continue; // PlanEdits.RouteWithoutEditsRefusesThemBeforeSending
         ImageRequest r = edit_of({apitest::png()});
         r.moderation = "auto";
         RequestPlan rp = plan(name, r, true);
@@ -497,6 +499,18 @@ TEST(PlanEdits, NoModerationOrInputFidelityPartOnAnyProfile) {
         }
         EXPECT_FALSE(rp.parameters.contains("moderation")) << name;
     }
+}
+
+TEST(PlanEdits, RouteWithoutEditsRefusesThemBeforeSending) {
+    // RuoLi documents /v1/images/generations only; its profile says so.
+    try {
+        plan("ruoli", edit_of({apitest::png()}), true);
+        FAIL() << "an edit was planned for ruoli";
+    } catch (const Error &e) {
+        EXPECT_EQ(e.info().kind, ErrorKind::invalid_request);
+        EXPECT_NE(e.info().message.find("generations only"), std::string::npos) << e.info().message;
+    }
+    EXPECT_NO_THROW(plan("ruoli", prompt_only(), false));
 }
 
 TEST(PlanEdits, OpenaiSendsNoResponseFormat) {

@@ -9,6 +9,8 @@
 
 #include "image/image_decode.hpp"
 #include "image/image_encode.hpp"
+#include "image/progressive_decoder.hpp"
+#include "error.hpp"
 #include "image_test_support.hpp"
 
 namespace pictor {
@@ -25,7 +27,8 @@ std::vector<uint8_t> encode_jpeg(const RgbaImage &image, int quality = 90) {
 // Writes a JPEG straight through libjpeg, for colour spaces encode_image never produces.
 // (libjpeg's default error handler exits; these inputs are always valid.)
 std::vector<uint8_t> libjpeg_encode(const std::vector<uint8_t> &samples, uint32_t width,
-                                    uint32_t height, int components, J_COLOR_SPACE space) {
+                                    uint32_t height, int components, J_COLOR_SPACE space,
+                                    bool progressive = false) {
     jpeg_compress_struct cinfo;
     jpeg_error_mgr error;
     cinfo.err = jpeg_std_error(&error);
@@ -39,6 +42,7 @@ std::vector<uint8_t> libjpeg_encode(const std::vector<uint8_t> &samples, uint32_
     cinfo.in_color_space = space;
     jpeg_set_defaults(&cinfo);
     jpeg_set_quality(&cinfo, 95, TRUE);
+    if (progressive) jpeg_simple_progression(&cinfo);
     jpeg_start_compress(&cinfo, TRUE);
     while (cinfo.next_scanline < height) {
         JSAMPROW row = const_cast<uint8_t *>(samples.data()) +
@@ -50,6 +54,48 @@ std::vector<uint8_t> libjpeg_encode(const std::vector<uint8_t> &samples, uint32_
     std::vector<uint8_t> out(buffer, buffer + size);
     std::free(buffer);
     return out;
+}
+
+// A progressive JPEG (libjpeg's standard script, about ten scans).
+std::vector<uint8_t> progressive_jpeg(uint32_t width, uint32_t height) {
+    const RgbaImage image = make_pattern(width, height, /*with_alpha=*/false);
+    std::vector<uint8_t> rgb;
+    for (size_t i = 0; i < image.pixels.size(); i += 4)
+        rgb.insert(rgb.end(), image.pixels.begin() + long(i), image.pixels.begin() + long(i) + 3);
+    return libjpeg_encode(rgb, width, height, 3, JCS_RGB, /*progressive=*/true);
+}
+
+TEST(JpegCodec, ProgressiveFileWithThousandsOfScansIsRefusedQuickly) {
+    const std::vector<uint8_t> normal = progressive_jpeg(64, 48);
+    EXPECT_EQ(decode_image(normal.data(), normal.size()).width, 64u) << "ten scans are fine";
+    // Its last scan (SOS ... up to EOI) repeated: each is one more pass for the decoder.
+    size_t last_sos = 0;
+    for (size_t i = 0; i + 1 < normal.size(); ++i)
+        if (normal[i] == 0xFF && normal[i + 1] == 0xDA) last_sos = i;
+    ASSERT_GT(last_sos, 0u);
+    const std::vector<uint8_t> scan(normal.begin() + long(last_sos), normal.end() - 2);
+    std::vector<uint8_t> bomb(normal.begin(), normal.end() - 2);
+    for (int k = 0; k < 3000; ++k) bomb.insert(bomb.end(), scan.begin(), scan.end());
+    bomb.push_back(0xFF);
+    bomb.push_back(0xD9);
+    try {
+        decode_image(bomb.data(), bomb.size());
+        ADD_FAILURE() << "3000 scans decoded";
+    } catch (const Error &e) {
+        EXPECT_EQ(e.kind(), ErrorKind::too_large) << e.what();
+        EXPECT_NE(std::string(e.what()).find("scans"), std::string::npos) << e.what();
+    }
+    // The decoder used while an answer arrives gives up too (throwing or not completing), and
+    // leaves the verdict to the whole-file decoder above.
+    auto decoder = make_progressive_decoder(ImageFormat::jpeg, DecodeLimits{});
+    ASSERT_TRUE(decoder);
+    bool complete = false;
+    try {
+        decoder->update(bomb.data(), bomb.size());
+        complete = decoder->complete();
+    } catch (const Error &) {
+    }
+    EXPECT_FALSE(complete);
 }
 
 TEST(JpegCodec, RoundTripIsClose) {

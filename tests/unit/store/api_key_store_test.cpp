@@ -51,6 +51,21 @@ TEST_F(ApiKeyStore, OtherSettingsSurviveAndABrokenFileIsNotOverwritten) {
     EXPECT_EQ(read_whole_file(config()), "{ not json");
 }
 
+TEST_F(ApiKeyStore, TheDefaultProfileIsStoredBesideTheKeyAndCanBeRemoved) {
+    store_api_key("sk-kept-key", KeyDestination::config_file);
+    EXPECT_EQ(store_default_profile("ruoli"), config());
+    nlohmann::json saved = nlohmann::json::parse(read_whole_file(config()));
+    EXPECT_EQ(saved["profile"], "ruoli");
+    EXPECT_EQ(saved["api_key"], "sk-kept-key");
+    EXPECT_EQ(mode_of(config()), 0600u) << "the file holds the key";
+    EXPECT_EQ(resolve_client_settings({}, true).profile, "ruoli");
+    store_default_profile("");
+    saved = nlohmann::json::parse(read_whole_file(config()));
+    EXPECT_FALSE(saved.contains("profile"));
+    EXPECT_EQ(saved["api_key"], "sk-kept-key");
+    EXPECT_EQ(resolve_client_settings({}, true).profile, "openai");
+}
+
 TEST_F(ApiKeyStore, KeysThatCannotBeRightAreRefusedWithoutEchoingThem) {
     for (const char *bad : {"", "sk two words", "sk-tab\there", "sk-newline\n"}) {
         Error e = catch_error([&] { store_api_key(bad, KeyDestination::automatic); });

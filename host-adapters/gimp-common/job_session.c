@@ -1,7 +1,7 @@
 #include "job_session.h"
 
+#include "gateway_client.h"
 #include "gimp_document.h"
-#include "procedure_table.h"
 #include "progress_window.h"
 
 #include <libgimp/gimpui.h>
@@ -119,9 +119,14 @@ static void on_cancel_clicked(gpointer data) {
     pictor_job_cancel(session->job);
 }
 
-static void fill_request(const PictorGimpJobSpec *spec, pictor_request *request) {
+/* Previews while it paints, in the progress window, where the route streams. Each partial image
+ * is billed as a little output, so a couple, and only when someone watches. */
+#define PREVIEWS_WANTED 2
+
+static void fill_request(const PictorGimpJobSpec *spec, gboolean streams, pictor_request *request) {
     const PictorGimpSettings *s = spec->settings;
     pictor_request_init(request);
+    request->partial_images = spec->interactive && streams ? PREVIEWS_WANTED : 0;
     request->prompt = s->prompt;
     /* Inpaint sends the size that fits the selection; the library picks it. */
     request->size = (spec->command != PICTOR_GIMP_INPAINT && s->size[0]) ? s->size : NULL;
@@ -149,23 +154,42 @@ static void fill_options(const PictorGimpJobSpec *spec, const pictor_request *re
     options->callback_thread = PICTOR_CALLBACKS_ON_DISPATCH;
 }
 
+/* Failures the same request may well not meet again: the gateway's or the network's. */
+static gboolean worth_retrying(pictor_status status) {
+    switch (status) {
+    case PICTOR_ERR_RATE_LIMITED:
+    case PICTOR_ERR_SERVER:
+    case PICTOR_ERR_TIMEOUT:
+    case PICTOR_ERR_NETWORK:
+    case PICTOR_ERR_BAD_RESPONSE:
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
 /* The job's failure as the user should read it. */
 static gchar *failure_text(const pictor_error *error, pictor_status status) {
-    const gchar *message = (error->message && *error->message) ? error->message
-                                                               : pictor_status_string(status);
+    gchar *message = pictor_gimp_host_words((error->message && *error->message)
+                                                ? error->message
+                                                : pictor_status_string(status));
     GString *text = g_string_new(message);
     if (status == PICTOR_ERR_CANCELLED && !strstr(message, "bill"))
         g_string_append(text, " The server may still bill a request it already received.");
     if (error->request_id && *error->request_id && !strstr(message, error->request_id))
         g_string_append_printf(text, " (request id %s)", error->request_id);
+    g_free(message);
     return g_string_free(text, FALSE);
 }
 
-gboolean pictor_gimp_run_job(pictor_client *client, const PictorGimpJobSpec *spec, gchar **error) {
+PictorGimpJobOutcome pictor_gimp_run_job(pictor_client *client, const PictorGimpJobSpec *spec,
+                                         gchar **error) {
     JobSession session;
     memset(&session, 0, sizeof(session));
     pictor_gimp_document_init(&session.document, spec->image);
     session.spec = spec;
+    /* An edit's result goes on top, where it is seen, not under the references. */
+    session.document.on_top = spec->command == PICTOR_GIMP_EDIT;
     session.notes = g_string_new(NULL);
 
     pictor_host host;
@@ -177,18 +201,20 @@ gboolean pictor_gimp_run_job(pictor_client *client, const PictorGimpJobSpec *spe
     host.preview = on_preview;
     host.message = on_message;
 
+    PictorGimpProfileInfo *info = pictor_gimp_profile_info(client);
     pictor_request request;
-    fill_request(spec, &request);
+    fill_request(spec, info->streams, &request);
+    pictor_gimp_profile_info_free(info);
     pictor_command_options options;
     fill_options(spec, &request, &options);
 
     gchar *title = g_strdup_printf("Pictor: %s", pictor_gimp_command_title(spec->command));
     gimp_progress_init(title);
 
-    gboolean ok = FALSE;
+    PictorGimpJobOutcome outcome = PICTOR_GIMP_JOB_FAILED;
     if (pictor_job_start(client, &host, &options, &session.job) != PICTOR_OK) {
         /* Nothing was sent. */
-        *error = g_strdup(pictor_client_last_error(client)->message);
+        *error = pictor_gimp_host_words(pictor_client_last_error(client)->message);
         pictor_client_destroy(client);
     } else {
         if (spec->interactive)
@@ -202,24 +228,61 @@ gboolean pictor_gimp_run_job(pictor_client *client, const PictorGimpJobSpec *spe
         pictor_status status = pictor_job_status(session.job);
         if (status != PICTOR_OK) {
             *error = failure_text(pictor_job_error(session.job), status);
+            outcome = pictor_job_error(session.job)->request_sent && worth_retrying(status)
+                          ? PICTOR_GIMP_JOB_RETRYABLE
+                          : PICTOR_GIMP_JOB_FAILED;
         } else if (session.document.add_error) {
             *error = g_strdup_printf("%s The image is in Pictor's history folder.",
                                      session.document.add_error);
         } else if (session.document.layers_added == 0) {
             *error = g_strdup("The gateway answered without an image; nothing was added.");
         } else {
-            ok = TRUE;
+            outcome = PICTOR_GIMP_JOB_DONE;
         }
         pictor_job_destroy(session.job);
         pictor_client_destroy(client); /* the job held it until now */
         pictor_gimp_progress_window_destroy(session.window);
     }
     gimp_progress_end();
-    pictor_gimp_document_finish(&session.document);
     if (session.notes->len)
         gimp_message(session.notes->str);
     g_string_free(session.notes, TRUE);
     g_free(session.status_text);
+    if (spec->added_layers && session.document.added_layers)
+        g_array_append_vals(spec->added_layers, session.document.added_layers->data,
+                            session.document.added_layers->len);
+    pictor_gimp_document_finish(&session.document);
     g_free(title);
-    return ok;
+    return outcome;
+}
+
+gboolean pictor_gimp_offer_retry(const gchar *title, const gchar *error) {
+    GtkWidget *dialog = gtk_message_dialog_new(NULL, GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR,
+                                               GTK_BUTTONS_NONE, "%s", error);
+    gtk_window_set_title(GTK_WINDOW(dialog), title);
+    gimp_window_set_transient(GTK_WINDOW(dialog));
+    gtk_message_dialog_format_secondary_text(
+        GTK_MESSAGE_DIALOG(dialog), "Send the same request again? It is billed again if the "
+                                    "gateway makes an image.");
+    gtk_dialog_add_buttons(GTK_DIALOG(dialog), "_Close", GTK_RESPONSE_CLOSE, "_Try Again",
+                           GTK_RESPONSE_OK, NULL);
+    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_CLOSE);
+    gboolean again = gtk_dialog_run(GTK_DIALOG(dialog)) == GTK_RESPONSE_OK;
+    gtk_widget_destroy(dialog);
+    return again;
+}
+
+gboolean pictor_gimp_run_command(const PictorGimpJobSpec *spec, gchar **error) {
+    for (;;) {
+        pictor_client *client = pictor_gimp_client_create(spec->settings->profile, error);
+        if (!client)
+            return FALSE;
+        PictorGimpJobOutcome outcome = pictor_gimp_run_job(client, spec, error);
+        if (outcome == PICTOR_GIMP_JOB_DONE)
+            return TRUE;
+        if (outcome != PICTOR_GIMP_JOB_RETRYABLE || !spec->interactive ||
+            !pictor_gimp_offer_retry(pictor_gimp_command_title(spec->command), *error))
+            return FALSE;
+        g_clear_pointer(error, g_free);
+    }
 }

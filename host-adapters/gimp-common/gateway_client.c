@@ -13,7 +13,7 @@ pictor_client *pictor_gimp_client_create(const gchar *profile, gchar **error) {
     config.profile = (profile && *profile) ? profile : NULL;
     pictor_client *client = NULL;
     if (pictor_client_create(&config, &client) != PICTOR_OK) {
-        *error = g_strdup(pictor_thread_last_error()->message);
+        *error = pictor_gimp_host_words(pictor_thread_last_error()->message);
         return NULL;
     }
     return client;
@@ -76,6 +76,7 @@ PictorGimpProfileInfo *pictor_gimp_profile_info(pictor_client *client) {
     if (!profile) {
         info->name = g_strdup("");
         info->description = g_strdup("");
+        info->api_key_source = g_strdup("");
         info->sizes = g_new0(gchar *, 1);
         info->qualities = g_new0(gchar *, 1);
         info->takes_size = TRUE;
@@ -87,7 +88,12 @@ PictorGimpProfileInfo *pictor_gimp_profile_info(pictor_client *client) {
     info->custom_sizes = strcmp(string_member(profile, "size_rule"), "custom") == 0;
     info->takes_size = strcmp(string_member(profile, "size_rule"), "none") != 0;
     info->has_api_key = bool_member(profile, "has_api_key", FALSE);
+    info->api_key_source = g_strdup(string_member(profile, "api_key_source"));
+    info->api_key_from_environment = bool_member(profile, "api_key_from_environment", FALSE);
     info->qualities = string_array(profile, "qualities");
+    if (json_object_has_member(profile, "fields") &&
+        JSON_NODE_HOLDS_OBJECT(json_object_get_member(profile, "fields")))
+        info->streams = bool_member(json_object_get_object_member(profile, "fields"), "stream", FALSE);
     info->sizes = string_array(profile, "sizes");
     if (info->custom_sizes && !info->sizes[0]) {
         g_strfreev(info->sizes);
@@ -105,6 +111,7 @@ void pictor_gimp_profile_info_free(PictorGimpProfileInfo *info) {
         return;
     g_free(info->name);
     g_free(info->description);
+    g_free(info->api_key_source);
     g_strfreev(info->sizes);
     g_strfreev(info->qualities);
     g_free(info);
@@ -137,4 +144,76 @@ gchar **pictor_gimp_profile_names(void) {
     g_ptr_array_sort(names, compare_names);
     g_ptr_array_add(names, NULL);
     return (gchar **)g_ptr_array_free(names, FALSE);
+}
+
+#define SETTINGS_ENTRY "Filters > Pictor > Pictor Settings"
+
+gchar *pictor_gimp_key_note(const PictorGimpProfileInfo *info) {
+    if (!info->has_api_key)
+        return g_strdup("No API key yet: paste one in " SETTINGS_ENTRY ".");
+    if (info->api_key_from_environment)
+        return g_strdup_printf("API key: from %s in GIMP's environment. While it is set, a key "
+                               "stored in " SETTINGS_ENTRY " is not used.",
+                               info->api_key_source);
+    return g_strdup_printf("API key: from %s.", info->api_key_source);
+}
+
+/* Whole phrases, so the sentence still reads well; the first match of each is replaced. */
+static const gchar *const host_phrases[][2] = {
+    {"set PICTOR_API_KEY (or OPENAI_API_KEY), or put \"api_key\" in", "paste one in " SETTINGS_ENTRY
+                                                                      " (it goes to the desktop keyring or to"},
+    {" (chmod 600). Nothing was sent.", "). Nothing was sent."},
+    {"Check PICTOR_API_KEY (or OPENAI_API_KEY)", "Paste the right key in " SETTINGS_ENTRY},
+    {"leave --size out", "set Size to the route's default"},
+    {"leave --quality out or use auto", "choose the route's default or auto as Quality"},
+    {" (--image FILE)", ""},
+    {"; on generations --moderation low may help.", "."},
+    {" (pictor generate --help)", ": Size and Quality offer what the profile takes"},
+    {"raise --timeout.", "try a lower quality or a smaller size."},
+    {" Run without --keyring to use the config file.", ""},
+};
+
+gchar *pictor_gimp_host_words(const gchar *message) {
+    GString *text = g_string_new(message ? message : "");
+    for (gsize i = 0; i < G_N_ELEMENTS(host_phrases); i++) {
+        const gchar *at = strstr(text->str, host_phrases[i][0]);
+        if (!at)
+            continue;
+        gsize pos = (gsize)(at - text->str);
+        g_string_erase(text, (gssize)pos, (gssize)strlen(host_phrases[i][0]));
+        g_string_insert(text, (gssize)pos, host_phrases[i][1]);
+    }
+    return g_string_free(text, FALSE);
+}
+
+gchar *pictor_gimp_check_settings(pictor_client *client, PictorGimpCommand command,
+                                  const PictorGimpSettings *settings) {
+    gchar *prompt = g_strstrip(g_strdup(settings->prompt));
+    gboolean has_prompt = *prompt != '\0';
+    g_free(prompt);
+    if (!has_prompt)
+        return g_strdup("Write a prompt first: it says what the model should draw.");
+    if (g_utf8_strlen(settings->prompt, -1) > PICTOR_GIMP_PROMPT_MAX)
+        return g_strdup_printf("The prompt is longer than %d characters: shorten it.",
+                               PICTOR_GIMP_PROMPT_MAX);
+    PictorGimpProfileInfo *info = pictor_gimp_profile_info(client);
+    gboolean has_key = info->has_api_key;
+    gchar *key_note = pictor_gimp_key_note(info);
+    pictor_gimp_profile_info_free(info);
+    if (!has_key)
+        return key_note;
+    g_free(key_note);
+    pictor_request request;
+    pictor_request_init(&request);
+    request.prompt = settings->prompt;
+    /* "canvas" becomes a real size once the job knows the canvas; inpaint picks its own. */
+    if (command != PICTOR_GIMP_INPAINT && settings->size[0] && strcmp(settings->size, "canvas") != 0)
+        request.size = settings->size;
+    request.quality = settings->quality[0] ? settings->quality : NULL;
+    request.n = command == PICTOR_GIMP_GENERATE ? settings->variations : 1;
+    /* Sizes and qualities follow the same rules for edits; checked as a generation, since the
+     * layers an edit sends are read only when it starts. */
+    if (pictor_check_request(client, &request, 0) == PICTOR_OK)
+        return NULL;
+    return pictor_gimp_host_words(pictor_client_last_error(client)->message);
 }

@@ -1,6 +1,7 @@
 /* A GIMP image as the library's host seam sees it: the read callbacks (canvas, layers,
- * selection) and add_layer, which inserts results above the active layer in one undo group.
- * Every callback runs on the plug-in's main thread (libgimp is single-threaded). */
+ * selection) and add_layer, which inserts results above the active layer (an edit's on top) in
+ * one undo group. Every callback runs on the plug-in's main thread (libgimp is single-threaded).
+ * Written once over document_glue.h, which each adapter implements for its libgimp. */
 #ifndef PICTOR_GIMP_DOCUMENT_H
 #define PICTOR_GIMP_DOCUMENT_H
 
@@ -13,6 +14,8 @@ typedef struct {
     gboolean undo_group_open; /* opened by the first add_layer, closed by ..._finish */
     gint layers_added;
     gint32 last_layer_added;
+    GArray *added_layers;     /* gint32 ids, in the order added */
+    gboolean on_top;          /* results go on top of the stack instead of above the active one */
     gchar *add_error;         /* why inserting a layer failed, if it did */
 } PictorGimpDocument;
 

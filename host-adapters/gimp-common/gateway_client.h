@@ -3,6 +3,8 @@
 #ifndef PICTOR_GIMP_GATEWAY_CLIENT_H
 #define PICTOR_GIMP_GATEWAY_CLIENT_H
 
+#include "command_settings.h"
+
 #include <glib.h>
 #include <pictor/pictor.h>
 
@@ -21,7 +23,10 @@ typedef struct {
     gboolean custom_sizes;  /* any WxH within the rules */
     gboolean takes_size;    /* false: the route picks the size itself */
     gboolean has_api_key;
+    gchar *api_key_source;          /* "PICTOR_API_KEY", "the desktop keyring", a path, or "" */
+    gboolean api_key_from_environment; /* it then wins over a key stored in Pictor Settings */
     gint max_images_per_request;
+    gboolean streams;       /* the route sends partial images while it paints */
 } PictorGimpProfileInfo;
 
 /* What the client's profile offers. Free with pictor_gimp_profile_info_free. */
@@ -30,5 +35,19 @@ void pictor_gimp_profile_info_free(PictorGimpProfileInfo *info);
 
 /* The names of every installed and user profile, sorted; NULL-terminated (g_strfreev). */
 gchar **pictor_gimp_profile_names(void);
+
+/* One line for the dialogs: where the key in use came from, a warning when the environment
+ * overrides the stored one, or how to add one when there is none. */
+gchar *pictor_gimp_key_note(const PictorGimpProfileInfo *info);
+
+/* Why these settings cannot be sent (an empty prompt, no API key, a size or quality the route
+ * does not take), in GIMP's words; NULL when they can be. Nothing is sent: the dialogs ask this before
+ * they close. The images of an edit are checked when the job starts. */
+gchar *pictor_gimp_check_settings(pictor_client *client, PictorGimpCommand command,
+                                  const PictorGimpSettings *settings);
+
+/* The library's message in GIMP's words: the command line's flags and commands become the
+ * dialog fields and menu entries a GIMP user has. */
+gchar *pictor_gimp_host_words(const gchar *message);
 
 #endif

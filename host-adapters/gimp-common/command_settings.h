@@ -1,0 +1,74 @@
+/* The three Pictor commands as both GIMP adapters (2.10 and 3) offer them: names, menu labels,
+ * help texts, and what one run was asked to do. Plain GLib: no libgimp call lives here. */
+#ifndef PICTOR_GIMP_COMMAND_SETTINGS_H
+#define PICTOR_GIMP_COMMAND_SETTINGS_H
+
+#include <glib.h>
+
+/* The API's own limit; the buffer holds it in full so "last values" never cut a prompt. */
+#define PICTOR_GIMP_PROMPT_MAX 32000
+/* The API takes at most 16 images: the layer being edited and 15 references. */
+#define PICTOR_GIMP_MAX_REFERENCES 15
+/* What -1 means for inpaint's grow, feather and context (the library's defaults, shown in the
+ * dialogs as numbers). */
+#define PICTOR_GIMP_DEFAULT_GROW 4
+#define PICTOR_GIMP_DEFAULT_FEATHER 8
+#define PICTOR_GIMP_DEFAULT_CONTEXT 64
+
+/* Where the entries appear: Filters > Pictor, next to GIMP's other generators and filters. */
+#define PICTOR_GIMP_MENU_PATH "<Image>/Filters/Pictor"
+#define PICTOR_GIMP_PROC_SETTINGS "plug-in-pictor-settings"
+#define PICTOR_GIMP_SETTINGS_MENU_LABEL "Pictor _Settings..."
+#define PICTOR_GIMP_SETTINGS_TITLE "Pictor Settings"
+#define PICTOR_GIMP_AUTHOR "Pictor contributors"
+
+typedef enum {
+    PICTOR_GIMP_GENERATE = 0,
+    PICTOR_GIMP_INPAINT = 1,
+    PICTOR_GIMP_EDIT = 2
+} PictorGimpCommand;
+#define PICTOR_GIMP_COMMAND_COUNT 3
+
+typedef struct {
+    const gchar *procedure;  /* "plug-in-pictor-generate": the name scripts call */
+    const gchar *menu_label; /* with mnemonic */
+    const gchar *title;      /* without: "Generate as New Layer" */
+    const gchar *ok_label;   /* the dialog's button that sends the request */
+    const gchar *blurb;
+    const gchar *help;
+} PictorGimpCommandInfo;
+
+const PictorGimpCommandInfo *pictor_gimp_command_info(PictorGimpCommand command);
+/* The command a procedure name stands for; FALSE for a name this plug-in does not own. */
+gboolean pictor_gimp_command_for_procedure(const gchar *procedure, PictorGimpCommand *command);
+/* The menu label without mnemonic, for titles: "Generate as New Layer". */
+const gchar *pictor_gimp_command_title(PictorGimpCommand command);
+
+typedef struct {
+    gchar prompt[PICTOR_GIMP_PROMPT_MAX * 4 + 1]; /* UTF-8: up to 4 bytes a character */
+    gchar profile[128];   /* "" = the environment / config file / "openai", as the CLI */
+    gchar size[32];       /* "" = the route's default, "auto", "canvas" or "WxH" */
+    gchar quality[32];    /* "" = the route's default */
+    gint32 variations;    /* generate: images wanted */
+    gint32 grow;          /* inpaint, pixels; -1 = the library's default */
+    gint32 feather;
+    gint32 context;
+} PictorGimpSettings;
+
+/* The defaults a first run starts from. */
+void pictor_gimp_settings_defaults(PictorGimpSettings *settings, PictorGimpCommand command);
+/* Copies a string parameter into a fixed field; FALSE when it does not fit. */
+gboolean pictor_gimp_settings_copy(gchar *field, gsize field_size, const gchar *value);
+/* Copies the named string into its field, or returns FALSE with *error naming the argument. */
+gboolean pictor_gimp_settings_copy_argument(gchar *field, gsize field_size, const gchar *value,
+                                            const gchar *what, gchar **error);
+
+/* Why a command cannot run on an image that is not RGB, or on a channel. */
+#define PICTOR_GIMP_TEXT_GRAYSCALE \
+    "Pictor works on RGB images and this one is grayscale: choose Image > Mode > RGB, then run it again."
+#define PICTOR_GIMP_TEXT_INDEXED \
+    "Pictor works on RGB images and this one is indexed: choose Image > Mode > RGB, then run it again."
+#define PICTOR_GIMP_TEXT_CHANNEL \
+    "The active drawable is a channel, not a layer: click a layer in the Layers dialog, then run it again."
+
+#endif

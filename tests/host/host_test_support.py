@@ -1,0 +1,217 @@
+"""What the GIMP host drivers (2.10 and 3) share: test images, pixel comparisons, the mock
+gateway process, and the API-key leak check. Pure Python + PIL; no GIMP here."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from PIL import Image, ImageChops, ImageDraw
+
+# A key the mock accepts; finding it anywhere under the private HOME or in a host's output is a
+# leak.
+CANARY_KEY = "sk-pictor-gimp-canary-5d1e8b20c4"
+
+
+class Failures:
+    def __init__(self):
+        self.items = []
+
+    def check(self, condition, message):
+        if not condition:
+            self.items.append(message)
+        return condition
+
+
+# ---- inputs ---------------------------------------------------------------------------------
+
+def pattern_image(width, height, seed):
+    """Busy RGB pixels (gradients and noise), so a misplaced layer or mask cannot go unnoticed."""
+    ramp = Image.linear_gradient("L")
+    red = ramp.resize((width, height))
+    green = ramp.rotate(90 * (seed % 4)).resize((width, height))
+    blue = Image.effect_noise((width, height), 40 + seed)
+    return Image.merge("RGB", (red, green, blue))
+
+
+def ellipse_mask(size, box, margin):
+    """255 inside the ellipse of box (x, y, w, h) grown by margin pixels (shrunk if negative)."""
+    x, y, w, h = box
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).ellipse([x - margin, y - margin, x + w + margin, y + h + margin], fill=255)
+    return mask
+
+
+# ---- pixel comparisons ----------------------------------------------------------------------
+
+def same_pixels(a, b):
+    # Bytes, not ImageChops.getbbox: on RGBA images getbbox looks at the alpha channel only.
+    a, b = a.convert("RGBA"), b.convert("RGBA")
+    return a.size == b.size and a.tobytes() == b.tobytes()
+
+
+def mean_difference(a, b):
+    diff = ImageChops.difference(a.convert("RGB"), b.convert("RGB"))
+    hist = diff.histogram()
+    total = sum(i % 256 * n for i, n in enumerate(hist))
+    return total / (a.size[0] * a.size[1] * 3)
+
+
+def looks_like_model_image(layer, history_path):
+    """The layer holds the received image: exactly when the sizes agree, else resampled."""
+    served = Image.open(history_path).convert("RGB")
+    if served.size == layer.size:
+        return same_pixels(served, layer.convert("RGB"))
+    return mean_difference(served.resize(layer.size, Image.BILINEAR), layer) < 8
+
+
+def count_nonzero(image_l):
+    return sum(image_l.histogram()[1:])
+
+
+def max_channel_difference(a, b):
+    """Per pixel, the largest channel difference of two RGB images (an L image)."""
+    bands = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).split()
+    return ImageChops.lighter(ImageChops.lighter(bands[0], bands[1]), bands[2])
+
+
+def compare_regions(flat, original, layer, layer_origin, box, grow_feather, failures):
+    """Outside the selection grown by its soft edge: the original, byte for byte. Well inside
+    it: the new layer's pixels, which differ from the original."""
+    flat, original = flat.convert("RGB"), original.convert("RGB")
+    size = flat.size
+    changed = max_channel_difference(flat, original)
+    outside = ImageChops.invert(ellipse_mask(size, box, grow_feather + 2))
+    changed_outside = count_nonzero(ImageChops.multiply(changed.point(lambda v: 255 if v else 0), outside))
+    failures.check(changed_outside == 0,
+                   f"{changed_outside} pixels outside the selection (grown by {grow_feather + 2} px) changed")
+
+    inside = ellipse_mask(size, box, -3)
+    inside_count = count_nonzero(inside)
+    expected = original.copy()
+    expected.paste(layer.convert("RGB"), layer_origin)
+    off = max_channel_difference(flat, expected)
+    # The layer is opaque and its mask 255 well inside: the canvas shows the layer (+-1 rounding).
+    off_inside = count_nonzero(ImageChops.multiply(off.point(lambda v: 255 if v > 1 else 0), inside))
+    failures.check(inside_count > 1000, "too few pixels inside the selection to compare")
+    failures.check(off_inside == 0,
+                   f"{off_inside} of {inside_count} pixels inside the selection are not the new layer's")
+    kept = count_nonzero(ImageChops.multiply(changed.point(lambda v: 0 if v else 255), inside))
+    failures.check(kept < inside_count // 10,
+                   f"{kept} of {inside_count} pixels inside the selection kept their old value: "
+                   "the model's pixels did not arrive")
+
+
+def check_mask_geometry(mask, crop, canvas_size, box, grow_feather, failures):
+    """The uploaded mask, laid back over the canvas where the crop was cut (the new layer's rect)
+    at the crop's scale: transparent (repaint) over the selection, opaque (keep) beyond its grown
+    and feathered edge. Expected regions are PIL ellipses from the box the script selected."""
+    x, y, w, h = crop
+    slack = max(w / mask.width, h / mask.height) + 1  # one sent pixel, and the ellipse's antialiasing
+    alpha = Image.new("L", canvas_size, 255)
+    alpha.paste(mask.getchannel("A").resize((w, h), Image.NEAREST), (x, y))
+    inside = ellipse_mask(canvas_size, box, -slack)
+    outside = ImageChops.invert(ellipse_mask(canvas_size, box, grow_feather + slack))
+    not_open = count_nonzero(ImageChops.multiply(alpha.point(lambda v: 255 if v else 0), inside))
+    not_kept = count_nonzero(ImageChops.multiply(alpha.point(lambda v: 0 if v == 255 else 255), outside))
+    failures.check(count_nonzero(inside) > 1000, "too few selected pixels to check the mask")
+    failures.check(not_open == 0, f"the mask keeps {not_open} selected pixels (alpha > 0 inside the selection)")
+    failures.check(not_kept == 0, f"the mask opens {not_kept} pixels beyond the grown, feathered selection")
+
+
+# ---- the mock gateway -----------------------------------------------------------------------
+
+class MockGateway:
+    """tests/mock_gateway/mock_gateway.py as a child process on 127.0.0.1."""
+
+    def __init__(self, script, work_dir, python=None):
+        self.script, self.work = script, work_dir
+        self.python = python or sys.executable
+        self.process, self.port = None, None
+
+    def start(self):
+        port_file = os.path.join(self.work, "mock.port")
+        self.process = subprocess.Popen(
+            [self.python, self.script, "--port", "0", "--port-file", port_file,
+             "--lifetime", "600", "--quiet"],
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.work, "mock.log"), "w"))
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if os.path.exists(port_file):
+                text = open(port_file).read().strip()
+                if text:
+                    self.port = int(text)
+                    return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("the mock gateway did not start (see mock.log in " + self.work + ")")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def base_url(self, profile="openai", scenario_segment=None):
+        middle = f"/{scenario_segment}" if scenario_segment else ""
+        return f"http://127.0.0.1:{self.port}/{profile}{middle}/v1"
+
+    def upload_rgba(self, fetch):
+        """A logged upload (its `fetch` path), decoded by the mock's PIL, as an RGBA image."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{fetch}.rgba", timeout=30) as r:
+            size = (int(r.headers["X-Width"]), int(r.headers["X-Height"]))
+            return Image.frombytes("RGBA", size, r.read())
+
+    def image_requests(self):
+        """The generations and edits requests received, oldest first, as the mock logged them."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_mock/requests", timeout=30) as r:
+            return [e for e in json.load(r) if e.get("endpoint") in ("generations", "edits")]
+
+
+# ---- history and leaks ----------------------------------------------------------------------
+
+def history_images(history_dir):
+    """The images a host received, as kept in Pictor's history folder."""
+    found = []
+    for root, _, files in os.walk(history_dir):
+        for name in sorted(files):
+            if name.lower().endswith((".png", ".jpg", ".jpeg", ".webp")):
+                found.append(os.path.join(root, name))
+    return found
+
+
+def check_no_key_anywhere(home, host_output, failures, key=CANARY_KEY, allowed=()):
+    """The key is in no file under home (the host's profile, history, config) nor its output,
+    except the files in `allowed` (where the user chose to store it)."""
+    leaks = []
+    needle = key.encode()
+    for root, _, files in os.walk(home):
+        for name in files:
+            path = os.path.join(root, name)
+            if path in allowed or os.path.islink(path) or not os.path.isfile(path):
+                continue
+            with open(path, "rb") as f:
+                if needle in f.read():
+                    leaks.append(os.path.relpath(path, home))
+    failures.check(not leaks, f"the API key was written to: {', '.join(leaks)}")
+    failures.check(key not in host_output, "the API key appears in the host's output")
+
+
+def report_outcome(name, failures, host, output_path, output):
+    """Prints the verdict of one host test and returns its exit status (0 passed, 1 failed)."""
+    if not failures.items:
+        print(f"passed {name}")
+        return 0
+    print(f"FAILED {name}:")
+    for item in failures.items:
+        print("  - " + item)
+    print(f"{host}'s output is in {output_path}; its last lines:")
+    print("\n".join(output.splitlines()[-25:]))
+    return 1
