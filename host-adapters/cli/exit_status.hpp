@@ -25,6 +25,7 @@ struct Failure {
     bool request_sent = false;
     bool may_be_billed = false;
     std::vector<std::string> history; // where received images are kept, when any came
+    double cost_usd_estimate = -1;    // what the request was estimated to cost; < 0: not known
 
     // `returned` is what the failed call returned; it stands in should the error record lack it.
     static Failure from_library(pictor_status returned, const pictor_error &error);

@@ -171,10 +171,11 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     }
 
     // A person at a terminal sees what it will cost before the money goes (scripts get
-    // cost_usd_estimate in --json instead).
-    double estimate = 0;
-    if (progress.live() &&
-        pictor_estimate_cost(client.get(), &request, command == ImageCommand::edit, &estimate) == PICTOR_OK) {
+    // cost_usd_estimate in --json instead, on success and on failure alike).
+    double estimate = -1;
+    if (pictor_estimate_cost(client.get(), &request, command == ImageCommand::edit, &estimate) != PICTOR_OK)
+        estimate = -1;
+    if (progress.live() && estimate >= 0) {
         nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client.get()), nullptr, false);
         char cost[32];
         std::snprintf(cost, sizeof cost, estimate >= 0.01 ? "$%.2f" : "$%.2g", estimate);
@@ -193,11 +194,12 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     watch_for_interrupt(nullptr);
     pictor::result_ptr result(raw_result);
     progress.finish();
-    if (status != PICTOR_OK || !result)
-        return report_failure(
-            Failure::from_library(status != PICTOR_OK ? status : PICTOR_ERR_INTERNAL,
-                                  *pictor_client_last_error(client.get())),
-            options.json, progress);
+    if (status != PICTOR_OK || !result) {
+        Failure failed = Failure::from_library(status != PICTOR_OK ? status : PICTOR_ERR_INTERNAL,
+                                               *pictor_client_last_error(client.get()));
+        failed.cost_usd_estimate = estimate;
+        return report_failure(failed, options.json, progress);
+    }
 
     const size_t received = pictor_result_image_count(result.get());
     if (received == 0) {

@@ -74,6 +74,8 @@ std::string failure_json(const Failure &failure) {
     error["request_id"] = failure.request_id;
     error["may_be_billed"] = failure.may_be_billed;
     error["history"] = failure.history;
+    if (failure.cost_usd_estimate >= 0)
+        error["cost_usd_estimate"] = failure.cost_usd_estimate;
     Json out = Json::object();
     out["error"] = error;
     return dump(out);

@@ -175,6 +175,76 @@ class MockGateway:
             return [e for e in json.load(r) if e.get("endpoint") in ("generations", "edits")]
 
 
+# ---- the cases both GIMP drivers run, so GIMP 2.10 and GIMP 3 are held to the same ones -----
+
+def write_pattern(work, name, width, height, seed):
+    """A pattern image saved as work/name; returns its path and the image."""
+    path = os.path.join(work, name)
+    image = pattern_image(width, height, seed)
+    image.save(path)
+    return path, image
+
+
+def offset_layer_case(work):
+    """A canvas with a smaller layer away from its corner, large enough that the crop sent is
+    smaller than the canvas (the new layer gets an offset): selection coordinates are canvas
+    space, the layer's buffer is layer space. Returns the canvas and patch files, the patch's
+    offset, what the two make together, and the selection box inside the patch."""
+    source, background = write_pattern(work, "background.png", 1280, 960, 3)
+    patch_path, patch = write_pattern(work, "patch.png", 600, 450, 4)
+    offset = (500, 350)
+    original = background.copy()
+    original.paste(patch, offset)
+    return source, patch_path, offset, original, (700, 500, 160, 120)
+
+
+def check_inpaint_pixels(out_dir, history, original, layer_rect, box, grow_feather, failures):
+    """After an inpaint: the new layer covers the selection box and holds the served image
+    (out_dir/layer0.png); the flattened image (out_dir/flat.png) is the original outside the
+    grown, feathered selection and the new layer inside it."""
+    x, y, w, h = layer_rect
+    bx, by, bw, bh = box
+    failures.check(x <= bx and y <= by and x + w >= bx + bw and y + h >= by + bh,
+                   f"the new layer {(x, y, w, h)} does not cover the selection {box}")
+    failures.check(len(history) == 1, f"expected 1 image in history, found {len(history)}")
+    layer_path, flat_path = os.path.join(out_dir, "layer0.png"), os.path.join(out_dir, "flat.png")
+    if not (failures.check(os.path.exists(layer_path), "the new layer was not saved") and
+            failures.check(os.path.exists(flat_path), "the flattened image was not saved")):
+        return
+    layer = Image.open(layer_path)
+    if history:
+        failures.check(looks_like_model_image(layer, history[0]),
+                       "the new layer does not hold the image the gateway served")
+    compare_regions(Image.open(flat_path), original, layer, (x, y), box, grow_feather, failures)
+
+
+def check_layers_hold_served_images(layer_paths, history, failures):
+    """Each exported layer holds, byte for byte, a different image the gateway served."""
+    matched = set()
+    for path in layer_paths:
+        if not failures.check(os.path.exists(path), f"{os.path.basename(path)} was not exported"):
+            continue
+        layer = Image.open(path)
+        hit = next((h for h in history if same_pixels(Image.open(h), layer)), None)
+        failures.check(hit is not None,
+                       f"{os.path.basename(path)} does not hold the pixels of any image the gateway served")
+        if hit:
+            matched.add(hit)
+    failures.check(len(matched) == len(layer_paths),
+                   f"the {len(layer_paths)} new layers do not hold {len(layer_paths)} different served images")
+
+
+def check_generation_requests(sent, prompt, size, quality, images, failures):
+    """The mock served `images` images, all for generations of this prompt, size and quality."""
+    served = sum(len(r.get("images") or []) for r in sent)
+    failures.check(served == images, f"the mock served {served} images, expected {images}")
+    for r in sent:
+        body = r.get("json") or {}
+        failures.check(r.get("endpoint") == "generations" and body.get("prompt") == prompt
+                       and body.get("size") == size and body.get("quality") == quality,
+                       f"unexpected request: {r.get('endpoint')} {body}")
+
+
 # ---- history and leaks ----------------------------------------------------------------------
 
 def history_images(history_dir):

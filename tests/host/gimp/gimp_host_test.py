@@ -23,8 +23,9 @@ import time
 from PIL import Image
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from host_test_support import (CANARY_KEY, Failures, MockGateway, check_mask_geometry,  # noqa: E402
-                               check_no_key_anywhere, compare_regions, history_images,
+from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generation_requests,  # noqa: E402
+                               check_inpaint_pixels, check_layers_hold_served_images, check_mask_geometry,
+                               check_no_key_anywhere, history_images, offset_layer_case,
                                looks_like_model_image, pattern_image, report_outcome, same_pixels)
 
 GIMP = "gimp-console-2.10"
@@ -187,37 +188,19 @@ def scenario_generate_two_variations(env, failures):
     failures.check(checks.get("layers") == "3", f"expected 3 layers (2 new + the image's), got {checks.get('layers')}")
     history = env.history_images()
     failures.check(len(history) == 2, f"expected 2 images in history, found {len(history)}")
-    matched = set()
     for i in (0, 1):
         name = checks.get(f"layer{i}.name", "")
         failures.check(name.startswith("Pictor: a red umbrella"), f"layer {i} is named {name!r}")
         failures.check(layer_rect(checks, i) == (0, 0, 1024, 1024),
                        f"layer {i} rect is {layer_rect(checks, i)}, expected (0, 0, 1024, 1024)")
         failures.check(checks.get(f"layer{i}.mask") == "-1", f"layer {i} has a mask: generate needs none")
-        path = os.path.join(env.out, f"layer{i}.png")
-        if not failures.check(os.path.exists(path), f"layer {i} was not saved"):
-            continue
-        layer = Image.open(path)
-        for h in history:
-            if same_pixels(Image.open(h), layer):
-                matched.add(h)
-                break
-        else:
-            failures.check(False, f"layer {i} does not hold the pixels of any image the gateway served")
-    failures.check(len(matched) == 2, "the two new layers do not hold two different served images")
+    check_layers_hold_served_images([os.path.join(env.out, f"layer{i}.png") for i in (0, 1)], history, failures)
     # GIMP names the one layer of a loaded PNG "Background".
     failures.check(checks.get("layer2.name") == "Background", "the original layer is not at the bottom")
     if os.path.exists(os.path.join(env.out, "layer2.png")):
         failures.check(same_pixels(Image.open(os.path.join(env.out, "layer2.png")), Image.open(source)),
                        "the original layer's pixels changed")
-    sent = env.mock_requests()
-    images = sum(len(r.get("images") or []) for r in sent)
-    failures.check(images == 2, f"the mock served {images} images, expected 2")
-    for r in sent:
-        body = r.get("json") or {}
-        failures.check(r.get("endpoint") == "generations" and body.get("prompt") == "a red umbrella"
-                       and body.get("size") == "1024x1024" and body.get("quality") == "low",
-                       f"unexpected request: {r.get('endpoint')} {body}")
+    check_generation_requests(env.mock_requests(), "a red umbrella", "1024x1024", "low", 2, failures)
 
 
 def inpaint_scheme(source, box, grow, feather, context, out_dir, setup="", layer="base"):
@@ -254,20 +237,7 @@ def check_inpaint_result(env, checks, original, box, grow_feather, layer_count, 
                    f"the selection changed: {checks.get('selection.before')} -> {checks.get('selection.after')}")
     failures.check(checks.get("selection.centre") == "255", "the selection is no longer there")
     x, y, w, h = layer_rect(checks, 0)
-    bx, by, bw, bh = box
-    failures.check(x <= bx and y <= by and x + w >= bx + bw and y + h >= by + bh,
-                   f"the new layer {(x, y, w, h)} does not cover the selection {box}")
-    history = env.history_images()
-    failures.check(len(history) == 1, f"expected 1 image in history, found {len(history)}")
-    layer_path, flat_path = os.path.join(env.out, "layer0.png"), os.path.join(env.out, "flat.png")
-    if not (failures.check(os.path.exists(layer_path), "the new layer was not saved") and
-            failures.check(os.path.exists(flat_path), "the flattened image was not saved")):
-        return
-    layer = Image.open(layer_path)
-    if history:
-        failures.check(looks_like_model_image(layer, history[0]),
-                       "the new layer does not hold the image the gateway served")
-    compare_regions(Image.open(flat_path), original, layer, (x, y), box, grow_feather, failures)
+    check_inpaint_pixels(env.out, env.history_images(), original, (x, y, w, h), box, grow_feather, failures)
     sent = env.mock_requests()
     failures.check(len(sent) == 1, f"expected 1 request, the mock got {len(sent)}")
     if sent:
@@ -296,22 +266,14 @@ def scenario_inpaint_ellipse_selection(env, failures):
 def scenario_inpaint_offset_layer(env, failures):
     """A layer smaller than the canvas, away from its corner: selection coordinates are canvas
     space, the layer's buffer is layer space."""
-    source = os.path.join(env.work, "background.png")
-    patch_path = os.path.join(env.work, "patch.png")
-    # Large enough that the crop sent is smaller than the canvas: the new layer gets an offset.
-    background, patch = pattern_image(1280, 960, 3), pattern_image(600, 450, 4)
-    background.save(source)
-    patch.save(patch_path)
-    offset = (500, 350)
-    original = background.copy()
-    original.paste(patch, offset)
+    source, patch_path, offset, original, box = offset_layer_case(env.work)
     setup = f"""
 (define patch (car (gimp-file-load-layer RUN-NONINTERACTIVE img {scheme_string(patch_path)})))
 (gimp-image-insert-layer img patch 0 0)
 (gimp-layer-set-offsets patch {offset[0]} {offset[1]})
 (gimp-image-set-active-layer img patch)
 """
-    box, grow, feather = (700, 500, 160, 120), 4, 6
+    grow, feather = 4, 6
     checks = env.run_gimp(inpaint_scheme(source, box, grow, feather, 24, env.out, setup, "patch"),
                           env.base_url())
     check_inpaint_result(env, checks, original, box, grow + feather, 3, failures)

@@ -24,9 +24,11 @@ import time
 from PIL import Image, ImageChops
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from host_test_support import (CANARY_KEY, Failures, MockGateway, check_mask_geometry,  # noqa: E402
-                               check_no_key_anywhere, compare_regions, history_images,
-                               looks_like_model_image, pattern_image, report_outcome, same_pixels)
+from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generation_requests,  # noqa: E402
+                               check_inpaint_pixels, check_layers_hold_served_images, check_mask_geometry,
+                               check_no_key_anywhere, history_images,
+                               looks_like_model_image, offset_layer_case, pattern_image,
+                               report_outcome, same_pixels)
 
 GIMP = "gimp-console-3.0"
 GIMP_TIMEOUT_S = 180
@@ -220,32 +222,16 @@ describe_layers(img, {env.out!r})
                    f"not the layers it added {names[:2]}")
     history = env.history_images()
     failures.check(len(history) == 2, f"expected 2 images in history, found {len(history)}")
-    matched = set()
     for i in (0, 1):
         failures.check(checks.get(f"layer{i}.rect") == [0, 0, 1024, 1024],
                        f"layer {i} rect is {checks.get(f'layer{i}.rect')}, expected [0, 0, 1024, 1024]")
         failures.check(checks.get(f"layer{i}.mask") is False, f"layer {i} has a mask: generate needs none")
-        path = os.path.join(env.out, f"layer{i}.png")
-        if not failures.check(os.path.exists(path), f"layer {i} was not exported"):
-            continue
-        layer = Image.open(path)
-        hit = next((h for h in history if same_pixels(Image.open(h), layer)), None)
-        failures.check(hit is not None, f"layer {i} does not hold the pixels of any image the gateway served")
-        if hit:
-            matched.add(hit)
-    failures.check(len(matched) == 2, "the two new layers do not hold two different served images")
+    check_layers_hold_served_images([os.path.join(env.out, f"layer{i}.png") for i in (0, 1)], history, failures)
     failures.check(names[2:] == ["Background"], f"the original layer is not at the bottom: {names}")
     if os.path.exists(os.path.join(env.out, "layer2.png")):
         failures.check(same_pixels(Image.open(os.path.join(env.out, "layer2.png")), Image.open(source)),
                        "the original layer's pixels changed")
-    sent = env.mock.image_requests()
-    served = sum(len(r.get("images") or []) for r in sent)
-    failures.check(served == 2, f"the mock served {served} images, expected 2")
-    for r in sent:
-        body = r.get("json") or {}
-        failures.check(r.get("endpoint") == "generations" and body.get("prompt") == "a red umbrella"
-                       and body.get("size") == "1024x1024" and body.get("quality") == "low",
-                       f"unexpected request: {r.get('endpoint')} {body}")
+    check_generation_requests(env.mock.image_requests(), "a red umbrella", "1024x1024", "low", 2, failures)
 
 
 def inpaint_batch(source, box, grow, feather, context, out_dir, setup="", layer="base"):
@@ -297,25 +283,14 @@ def check_inpaint_result(env, checks, original, box, grow, feather, layer_count,
                    f"the selection changed: {checks.get('selection.before')} -> {checks.get('selection.after')}")
     lx, ly, lw, lh = checks.get("layer0.rect") or [0, 0, 0, 0]
     bx, by, bw, bh = box
-    failures.check(lx <= bx and ly <= by and lx + lw >= bx + bw and ly + lh >= by + bh,
-                   f"the new layer {(lx, ly, lw, lh)} does not cover the selection {box}")
     mask_path = os.path.join(env.out, "layer0.mask")
     if os.path.exists(mask_path) and lw and lh:
         mask = Image.frombytes("L", (lw, lh), open(mask_path, "rb").read())
         cx, cy = bx + bw // 2 - lx, by + bh // 2 - ly
         failures.check(mask.getpixel((cx, cy)) == 255, f"mask at the selection's centre is {mask.getpixel((cx, cy))}")
         failures.check(mask.getpixel((0, 0)) == 0, f"mask at the layer's corner is {mask.getpixel((0, 0))}")
-    history = env.history_images()
-    failures.check(len(history) == 1, f"expected 1 image in history, found {len(history)}")
-    layer_path, flat_path = os.path.join(env.out, "layer0.png"), os.path.join(env.out, "flat.png")
-    if not (failures.check(os.path.exists(layer_path), "the new layer was not exported") and
-            failures.check(os.path.exists(flat_path), "the flattened image was not saved")):
-        return
-    layer = Image.open(layer_path)
-    if history:
-        failures.check(looks_like_model_image(layer, history[0]),
-                       "the new layer does not hold the image the gateway served")
-    compare_regions(Image.open(flat_path), original, layer, (lx, ly), box, grow + feather, failures)
+    check_inpaint_pixels(env.out, env.history_images(), original, (lx, ly, lw, lh), box, grow + feather,
+                         failures)
     sent = env.mock.image_requests()
     failures.check(len(sent) == 1, f"expected 1 request, the mock got {len(sent)}")
     if sent:
@@ -335,20 +310,13 @@ def scenario_inpaint_ellipse_selection(env, failures):
 def scenario_inpaint_offset_layer(env, failures):
     """A layer smaller than the canvas, away from its corner: selection coordinates are canvas
     space, the layer's buffer is layer space."""
-    source = os.path.join(env.work, "background.png")
-    patch_path = os.path.join(env.work, "patch.png")
-    background, patch = pattern_image(1280, 960, 3), pattern_image(600, 450, 4)
-    background.save(source)
-    patch.save(patch_path)
-    offset = (500, 350)
-    original = background.copy()
-    original.paste(patch, offset)
+    source, patch_path, offset, original, box = offset_layer_case(env.work)
     setup = f"""
 patch = load_layer(img, {patch_path!r})
 patch.set_offsets({offset[0]}, {offset[1]})
 img.set_selected_layers([patch])
 """
-    box, grow, feather = (700, 500, 160, 120), 4, 6
+    grow, feather = 4, 6
     checks = env.run_gimp(inpaint_batch(source, box, grow, feather, 24, env.out, setup, "patch"),
                           env.mock.base_url())
     check_inpaint_result(env, checks, original, box, grow, feather, 3, failures)

@@ -45,6 +45,8 @@ TEST_F(PictorCli, MaxCostFromTheConfigFileRefusesToo) {
     nlohmann::json out = single_json_object(r.out);
     EXPECT_EQ(out["error"]["kind"], "invalid_request");
     EXPECT_NE(out["error"]["message"].get<std::string>().find("$0.04"), std::string::npos) << r.out;
+    // The estimate is a field too, not only in the message: two calls at $0.03 each.
+    EXPECT_NEAR(out["error"].value("cost_usd_estimate", -1.0), 0.06, 1e-9) << r.out;
     EXPECT_TRUE(mock_->api_requests().empty());
 }
 

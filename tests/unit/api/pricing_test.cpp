@@ -64,8 +64,10 @@ TEST(Pricing, LargerSizesScaleWithPixels) {
     // 2048x2048 is four times 1024x1024.
     EXPECT_NEAR(estimate_cost_usd(p, {2048, 2048}, "high", 1, 1), 4 * 0.211, 1e-9);
     EXPECT_NEAR(estimate_cost_usd(p, {2048, 2048}, "low", 1, 1), 4 * 0.006, 1e-9);
+    // Worked out by hand: 3840 x 2160 = 8,294,400 pixels = 7.91015625 x 1,048,576 (1024²),
+    // at medium's $0.053 for 1024²: $0.41923828125.
     double k4 = estimate_cost_usd(p, {3840, 2160}, "medium", 1, 1);
-    EXPECT_NEAR(k4, 0.053 * 3840.0 * 2160.0 / (1024.0 * 1024.0), 1e-9);
+    EXPECT_NEAR(k4, 0.41923828125, 1e-9);
     EXPECT_GT(k4, estimate_cost_usd(p, {2048, 2048}, "medium", 1, 1));
     EXPECT_GT(estimate_cost_usd(p, {2048, 1152}, "medium", 1, 1), estimate_cost_usd(p, {1024, 1024}, "medium", 1, 1));
     // Quality order holds at every size.
