@@ -109,7 +109,8 @@ TEST_F(EditRoutes, InvalidRequestsAreRefusedBeforeSending) {
         {"quality on vip", "apiyi-vip", [](pictor_request &r) { r.quality = "high"; }, "quality"},
         {"size on laozhang", "laozhang", [](pictor_request &r) { r.size = "1024x1024"; }, "size"},
         {"invalid custom size", "openai", [](pictor_request &r) { r.size = "1000x1000"; }, "multiples of 16"},
-        {"non-preset on ruoli", "ruoli", [](pictor_request &r) { r.size = "1792x1024"; }, "1024x1024"},
+        // RuoLi serves generations only (its size presets are checked on generations).
+        {"any edit on ruoli", "ruoli", [](pictor_request &) {}, "generations only"},
         {"transparent on apiyi", "apiyi", [](pictor_request &r) { r.background = "transparent"; }, "transparent"},
         {"compression with png", "openai", [](pictor_request &r) { r.output_compression = 80; }, "jpeg and webp"},
         {"empty prompt", "openai", [](pictor_request &r) { r.prompt = ""; }, "prompt"},
