@@ -7,10 +7,14 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "api/image_client.hpp"
+#include "api/request_size_choice.hpp"
+#include "api/upload_plan.hpp"
+#include "store/client_settings.hpp"
 #include "error.hpp"
 #include "history_shim_bridge.hpp"
 #include "shim_support.hpp"
@@ -117,6 +121,48 @@ pictor::ImageRequest pictor_shim::to_core_request(const pictor_request *r) {
             };
         }
     }
+    if (r->struct_size >= offsetof(pictor_request, keep_uploads) + sizeof(int)) {
+        if (r->upload_quality < PICTOR_UPLOAD_DEFAULT || r->upload_quality > PICTOR_UPLOAD_FAST)
+            invalid("request->upload_quality must be PICTOR_UPLOAD_DEFAULT, _LOSSLESS or _FAST");
+        if (r->upload_quality != PICTOR_UPLOAD_DEFAULT)
+            q.upload_quality = r->upload_quality == PICTOR_UPLOAD_FAST ? pictor::UploadQuality::fast
+                                                                       : pictor::UploadQuality::lossless;
+        q.keep_uploads = r->keep_uploads != 0;
+    }
+    if (r->struct_size < offsetof(pictor_request, keep_uploads) + sizeof(int) ||
+        r->upload_quality == PICTOR_UPLOAD_DEFAULT) {
+        // The user's setting, saved with the others (GIMP's Pictor Settings, the config file).
+        std::string configured = pictor::configured_upload_quality();
+        std::optional<pictor::UploadQuality> parsed = pictor::parse_upload_quality(configured);
+        if (!configured.empty() && !parsed)
+            throw pictor::Error(pictor::ErrorKind::invalid_request,
+                                "upload_quality \"" + configured + "\" (PICTOR_UPLOAD_QUALITY or the config file) "
+                                "must be lossless or fast");
+        q.upload_quality = parsed.value_or(pictor::UploadQuality::lossless);
+    }
+    if (r->struct_size >= offsetof(pictor_request, markup) + sizeof(void *)) {
+        q.model = text_or_empty(r->model);
+        q.complexity = text_or_empty(r->complexity);
+        if (r->extra_field_count > 0 && !r->extra_fields)
+            invalid("request->extra_fields is NULL but extra_field_count is " + std::to_string(r->extra_field_count));
+        for (size_t i = 0; i < r->extra_field_count; ++i) {
+            const pictor_extra_field &field = r->extra_fields[i];
+            const std::string label = "request->extra_fields[" + std::to_string(i) + "]";
+            if (!field.name || !field.json_value)
+                invalid(label + " needs a name and a json_value");
+            nlohmann::json value = nlohmann::json::parse(field.json_value, nullptr, false);
+            if (value.is_discarded())
+                invalid(label + " (" + field.name + "): json_value is not JSON; a text needs quotes: \"text\"");
+            q.extra_fields.push_back({field.name, std::move(value)});
+        }
+        if (r->markup) {
+            if (!r->markup->data || r->markup->size == 0)
+                invalid("request->markup has no data");
+            q.has_markup = true;
+            q.markup = {std::string(reinterpret_cast<const char *>(r->markup->data), r->markup->size),
+                        text_or_empty(r->markup->filename)};
+        }
+    }
     return q;
 }
 
@@ -141,7 +187,17 @@ pictor_status run_request(pictor_client *client, const pictor_request *request, 
         if (!out)
             invalid("out is NULL");
         pictor::ImageRequest core_request = to_core_request(request);
-        pictor::ImageResult result = client->impl->run(core_request, edit);
+        // Images the host gave over the route's limit are re-encoded to fit (unless keep_uploads).
+        nlohmann::json uploads;
+        if (edit)
+            uploads = pictor::fit_input_images(client->impl->profile(), core_request);
+        // Requests with extra fields stay in-process for now: their typed values do not yet come
+        // through the runner's round trip intact (a number arrived as a string).
+        pictor::ImageResult result = client->run_in_helper && core_request.extra_fields.empty()
+                                         ? pictor_shim::run_in_request_runner(*client, core_request, edit)
+                                         : client->impl->run(core_request, edit);
+        if (edit)
+            result.metadata["uploads"] = std::move(uploads);
         auto abi_result = std::make_unique<pictor_result>();
         for (auto &image : result.images)
             abi_result->images.push_back(to_abi_image(std::move(image)));
@@ -260,6 +316,10 @@ pictor_status pictor_client_create(const pictor_client_config *config, pictor_cl
                 fn(pictor_log_level(level), line.c_str(), user);
             };
         }
+        if (config->struct_size >= offsetof(pictor_client_config, abandon_on_cancel) + sizeof(int)) {
+            client->run_in_helper = config->run_in_helper != 0;
+            client->abandon_on_cancel = config->abandon_on_cancel != 0;
+        }
         client->impl = std::make_unique<pictor::ImageClient>(std::move(options));
         nlohmann::json profile = client->impl->profile().to_json();
         profile["base_url"] = client->impl->redact(client->impl->base_url()); // no user:pass@
@@ -278,8 +338,10 @@ pictor_status pictor_client_create(const pictor_client_config *config, pictor_cl
 void pictor_client_destroy(pictor_client *client) { delete client; }
 
 void pictor_client_cancel(pictor_client *client) {
-    if (client && client->impl)
+    if (client && client->impl) {
+        client->runner_cancel.store(true);
         client->impl->cancel();
+    }
 }
 
 const char *pictor_client_profile_json(const pictor_client *client) {
@@ -299,6 +361,23 @@ pictor_status pictor_list_profiles(const char *profile_dir, char **json_out) {
     });
 }
 
+pictor_status pictor_list_profiles_report(const char *profile_dir, char **json_out) {
+    if (json_out)
+        *json_out = nullptr;
+    return barrier(thread_error(), [&] {
+        if (!json_out)
+            invalid("json_out is NULL");
+        std::vector<pictor::SkippedProfile> skipped;
+        nlohmann::json report = {{"profiles", nlohmann::json::array()}, {"skipped", nlohmann::json::array()}};
+        for (const auto &p : pictor::ProfileCatalog::standard(text_or_empty(profile_dir)).all(&skipped))
+            report["profiles"].push_back(p.to_json());
+        for (const auto &entry : skipped)
+            report["skipped"].push_back({{"file", entry.file}, {"reason", entry.reason}});
+        // A file name need not be UTF-8; dump() must not throw on one.
+        *json_out = copy_to_malloc(report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    });
+}
+
 pictor_status pictor_check_request(pictor_client *client, const pictor_request *request, int edit) {
     if (!client)
         return PICTOR_ERR_INVALID_ARGUMENT;
@@ -313,7 +392,27 @@ pictor_status pictor_estimate_cost(pictor_client *client, const pictor_request *
     return barrier(client->error, [&] {
         if (!usd_out)
             invalid("usd_out is NULL");
-        *usd_out = client->impl->estimate_cost(to_core_request(request), edit != 0);
+        *usd_out = client->impl->estimate_cost(to_core_request(request), edit != 0).value_or(-1.0);
+    });
+}
+
+pictor_status pictor_canvas_request_size(pictor_client *client, uint32_t canvas_width, uint32_t canvas_height,
+                                         uint32_t *width_out, uint32_t *height_out) {
+    if (width_out)
+        *width_out = 0;
+    if (height_out)
+        *height_out = 0;
+    if (!client)
+        return PICTOR_ERR_INVALID_ARGUMENT;
+    return barrier(client->error, [&] {
+        if (!width_out || !height_out)
+            invalid("width_out or height_out is NULL");
+        if (canvas_width == 0 || canvas_height == 0)
+            invalid("the canvas is empty");
+        const pictor::ImageSize size =
+            pictor::choose_canvas_size(client->impl->profile(), pictor::ImageSize{canvas_width, canvas_height});
+        *width_out = size.width;
+        *height_out = size.height;
     });
 }
 

@@ -3,9 +3,11 @@
 #include <pictor/pictor.h>
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "api/request_runner_protocol.hpp"
 #include "api/gateway_profile.hpp"
 #include "error.hpp"
 #include "history_shim_bridge.hpp"
@@ -13,6 +15,7 @@
 #include "store/api_key_store.hpp"
 #include "store/durable_file.hpp"
 #include "store/history_catalog.hpp"
+#include "store/history_thumbnail.hpp"
 #include "store/user_dirs.hpp"
 
 namespace {
@@ -32,6 +35,43 @@ std::string format_of(const pictor::HistoryRecord &record) {
     return dot == std::string::npos ? "" : record.image_path.substr(dot + 1);
 }
 
+// One entry as the list calls give it (pictor.h, pictor_history_list).
+nlohmann::json entry_json(const pictor::HistoryRecord &record) {
+    nlohmann::json cost = nullptr, quality = "";
+    auto it = record.sidecar.find("cost_usd_estimate");
+    if (it != record.sidecar.end() && it->is_number())
+        cost = *it;
+    auto parameters = record.sidecar.find("parameters");
+    if (parameters != record.sidecar.end() && parameters->is_object()) {
+        auto q = parameters->find("quality");
+        if (q != parameters->end() && q->is_string())
+            quality = *q;
+    }
+    return {{"id", record.id},
+            {"time", record.time},
+            {"profile", record.profile},
+            {"model", record.model},
+            {"size", record.size},
+            {"quality", quality},
+            {"prompt", record.prompt},
+            {"request_id", record.request_id},
+            {"cost_usd_estimate", cost},
+            {"format", format_of(record)},
+            {"image_path", record.image_path},
+            {"sidecar_path", record.sidecar_path},
+            // Set false by pictor-request-runner for an image whose host had gone.
+            {"delivered", !(record.sidecar.is_object() && record.sidecar.contains("delivered") &&
+                            record.sidecar["delivered"] == false)}};
+}
+
+char *entries_json(const std::vector<pictor::HistoryRecord> &records) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &record : records)
+        list.push_back(entry_json(record));
+    // Prompts are the user's text: never let odd bytes make the JSON unreadable.
+    return pictor_shim::malloc_copy(list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 } // namespace
 
 extern "C" {
@@ -42,20 +82,50 @@ pictor_status pictor_history_list(const char *history_dir, char **json_out) {
     return pictor_shim::run_with_thread_error([&] {
         if (!json_out)
             throw Error(ErrorKind::invalid_argument, "json_out is NULL");
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto &record : pictor::list_history(history_dir_or_default(history_dir)))
-            list.push_back({{"id", record.id},
-                            {"time", record.time},
-                            {"profile", record.profile},
-                            {"model", record.model},
-                            {"size", record.size},
-                            {"prompt", record.prompt},
-                            {"request_id", record.request_id},
-                            {"format", format_of(record)},
-                            {"image_path", record.image_path},
-                            {"sidecar_path", record.sidecar_path}});
-        // Prompts are the user's text: never let odd bytes make the JSON unreadable.
-        *json_out = pictor_shim::malloc_copy(list.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        *json_out = entries_json(pictor::list_history(history_dir_or_default(history_dir)));
+    });
+}
+
+pictor_status pictor_history_search(const char *history_dir, const char *text, size_t limit, char **json_out) {
+    if (json_out)
+        *json_out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        if (!json_out)
+            throw Error(ErrorKind::invalid_argument, "json_out is NULL");
+        *json_out = entries_json(
+            pictor::search_history(history_dir_or_default(history_dir), text ? text : "", limit));
+    });
+}
+
+pictor_status pictor_history_entry(const char *history_dir, const char *id, char **json_out) {
+    if (json_out)
+        *json_out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        if (!id || !json_out)
+            throw Error(ErrorKind::invalid_argument, "id and json_out must not be NULL");
+        pictor::HistoryRecord record = pictor::find_history_entry(history_dir_or_default(history_dir), id);
+        nlohmann::json entry = entry_json(record);
+        entry["sidecar"] = record.sidecar.is_object() ? record.sidecar : nlohmann::json::object();
+        *json_out = pictor_shim::malloc_copy(entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    });
+}
+
+pictor_status pictor_history_thumbnail(const char *history_dir, const char *id, char **path_out) {
+    if (path_out)
+        *path_out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        if (!id || !path_out)
+            throw Error(ErrorKind::invalid_argument, "id and path_out must not be NULL");
+        std::string dir = history_dir_or_default(history_dir);
+        *path_out = pictor_shim::malloc_copy(pictor::history_thumbnail(dir, pictor::find_history_entry(dir, id)));
+    });
+}
+
+pictor_status pictor_history_delete(const char *history_dir, const char *id) {
+    return pictor_shim::run_with_thread_error([&] {
+        if (!id)
+            throw Error(ErrorKind::invalid_argument, "id is NULL");
+        pictor::delete_history_entry(history_dir_or_default(history_dir), id);
     });
 }
 
@@ -78,6 +148,17 @@ pictor_status pictor_history_load(const char *history_dir, const char *id, uint6
         std::string format = pictor::image_format_name(pictor::sniff_image_format(data, bytes.size()));
         *out = pictor_shim::new_image(std::move(rgba), std::move(bytes), std::move(format), record.image_path,
                                       record.request_id);
+    });
+}
+
+pictor_status pictor_history_mark_delivered(const char *history_dir, const char *id) {
+    return pictor_shim::run_with_thread_error([&] {
+        if (!id)
+            throw Error(ErrorKind::invalid_argument, "id is NULL");
+        pictor::HistoryRecord record = pictor::find_history_entry(history_dir_or_default(history_dir), id);
+        if (record.image_path.empty())
+            throw Error(ErrorKind::io, "history entry " + record.id + " has no image file left");
+        pictor::runner::mark_history_delivered(record.image_path, true);
     });
 }
 

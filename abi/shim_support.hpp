@@ -5,6 +5,7 @@
 
 #include <pictor/pictor.h>
 
+#include <atomic>
 #include <memory>
 #include <new>
 #include <string>
@@ -123,4 +124,14 @@ struct pictor_client {
     std::string profile_json;
     pictor_log_fn log = nullptr;
     void *log_user_data = nullptr;
+    // pictor_client_config.run_in_helper / abandon_on_cancel (request_runner_host.cpp).
+    bool run_in_helper = false;
+    bool abandon_on_cancel = false;
+    std::atomic<bool> runner_cancel{false};
 };
+
+namespace pictor_shim {
+// The request run by pictor-request-runner (request_runner_host.cpp); the images come back
+// from history. Throws Error like ImageClient::run.
+pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRequest &request, bool edit);
+} // namespace pictor_shim

@@ -8,6 +8,7 @@ packages=(
   libisal-dev                    # ISA-L: fast streaming inflate for PNG answers
   libgtest-dev libgmock-dev
   python3 python3-pil            # the mock gateway used by the tests and the demo
+  python3-requests               # tests/bench: the Python peer of the upload benchmark
   libsecret-1-dev                # `pictor login` keeps the key in the desktop keyring
   openssl dbus gnome-keyring     # fault tests: a self-signed TLS gateway, a private keyring
   clang libclang-rt-14-dev       # libFuzzer targets (tests/fuzz)

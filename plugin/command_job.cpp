@@ -1,4 +1,5 @@
 #include "command_job.hpp"
+#include "upload_image.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -28,7 +29,7 @@ nlohmann::json error_json(const ErrorInfo &e) {
 std::unique_ptr<CommandJob> CommandJob::prepare(ImageClient &client, HostDocument &document,
                                               const CommandOptions &options, std::unique_ptr<JobSink> sink,
                                                 OutcomeHook on_outcome) {
-    PreparedCommand prepared = prepare_command(document, options, client.profile());
+    PreparedCommand prepared = prepare_command(document, options, client.profile_for(options.request.model));
     // Everything the profile knows is checked here, on the host's thread, before any byte goes out.
     client.plan(prepared.request, prepared.edit);
     if (!client.has_api_key())
@@ -98,6 +99,9 @@ void CommandJob::work() {
         request.on_partial_image = [this](const PartialImage &partial) {
             emit_preview(partial.rgba, partial.index, partial.total);
         };
+    // What goes up, as chosen to fit the route (format, size, any downscale), for the progress text.
+    if (prepared_.metadata.contains("uploads"))
+        emit_message(MessageLevel::info, "Uploading " + uploads_summary(prepared_.metadata["uploads"]));
     try {
         ImageResult result = client_.run(request, prepared_.edit);
         const int count = int(result.images.size());

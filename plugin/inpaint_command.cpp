@@ -66,15 +66,19 @@ PreparedCommand prepare_inpaint(HostDocument &document, const CommandOptions &op
     prepared.edit = true;
     prepared.above_layer = options.layer;
     prepared.request = options.request;
-    prepared.request.images = {png_upload(sent_pixels, "layer.png", false)};
-    prepared.request.has_mask = true;
-    prepared.request.mask = png_upload(edit_mask_from_coverage(sent_coverage), "mask.png", true);
+    // Encoded to fit the route's per-image limit; a downscale scales the mask with the crop.
+    UploadBatch uploads = encode_uploads(sent_pixels, "layer", sent_coverage, 0, {}, {}, profile,
+                                         options.request.upload_quality);
+    prepared.request.images = std::move(uploads.images);
+    prepared.request.has_mask = uploads.has_mask;
+    prepared.request.mask = std::move(uploads.mask);
     // The crop decides the size; a size the host passed would only distort it.
     prepared.request.size = choice.size_field && choice.request_size.width ? choice.request_size.text() : std::string();
     prepared.metadata = {{"crop", rect_json(crop)},
                          {"request_size", sent.text()},
                          {"crop_scale", choice.scale},
-                         {"selection", rect_json(touched)}};
+                         {"selection", rect_json(touched)},
+                       {"uploads", std::move(uploads.report)}};
 
     prepared.make_layer = [crop, mask = std::move(mask), source = std::move(source)](const RgbaImage &model) {
         NewLayer out;

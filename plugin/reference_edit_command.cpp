@@ -49,7 +49,9 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
     prepared.edit = true;
     prepared.above_layer = options.layer;
     prepared.request = options.request;
-    prepared.request.images = {png_upload(first, "layer.png", false)};
+    // Every part encoded to fit the route (references on all cores, a few held at a time); a
+    // downscaled layer takes the mask with it.
+    std::vector<LayerInfo> infos;
     for (size_t k = 0; k < options.reference_layers.size(); ++k) {
         int32_t id = options.reference_layers[k];
         LayerInfo info = document.describe_layer(id);
@@ -57,18 +59,25 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
             throw Error(ErrorKind::invalid_request, "reference layer " + std::to_string(id) +
                                                         (info.name.empty() ? "" : " (\"" + info.name + "\")") +
                                                         " is empty: pick layers with pixels. Nothing was sent.");
-        RgbaImage pixels = document.read_layer(id, {0, 0, int32_t(info.width), int32_t(info.height)});
-        prepared.request.images.push_back(png_upload(pixels, "reference-" + std::to_string(k + 1) + ".png", false));
+        infos.push_back(info);
     }
-
     GrayImage mask = canvas_selection(document, canvas, options);
-    prepared.request.has_mask = !mask.empty();
-    if (!mask.empty())
-        prepared.request.mask = png_upload(edit_mask_from_coverage(mask), "mask.png", true);
+    UploadBatch uploads = encode_uploads(
+        first, "layer", mask, infos.size(),
+        [&](size_t k) {
+            return document.read_layer(options.reference_layers[k],
+                                       {0, 0, int32_t(infos[k].width), int32_t(infos[k].height)});
+        },
+        [](size_t k) { return "reference-" + std::to_string(k + 1); }, profile, options.request.upload_quality);
+    prepared.request.images = std::move(uploads.images);
+    prepared.request.has_mask = uploads.has_mask;
+    prepared.request.mask = std::move(uploads.mask);
 
     RequestedSize size = resolve_requested_size(profile, options.request.size, canvas);
     prepared.request.size = size.size_field;
-    prepared.metadata = {{"reference_layers", options.reference_layers.size()}, {"mask", !mask.empty()}};
+    prepared.metadata = {{"reference_layers", options.reference_layers.size()},
+                         {"mask", !mask.empty()},
+                         {"uploads", std::move(uploads.report)}};
 
     prepared.make_layer = [canvas, mask = std::move(mask), first = std::move(first)](const RgbaImage &model) {
         NewLayer out;

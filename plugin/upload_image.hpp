@@ -1,14 +1,37 @@
-// Pixels the plugin sends (a crop, a layer, a mask) as a PNG part, encoded fast.
+// Pixels the plugin sends (a crop, a layer, references, a mask), encoded so each part fits the
+// route's per-image limit (core/image/upload_encoding), with the report of what was chosen.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "api/gateway_profile.hpp"
 #include "api/image_request.hpp"
+#include "image/gray_image.hpp"
 #include "image/rgba_image.hpp"
 
 namespace pictor::plugin {
 
-// keep_alpha: write RGBA even when every pixel is opaque (masks must carry alpha).
-InputImage png_upload(const RgbaImage &image, const std::string &filename, bool keep_alpha);
+struct UploadBatch {
+    std::vector<InputImage> images;
+    bool has_mask = false;
+    InputImage mask;
+    nlohmann::json report = nlohmann::json::array(); // upload_entry per part, in order sent
+};
+
+// The first image (and, when coverage is not empty, its mask at the same size, scaled with it),
+// then `count` more images read one by one through read_more(k) on this thread (it reads the
+// host) and encoded on all cores, a few at a time, so only that many are held as pixels.
+// Stems name the parts ("layer" -> layer.png / layer.jpg).
+UploadBatch encode_uploads(const RgbaImage &first, const std::string &first_stem, const GrayImage &coverage,
+                           size_t count, const std::function<RgbaImage(size_t)> &read_more,
+                           const std::function<std::string(size_t)> &stem_of, const GatewayProfile &profile,
+                           UploadQuality quality);
+
+// One line for the host's progress text: "uploading layer.jpg (jpeg, 3.1 MiB), mask.png ...".
+std::string uploads_summary(const nlohmann::json &report);
 
 } // namespace pictor::plugin

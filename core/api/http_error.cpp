@@ -1,6 +1,7 @@
 #include "api/http_error.hpp"
 
 #include "api/b64_json_scanner.hpp"
+#include "net/retry_policy.hpp"
 
 #include <curl/curl.h>
 
@@ -183,7 +184,7 @@ ErrorInfo error_from_body(long status, const std::string &body, bool forbidden_i
         if (info.code.empty())
             info.code = "moderation_blocked";
         info.message = "The safety system refused this request (nothing was billed)." + quoted +
-                       " Rephrase the prompt or change the image; on generations --moderation low may help.";
+                       " Rephrase the prompt or change the image; on generations, setting \"moderation\" to low may help.";
     } else if (status == 401 || (status == 403 && contains(server_message, "key"))) {
         info.kind = ErrorKind::auth;
         info.message = "The gateway refused the API key." + quoted +
@@ -228,7 +229,7 @@ ErrorInfo error_from_body(long status, const std::string &body, bool forbidden_i
     } else {
         info.kind = ErrorKind::invalid_request;
         info.message = "The gateway refused the request (HTTP " + std::to_string(status) + ")." + quoted +
-                       " Check the parameters against the profile (pictor generate --help).";
+                       " Check the parameters against the profile.";
     }
     (void)type;
     return info;
@@ -245,7 +246,7 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         info.kind = ErrorKind::cancelled;
         // Cancelled while backing off after a complete 429 / 500 / 502 / 503: that answer
         // generated nothing and no other attempt was under way.
-        bool backing_off = r.status == 429 || r.status == 500 || r.status == 502 || r.status == 503;
+        bool backing_off = net::status_generated_nothing(r.status);
         info.may_be_billed = after_upload && !backing_off;
         info.message = backing_off ? "Cancelled while waiting to retry (the gateway had answered HTTP " +
                                          std::to_string(r.status) + "); nothing was billed."
@@ -291,7 +292,7 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
             info.message = "Could not connect to " + context.host + " in time. Check the base URL and your network.";
         else
             info.message = "No answer within " + std::to_string(int(context.timeout_s)) + " s." + billing +
-                           " Not retried automatically. High quality at 2K/4K can take 5 minutes: raise --timeout.";
+                           " Not retried automatically. High quality at 2K/4K can take 5 minutes: raise \"timeout_s\".";
         break;
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:

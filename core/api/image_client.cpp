@@ -60,6 +60,9 @@ void add_usage(nlohmann::json &total, const nlohmann::json &usage) {
     }
 }
 
+// A price, or null when the profile states none for the model (never a guess).
+nlohmann::json usd_or_null(std::optional<double> usd) { return usd ? nlohmann::json(*usd) : nlohmann::json(nullptr); }
+
 nlohmann::json error_json(const ErrorInfo &e) {
     return {{"kind", error_kind_name(e.kind)}, {"status", e.http_status}, {"code", e.code},
             {"message", e.message}, {"request_id", e.request_id}, {"may_be_billed", e.may_be_billed}};
@@ -126,14 +129,16 @@ private:
 
 ImageClient::ImageClient(ClientOptions options) : options_(std::move(options)) {
     settings_ = resolve_client_settings(options_.settings, options_.use_environment);
-    const ProfileCatalog catalog = ProfileCatalog::standard(options_.profile_dir);
-    profile_ = catalog.find(settings_.profile);
-    std::vector<std::string> skipped;
+    const ProfileCatalog catalog = options_.profile_folders.empty() ? ProfileCatalog::standard(options_.profile_dir)
+                                                                    : ProfileCatalog(options_.profile_folders);
+    // The model chosen in the settings, validated against the route's list of models.
+    profile_ = catalog.find(settings_.profile).for_model(settings_.model);
+    std::vector<SkippedProfile> skipped;
     catalog.names(&skipped);
-    for (const auto &why : skipped)
-        log(LogLevel::warning, "profile " + why);
+    for (const auto &entry : skipped)
+        log(LogLevel::warning, "profile " + entry.file + ": " + entry.reason + ", skipped");
     base_url_ = settings_.base_url.empty() ? profile_.base_url : settings_.base_url;
-    model_ = settings_.model.empty() ? profile_.model : settings_.model;
+    model_ = profile_.model;
     // "https://user:pass@host/v1": the user:pass part is a secret like the key.
     const std::string host_part = base_url_.substr(0, base_url_.find_first_of("/?#", base_url_.find("://") + 3));
     if (auto at = host_part.rfind('@'); at != std::string::npos) {
@@ -168,12 +173,11 @@ void ImageClient::log(LogLevel level, const std::string &line) const {
 }
 
 RequestPlan ImageClient::plan(const ImageRequest &request, bool edit) const {
-    return plan_request(profile_, model_, base_url_, request, edit);
+    return plan_request(profile_.for_model(request.model), base_url_, request, edit);
 }
 
-double ImageClient::estimate_cost(const ImageRequest &request, bool edit) const {
-    RequestPlan p = plan(request, edit);
-    return estimate_cost_usd(profile_, p.expected_size, p.quality, int(p.calls.size()), p.images_total);
+std::optional<double> ImageClient::estimate_cost(const ImageRequest &request, bool edit) const {
+    return plan(request, edit).cost_usd;
 }
 
 ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
@@ -193,14 +197,20 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     // The money limit, before anything goes out: the host's for this request, else the user's.
     const double max_cost = request.max_cost_usd > 0 ? request.max_cost_usd : settings_.max_cost_usd;
     if (max_cost > 0) {
-        const double estimate = estimate_cost_usd(profile_, plan_.expected_size, plan_.quality,
-                                                  int(plan_.calls.size()), plan_.images_total);
-        if (estimate > max_cost)
+        const std::optional<double> estimate = plan_.cost_usd;
+        // A model whose price the profile does not state cannot be held to a limit.
+        if (!estimate)
+            throw Error(ErrorKind::invalid_request,
+                        "The price of model " + plan_.model.model + " on " + profile_.name +
+                            " is unknown (its profile entry states none), so the cost limit of " +
+                            format_usd(max_cost) + " cannot be checked. Add its prices to the profile, or lift "
+                            "the limit for this request. Nothing was sent.");
+        if (*estimate > max_cost)
             throw Error(ErrorKind::invalid_request,
                         "The estimate, about " + format_usd(estimate) + " for " + std::to_string(plan_.images_total) +
                             (plan_.images_total == 1 ? " image" : " images") + " on " + profile_.name +
                             ", is over the cost limit of " + format_usd(max_cost) +
-                            " (--max-cost, max_cost_usd). Nothing was sent.");
+                            " (\"max_cost_usd\"). Nothing was sent.");
     }
 
     std::vector<net::HttpRequest> requests;
@@ -226,6 +236,7 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     // they complete); the encoded bytes still go to history before the host sees the image.
     DecodeLimits limits;
     limits.max_pixels = options_.max_pixels;
+    limits.cancel = &cancel_; // a decode under way stops too, not only the transfer
     // All the images asked for (and their previews, decoded one at a time) at the per-image
     // limit: what an honest answer can hold, whatever the server sends.
     limits.answer_pixels = std::make_shared<PixelBudget>(options_.max_pixels * uint64_t(std::max(1, plan_.images_total)));
@@ -276,13 +287,12 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
         reporter.phase(net::Phase::saving);
         const int index = ++saved;
         nlohmann::json sidecar = {
-            {"prompt", request.prompt}, {"profile", profile_.name}, {"model", model_},
+            {"prompt", request.prompt}, {"profile", profile_.name}, {"model", plan_.model.model},
             {"base_url", redact(base_url_)}, {"endpoint", plan_.endpoint},
             {"parameters", plan_.parameters}, {"format", image_format_name(item.format)},
             {"request_id", item.request_id}, {"usage", item.usage}, {"index", index},
-            {"cost_usd_estimate", estimate_cost_usd(profile_, plan_.expected_size, plan_.quality,
-                                                     int(plan_.calls.size()), plan_.images_total) /
-                                      std::max(1, plan_.images_total)}};
+            {"cost_usd_estimate", plan_.cost_usd ? nlohmann::json(*plan_.cost_usd / std::max(1, plan_.images_total))
+                                                  : nlohmann::json(nullptr)}};
         if (edit) {
             nlohmann::json inputs = nlohmann::json::array();
             for (const auto &in : request.images)
@@ -302,6 +312,8 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             HistoryEntry entry = store.save(item.bytes, extension, sidecar, index);
             item.history_path = entry.image_path;
             history.push_back(entry.image_path);
+            if (request.on_saved)
+                request.on_saved(entry.image_path, item.request_id);
         } catch (const Error &e) {
             // The host still gets the image: losing it because history is unwritable would be worse.
             warn(std::string("history not written: ") + e.what() +
@@ -423,7 +435,8 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
         image.format = item.format;
         image.history_path = item.history_path;
 
-        reporter.phase(net::Phase::decoding);
+        if (!reporter.phase(net::Phase::decoding))
+            cancel_.store(true); // the progress callback's cancel, seen by the decoder
         const auto decode_start = Clock::now();
         try {
             const auto *bytes = reinterpret_cast<const uint8_t *>(image.encoded.data());
@@ -441,6 +454,19 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
             late_decode_ms += std::chrono::duration<double, std::milli>(Clock::now() - decode_start).count();
         } catch (const Error &e) {
             ErrorInfo info = e.info();
+            if (info.kind == ErrorKind::cancelled) {
+                // Stops here, the images left undecoded: every one of them is in history already.
+                info.request_id = redact(image.request_id);
+                info.request_sent = true;
+                info.may_be_billed = true;
+                info.history_path = image.history_path;
+                info.message = image.history_path.empty()
+                                   ? "Cancelled while decoding. The image was received and billed, but history "
+                                     "could not keep it (see the warnings)."
+                                   : "Cancelled while decoding. The image was received (and billed) and is kept in " +
+                                         image.history_path;
+                throw Error(info);
+            }
             if (info.kind == ErrorKind::bad_image)
                 info.kind = ErrorKind::bad_response;
             info.request_id = image.request_id;
@@ -470,14 +496,14 @@ ImageResult ImageClient::run(const ImageRequest &request, bool edit) {
     }
     result.metadata = {
         {"profile", profile_.name},
-        {"model", model_},
+        {"model", plan_.model.model},
         {"endpoint", plan_.endpoint},
         {"size", actual.width ? actual.text() : std::string("auto")},
         {"parameters", plan_.parameters},
         {"usage", usage},
         {"request_ids", request_ids},
         {"cost_usd_estimate",
-         estimate_cost_usd(profile_, priced, plan_.quality, billed_calls, billed_images)},
+         usd_or_null(estimate_cost_usd(plan_.model, priced, plan_.quality, billed_calls, billed_images))},
         {"history", history},
         {"images_requested", plan_.images_total},
         {"timings_ms",

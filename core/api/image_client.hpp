@@ -3,8 +3,11 @@
 // decode. The C ABI's pictor_client wraps one of these.
 #pragma once
 
+#include <string.h> // explicit_bzero
+
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,9 @@ struct ClientOptions {
     ClientSettings settings; // as given by the host; resolved by the client
     bool use_environment = true;
     std::string profile_dir;
+    // Non-empty: exactly these profile folders (pictor-request-runner gets its host's, found
+    // from the host's library and environment), instead of ProfileCatalog::standard.
+    std::vector<std::string> profile_folders;
     double connect_timeout_s = 10;
     uint64_t max_response_bytes = 512ull << 20;
     uint64_t max_pixels = 64ull * 1000 * 1000;
@@ -60,10 +66,23 @@ public:
     // Where the key came from ("PICTOR_API_KEY", "the desktop keyring", ...); "" without one.
     const std::string &api_key_source() const { return settings_.api_key_source; }
     const std::string &history_dir() const { return settings_.history_dir; }
+    // The options with the settings as resolved (key included), to run the same request in
+    // pictor-request-runner; without the log function.
+    ClientOptions resolved_options() const {
+        ClientOptions o = options_;
+        o.settings = settings_;
+        if (o.profile_folders.empty())
+            o.profile_folders = ProfileCatalog::standard(o.profile_dir).folders();
+        o.log = nullptr;
+        return o;
+    }
 
     // Validation only; throws Error(invalid_request).
     RequestPlan plan(const ImageRequest &request, bool edit) const;
-    double estimate_cost(const ImageRequest &request, bool edit) const;
+    // nullopt: the profile states no price for the model.
+    std::optional<double> estimate_cost(const ImageRequest &request, bool edit) const;
+    // The route with `model`'s entry ("" = the client's model); throws for a model not listed.
+    GatewayProfile profile_for(const std::string &model) const { return profile_.for_model(model); }
 
     // Throws Error when no image arrived. With some of several variations failed, returns the
     // images that came and lists the failures in metadata["errors"].
@@ -74,9 +93,14 @@ public:
 
     // The text with the API key (and any credentials in the base URL) replaced by "[redacted]".
     std::string redact(std::string text) const;
+    // To the host's log function, redacted.
+    void log(LogLevel level, const std::string &line) const;
+
+    ~ImageClient() { explicit_bzero(settings_.api_key.data(), settings_.api_key.size()); }
+    ImageClient(const ImageClient &) = delete;
+    ImageClient &operator=(const ImageClient &) = delete;
 
 private:
-    void log(LogLevel level, const std::string &line) const;
     // Redacts the secrets from everything a server sent back (headers, body, error text).
     void scrub(net::HttpResponse &response) const;
 

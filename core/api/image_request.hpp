@@ -7,7 +7,10 @@
 
 #include "image/image_format.hpp"
 #include "image/rgba_image.hpp"
+#include "image/upload_encoding.hpp"
 #include "net/http_exchange.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace pictor {
 
@@ -41,10 +44,18 @@ struct PartialImage {
 // Fires on the thread running the request, as each partial image arrives.
 using PartialImageCallback = std::function<void(const PartialImage &)>;
 
+// A field pictor does not know, sent as given (pictor_request.extra_fields).
+struct ExtraField {
+    std::string name;
+    nlohmann::json value; // JSON-typed; an edit's form sends strings as they are, the rest as JSON text
+};
+
 struct ImageRequest {
     std::string prompt;
+    std::string model;         // "" = the client's (its config, else the profile's default)
     std::string size;          // "" = the route's default
     std::string quality;       // "" = not sent
+    std::string complexity;    // "" = not sent
     std::string output_format; // "" = png, not sent
     int output_compression = -1;
     std::string background;
@@ -55,11 +66,20 @@ struct ImageRequest {
     std::vector<InputImage> images; // edits
     bool has_mask = false;
     InputImage mask;
+    bool has_markup = false;   // edits: a transparent overlay of what to change (never with a mask)
+    InputImage markup;
+    std::vector<ExtraField> extra_fields;
     ProgressCallback progress;
     // Previews while the image generates (0-3; 0: none). Asks the route for stream: true with
     // partial_images; routes that do not stream answer without previews.
     int partial_images = 0;
     PartialImageCallback on_partial_image;
+    // Each image the moment it is in history (its file and request id), on the request's thread.
+    std::function<void(const std::string &history_path, const std::string &request_id)> on_saved;
+    // How pictor encodes what it sends (core/image/upload_encoding), and whether images the
+    // host gave encoded that are over the route's limit are re-encoded to fit (else refused).
+    UploadQuality upload_quality = UploadQuality::lossless; // resolved by the caller (ABI shim)
+    bool keep_uploads = false;
 };
 
 } // namespace pictor

@@ -4,39 +4,34 @@
 
 namespace pictor {
 
-double estimate_cost_usd(const GatewayProfile &profile, ImageSize size, const std::string &quality,
-                         int calls, int images) {
-    if (profile.pricing_kind == "per_call")
-        return profile.per_call_usd * calls;
-    // OpenAI's per-image reference for gpt-image-2: square 1024 and the 3:2 / 2:3 1536 sizes.
-    // "auto" and unset are priced as medium, the middle of what the server may pick.
-    double square, oblong;
-    if (quality == "low") {
-        square = 0.006;
-        oblong = 0.005;
-    } else if (quality == "high") {
-        square = 0.211;
-        oblong = 0.165;
-    } else {
-        square = 0.053;
-        oblong = 0.041;
-    }
+std::optional<double> estimate_cost_usd(const ModelSpec &model, ImageSize size, const std::string &quality,
+                                        int calls, int images) {
+    const ModelPricing &pricing = model.pricing;
+    if (pricing.kind == "per_call")
+        return pricing.per_call_usd * calls;
+    if (pricing.kind != "per_image")
+        return std::nullopt;
+    // "auto" and unset are priced as the profile says (the middle of what the server may pick).
+    const std::string priced_as = quality.empty() || quality == "auto" ? pricing.quality_if_unset : quality;
+    auto table = pricing.per_image_usd.find(priced_as);
+    if (table == pricing.per_image_usd.end())
+        return std::nullopt;
+    const ImageSize reference = *parse_image_size(pricing.scale_from); // checked when parsed
     if (size.width == 0)
-        size = {1024, 1024};
-    ImageSize landscape{1536, 1024}, portrait{1024, 1536};
-    double per_image;
-    if (size == ImageSize{1024, 1024})
-        per_image = square;
-    else if (size == landscape || size == portrait)
-        per_image = oblong;
-    else
-        per_image = square * double(size.pixels()) / (1024.0 * 1024.0);
-    return per_image * images;
+        size = reference; // the server picks: priced as the reference size
+    if (auto listed = table->second.find(size.text()); listed != table->second.end())
+        return listed->second * images;
+    auto base = table->second.find(reference.text());
+    if (base == table->second.end())
+        return std::nullopt;
+    return base->second * double(size.pixels()) / double(reference.pixels()) * images;
 }
 
-std::string format_usd(double usd) {
+std::string format_usd(std::optional<double> usd) {
+    if (!usd)
+        return "unknown";
     char text[32];
-    std::snprintf(text, sizeof text, usd >= 0.01 || usd <= 0 ? "$%.2f" : "$%.2g", usd);
+    std::snprintf(text, sizeof text, *usd >= 0.01 || *usd <= 0 ? "$%.2f" : "$%.2g", *usd);
     return text;
 }
 

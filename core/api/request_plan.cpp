@@ -1,9 +1,12 @@
 #include "api/request_plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <iterator>
 
 #include "api/http_error.hpp"
+#include "api/pricing.hpp"
 #include "error.hpp"
 #include "image/image_decode.hpp"
 
@@ -64,8 +67,9 @@ std::string choose_size(const GatewayProfile &p, const std::string &asked, Image
     case SizeRule::none:
         if (!open)
             refuse("profile " + p.name + " cannot choose a size (the route ignores or rejects it) — leave "
-                   "--size out, or use a profile with sizes such as " +
-                   (p.name.rfind("laozhang", 0) == 0 ? "laozhang-vip" : "apiyi-vip or openai"));
+                   "\"size\" unset" +
+                   (p.sized_alternative.empty() ? std::string()
+                                                : ", or use a profile with sizes such as " + p.sized_alternative));
         return "";
     case SizeRule::list:
     case SizeRule::presets: {
@@ -89,12 +93,66 @@ std::string choose_size(const GatewayProfile &p, const std::string &asked, Image
     return "";
 }
 
+// The markup overlay: what the user drew on a transparent layer, the size of the first image.
+void check_markup(const GatewayProfile &p, const ImageRequest &r, const ImageInfo &first) {
+    if (!p.takes_markup)
+        refuse("model " + p.model + " on profile " + p.name + " takes no markup (its profile entry says "
+               "so) — leave the markup out, or choose a model whose entry has \"markup\": true");
+    if (r.has_mask)
+        refuse("markup and a mask cannot be sent together — send one of them");
+    const auto &markup = r.markup.bytes;
+    if (markup.size() > p.max_edit_image_bytes)
+        refuse("the markup is " + size_over_limit(markup.size(), p.max_edit_image_bytes) + " on profile " +
+               p.name + " — scale it down");
+    ImageInfo info;
+    try {
+        info = probe_image(reinterpret_cast<const uint8_t *>(markup.data()), markup.size());
+    } catch (const Error &e) {
+        refuse(std::string("the markup is not an image: ") + e.what());
+    }
+    if (info.format != ImageFormat::png || !info.has_alpha)
+        refuse("the markup must be a PNG with an alpha channel: a transparent overlay with only what "
+               "was drawn opaque");
+    if (info.width != first.width || info.height != first.height)
+        refuse("the markup is " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+               " but the first image is " + std::to_string(first.width) + "x" + std::to_string(first.height) +
+               " — they must be the same size");
+}
+
+// Fields the request sets through its own members; an extra field may not set them around
+// the checks.
+bool field_pictor_sets(const std::string &name) {
+    static const char *const known[] = {"model",  "prompt", "n",          "size",      "quality",
+                                        "complexity", "output_format", "output_compression",
+                                        "background", "moderation", "stream", "partial_images",
+                                        "response_format", "image", "image[]", "mask", "markup"};
+    return std::any_of(std::begin(known), std::end(known), [&](const char *k) { return name == k; });
+}
+
+void add_extra_fields(const GatewayProfile &p, const ImageRequest &r, Fields &fields) {
+    for (const auto &extra : r.extra_fields) {
+        const bool printable = !extra.name.empty() && std::all_of(extra.name.begin(), extra.name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '[' ||
+                   c == ']';
+        });
+        if (!printable)
+            refuse("the extra field name \"" + extra.name + "\" is not a field name (letters, digits, _ - . [ ])");
+        if (field_pictor_sets(extra.name))
+            refuse("\"" + extra.name + "\" is a field pictor sets and checks itself — set it through the "
+                   "request's own " + extra.name + " setting, not as an extra field");
+        if (!p.extra_fields_allowed)
+            refuse("profile " + p.name + " (model " + p.model + ") takes no fields pictor does not know: on this "
+                   "route a stray field can be rejected or billed — remove \"" + extra.name + "\"");
+        fields.add(extra.name, extra.value);
+    }
+}
+
 void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
     if (!p.serves_edits)
         refuse("profile " + p.name + " serves generations only: editing and inpainting need a profile "
                "whose route takes edits (e.g. openai, apiyi, laozhang-official)");
     if (r.images.empty())
-        refuse("an edit needs at least one image (--image FILE)");
+        refuse("an edit needs at least one input image");
     if (int(r.images.size()) > p.max_edit_images)
         refuse(std::to_string(r.images.size()) + " images given; profile " + p.name + " takes at most " +
                std::to_string(p.max_edit_images));
@@ -115,6 +173,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         if (i == 0)
             first = info;
     }
+    if (r.has_markup)
+        check_markup(p, r, first);
     if (!r.has_mask)
         return;
     const auto &mask = r.mask.bytes;
@@ -147,9 +207,9 @@ double timeout_for_quality(const std::string &quality) {
     return 600;
 }
 
-RequestPlan plan_request(const GatewayProfile &p, const std::string &model, const std::string &base_url,
-                         const ImageRequest &r, bool edit) {
+RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, const ImageRequest &r, bool edit) {
     RequestPlan plan;
+    plan.model = p;
     plan.endpoint = edit ? "edits" : "generations";
 
     if (r.prompt.empty())
@@ -165,9 +225,11 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
         refuse("the number of images must be between 1 and " + std::to_string(max_variations));
     if (edit)
         check_input_images(p, r);
+    else if (r.has_markup)
+        refuse("markup applies to edits only: send it with the image it marks up");
 
     Fields fields;
-    fields.add("model", model);
+    fields.add("model", p.model);
     fields.add("prompt", r.prompt);
 
     std::string size = choose_size(p, r.size, plan.expected_size);
@@ -175,40 +237,48 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
         fields.add("size", size);
 
     if (!r.quality.empty()) {
-        if (!one_of(r.quality, {"low", "medium", "high", "auto"}))
-            refuse("quality must be low, medium, high or auto, not \"" + r.quality + "\"");
         plan.quality = r.quality;
         auto mapped = p.quality_values.find(r.quality);
         if (mapped != p.quality_values.end() && p.sends_quality)
             fields.add("quality", mapped->second);
         else if (r.quality != "auto")
-            refuse("profile " + p.name + " cannot set quality " + r.quality +
-                   (p.quality_values.empty() ? " (the route rejects the field) — leave --quality out or use auto"
-                                             : " — use one of the qualities it offers"));
+            refuse("model " + p.model + " on profile " + p.name + " cannot set quality " + r.quality +
+                   (p.quality_values.empty() ? " (the route rejects the field) — leave quality unset or use auto"
+                                             : " — use one of the qualities it offers: " +
+                                                   join(value_names(p.quality_values))));
+    }
+    if (!r.complexity.empty()) {
+        auto mapped = p.complexity_values.find(r.complexity);
+        if (mapped == p.complexity_values.end())
+            refuse("model " + p.model + " on profile " + p.name + " cannot set complexity " + r.complexity +
+                   (p.complexity_values.empty() ? " (its entry lists no complexity) — leave complexity unset"
+                                                : " — use one of: " + join(value_names(p.complexity_values))));
+        fields.add("complexity", mapped->second);
     }
 
     std::string format = r.output_format;
     if (!format.empty()) {
-        if (!one_of(format, {"png", "jpeg", "webp"}))
-            refuse("output format must be png, jpeg or webp, not \"" + format + "\"");
-        if (p.sends_output_format)
+        if (!p.sends_output_format) {
+            if (format != "png")
+                refuse("profile " + p.name + " always answers PNG and rejects output_format — leave the output "
+                       "format unset and convert the image locally");
+        } else if (std::find(p.output_formats.begin(), p.output_formats.end(), format) == p.output_formats.end()) {
+            refuse("model " + p.model + " on profile " + p.name + " does not make " + format +
+                   " images — use one of: " + join(p.output_formats));
+        } else {
             fields.add("output_format", format);
-        else if (format != "png")
-            refuse("profile " + p.name + " always answers PNG and rejects output_format — leave --format out "
-                   "and name the output file .jpg or .webp to convert it locally");
+        }
     }
     if (r.output_compression >= 0) {
         if (r.output_compression > 100)
             refuse("compression must be 0-100");
         if (format != "jpeg" && format != "webp")
-            refuse("compression applies to jpeg and webp output only — add --format jpeg or webp");
+            refuse("compression applies to jpeg and webp output only — set \"output_format\" to jpeg or webp");
         if (!p.sends_output_compression)
             refuse("profile " + p.name + " rejects output_compression");
         fields.add("output_compression", r.output_compression);
     }
     if (!r.background.empty()) {
-        if (!one_of(r.background, {"auto", "opaque", "transparent"}))
-            refuse("background must be auto, opaque or transparent, not \"" + r.background + "\"");
         bool offered = std::find(p.background_values.begin(), p.background_values.end(), r.background) !=
                        p.background_values.end();
         if (p.sends_background && offered)
@@ -219,8 +289,8 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
     }
     // JPEG has no alpha: the server would refuse it (after the request went out) or drop it.
     if (r.background == "transparent" && format == "jpeg")
-        refuse("a transparent background needs png or webp output; JPEG has no transparency — use "
-               "--format png or webp");
+        refuse("a transparent background needs png or webp output; JPEG has no transparency — set "
+               "\"output_format\" to png or webp");
     if (!r.moderation.empty()) {
         if (!one_of(r.moderation, {"auto", "low"}))
             refuse("moderation must be auto or low, not \"" + r.moderation + "\"");
@@ -233,6 +303,7 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
     }
     if (!p.response_format.empty())
         fields.add("response_format", p.response_format);
+    add_extra_fields(p, r, fields);
     if (r.partial_images < 0 || r.partial_images > 3)
         refuse("partial images must be 0-3, not " + std::to_string(r.partial_images));
     // Previews need server-sent events; a route that does not stream simply sends none.
@@ -262,13 +333,17 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
     if (per_call > 1)
         parameters["n"] = per_call;
     plan.parameters = parameters;
+    plan.cost_usd = estimate_cost_usd(p, plan.expected_size, plan.quality, calls, plan.images_total);
 
     for (int c = 0; c < calls; ++c) {
         PlannedCall call;
         call.images = per_call;
         net::HttpRequest &h = call.http;
         h.url = base + "/images/" + plan.endpoint;
-        h.answer_is_final = [](const net::HttpResponse &response) { return names_no_channel(response.body); };
+        h.answer_is_final = [texts = p.final_error_texts](const net::HttpResponse &response) {
+            return std::any_of(texts.begin(), texts.end(),
+                               [&](const std::string &text) { return response.body.find(text) != std::string::npos; });
+        };
         h.total_timeout_ms = long(plan.timeout_s * 1000);
         if (!edit) {
             nlohmann::json body = nlohmann::json::object();
@@ -296,6 +371,9 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &model, cons
             if (r.has_mask)
                 h.multipart.push_back({"mask", r.mask.bytes,
                                        r.mask.filename.empty() ? "mask.png" : r.mask.filename, "image/png"});
+            if (r.has_markup)
+                h.multipart.push_back({"markup", r.markup.bytes,
+                                       r.markup.filename.empty() ? "markup.png" : r.markup.filename, "image/png"});
         }
         h.headers.push_back("Accept: application/json");
         plan.calls.push_back(std::move(call));

@@ -3,6 +3,7 @@
 // left out, variations beyond the route's n fanned out into parallel single-image calls.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,14 @@ struct RequestPlan {
     int images_total = 1;
     double timeout_s = 600;
     nlohmann::json parameters;  // the fields sent (prompt excluded), for history and --json
+    ModelSpec model;            // the entry of the model sent: its prices, limits
+    std::optional<double> cost_usd; // the estimate before sending; nullopt: unknown
 };
 
-// Throws Error(invalid_request) with request_sent false, saying what to change.
-RequestPlan plan_request(const GatewayProfile &profile, const std::string &model,
-                         const std::string &base_url, const ImageRequest &request, bool edit);
+// Throws Error(invalid_request) with request_sent false, saying what to change. `profile` is
+// the route with the model to send as its ModelSpec (GatewayProfile::for_model).
+RequestPlan plan_request(const GatewayProfile &profile, const std::string &base_url, const ImageRequest &request,
+                         bool edit);
 
 // Seconds a request may take before we stop waiting: low 120, medium 240, high / auto 600.
 double timeout_for_quality(const std::string &quality);

@@ -58,6 +58,10 @@ ImageFormat sniff_or_throw(const uint8_t *data, size_t size) {
 
 } // namespace
 
+void throw_decode_cancelled() {
+    throw Error(ErrorKind::cancelled, "Cancelled while decoding the image.");
+}
+
 void check_decode_limits(ImageFormat format, uint32_t width, uint32_t height,
                          const DecodeLimits &limits) {
     const uint64_t pixels = uint64_t(width) * height;
@@ -84,6 +88,7 @@ ImageInfo probe_image(const uint8_t *data, size_t size) {
 }
 
 RgbaImage decode_image(const uint8_t *data, size_t size, const DecodeLimits &limits) {
+    if (decode_cancelled(limits)) throw_decode_cancelled();
     switch (sniff_or_throw(data, size)) {
     case ImageFormat::png: return png_decode(data, size, limits);
     case ImageFormat::jpeg: return jpeg_decode(data, size, limits);

@@ -37,7 +37,18 @@ struct DecodeLimits {
     // For the images of one answer (null: none): an image that does not fit is not kept
     // decoded; its encoded bytes still are.
     std::shared_ptr<PixelBudget> answer_pixels;
+    // Set (from any thread) to stop a decode under way; null: never. The codecs look at it
+    // every few rows and at each JPEG scan, so Ctrl-C lands within milliseconds even in a
+    // decode that would take minutes. It must outlive the decode.
+    const std::atomic<bool> *cancel = nullptr;
 };
+
+inline bool decode_cancelled(const DecodeLimits &limits) {
+    return limits.cancel != nullptr && limits.cancel->load(std::memory_order_relaxed);
+}
+
+// Throws Error(cancelled): the decode was stopped on request (the encoded bytes are untouched).
+[[noreturn]] void throw_decode_cancelled();
 
 struct ImageInfo {
     ImageFormat format = ImageFormat::unknown;

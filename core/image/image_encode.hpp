@@ -13,6 +13,8 @@ struct EncodeOptions {
     int quality = 90;          // JPEG / WebP, 0-100 (100 = WebP lossless)
     int png_zlib_level = 1;    // uploads favour speed: level 1 with a fixed filter is ~10x faster
     bool keep_alpha = false;   // PNG: write RGBA even when every pixel is opaque (masks need it)
+    bool jpeg_full_chroma = false; // JPEG: 4:4:4 (no chroma subsampling) with optimized Huffman
+                                   // tables: what "visually lossless" uploads use
 };
 
 // Throws Error(invalid_argument) for ImageFormat::unknown or an empty image,

@@ -6,6 +6,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include <atomic>
 #include <new>
 #include <string>
 
@@ -24,6 +25,8 @@ struct JpegErrorState {
     char message[JMSG_LENGTH_MAX];
     bool truncated;
     bool too_many_scans;
+    const std::atomic<bool> *cancel; // DecodeLimits::cancel, looked at by the progress monitor
+    bool cancelled;
 };
 
 void on_jpeg_error(j_common_ptr cinfo) {
@@ -51,11 +54,19 @@ void init_error_state(JpegErrorState &state) {
     state.message[0] = '\0';
     state.truncated = false;
     state.too_many_scans = false;
+    state.cancel = nullptr;
+    state.cancelled = false;
 }
 
-// Called by libjpeg as it reads; stops a file past kMaxJpegScans scans.
+// Called by libjpeg as it reads (per row group, and per iMCU row of every scan): stops a file
+// past kMaxJpegScans scans, and a decode that was cancelled.
 void limit_scans(j_common_ptr cinfo) {
     auto *decompress = reinterpret_cast<j_decompress_ptr>(cinfo);
+    auto *state = reinterpret_cast<JpegErrorState *>(cinfo->err);
+    if (state->cancel != nullptr && state->cancel->load(std::memory_order_relaxed)) {
+        state->cancelled = true;
+        on_jpeg_error(cinfo);
+    }
     if (cinfo->is_decompressor && decompress->input_scan_number > kMaxJpegScans) {
         reinterpret_cast<JpegErrorState *>(cinfo->err)->too_many_scans = true;
         on_jpeg_error(cinfo);
@@ -63,6 +74,7 @@ void limit_scans(j_common_ptr cinfo) {
 }
 
 [[noreturn]] void throw_decode_error(const JpegErrorState &state) {
+    if (state.cancelled) throw_decode_cancelled();
     if (state.too_many_scans)
         throw Error(ErrorKind::too_large, "JPEG: more than " + std::to_string(kMaxJpegScans) +
                                               " progressive scans — refused (a real image has about ten; "
@@ -192,7 +204,7 @@ struct JpegEncoder {
     JpegDestination destination{};
 };
 
-bool write_jpeg(JpegEncoder &encoder, const RgbaImage &image, int quality) {
+bool write_jpeg(JpegEncoder &encoder, const RgbaImage &image, int quality, bool full_chroma) {
     if (setjmp(encoder.error.jump)) return false;
     jpeg_compress_struct &cinfo = encoder.cinfo;
     jpeg_create_compress(&cinfo);
@@ -204,6 +216,12 @@ bool write_jpeg(JpegEncoder &encoder, const RgbaImage &image, int quality) {
     cinfo.in_color_space = JCS_EXT_RGBA;
     jpeg_set_defaults(&cinfo);
     jpeg_set_quality(&cinfo, quality, TRUE);
+    if (full_chroma) {
+        // 4:4:4: colour edges (text, line art over a photo) stay sharp; optimized Huffman
+        // tables take ~5% off the bytes for a few percent more time.
+        cinfo.comp_info[0].h_samp_factor = cinfo.comp_info[0].v_samp_factor = 1;
+        cinfo.optimize_coding = TRUE;
+    }
     jpeg_start_compress(&cinfo, TRUE);
     const size_t stride = image.stride();
     while (cinfo.next_scanline < cinfo.image_height) {
@@ -229,6 +247,7 @@ ImageInfo jpeg_probe(const uint8_t *data, size_t size) {
 
 RgbaImage jpeg_decode(const uint8_t *data, size_t size, const DecodeLimits &limits) {
     JpegDecoder decoder;
+    decoder.error.cancel = limits.cancel;
     jpeg_decompress_struct &cinfo = decoder.cinfo;
     if (!read_jpeg_header(decoder, data, size)) throw_decode_error(decoder.error);
     check_decode_limits(ImageFormat::jpeg, cinfo.image_width, cinfo.image_height, limits);
@@ -264,7 +283,7 @@ std::vector<uint8_t> jpeg_encode(const RgbaImage &image, const EncodeOptions &op
     std::vector<uint8_t> out;
     {
         JpegEncoder encoder(out);
-        if (!write_jpeg(encoder, image, options.quality))
+        if (!write_jpeg(encoder, image, options.quality, options.jpeg_full_chroma))
             throw Error(ErrorKind::internal,
                         std::string("JPEG encoder: ") + encoder.error.message);
         if (encoder.destination.out_of_memory)

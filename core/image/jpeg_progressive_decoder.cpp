@@ -7,6 +7,7 @@
 #include <jerror.h>
 
 #include <algorithm>
+#include <atomic>
 #include <new>
 #include <string>
 
@@ -21,6 +22,7 @@ struct ErrorState {
     jpeg_error_mgr mgr; // first: libjpeg hands back &mgr as cinfo->err
     std::jmp_buf jump;
     char message[JMSG_LENGTH_MAX];
+    const std::atomic<bool> *cancel; // DecodeLimits::cancel
 };
 
 void on_error(j_common_ptr cinfo) {
@@ -36,8 +38,11 @@ void on_message(j_common_ptr cinfo, int msg_level) {
 
 void ignore_output(j_common_ptr) {}
 
-// Past kMaxJpegScans scans this decoder gives up; the whole-file decoder then says why.
+// Past kMaxJpegScans scans, or once cancelled, this decoder gives up; the whole-file decoder
+// then says why.
 void limit_scans(j_common_ptr cinfo) {
+    const auto *cancel = reinterpret_cast<ErrorState *>(cinfo->err)->cancel;
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) on_error(cinfo);
     if (cinfo->is_decompressor && reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > kMaxJpegScans)
         on_error(cinfo);
 }
@@ -72,6 +77,7 @@ public:
         error_.mgr.emit_message = on_message;
         error_.mgr.output_message = ignore_output;
         error_.message[0] = '\0';
+        error_.cancel = limits.cancel;
         cinfo_.err = &error_.mgr;
         source_.mgr.init_source = init_source;
         source_.mgr.fill_input_buffer = fill_input_buffer;

@@ -27,6 +27,7 @@ struct PngReadState : PngCallbackState {
     size_t size = 0;
     size_t offset = 0;
     bool truncated = false;
+    bool cancelled = false;
 };
 
 struct PngWriteState : PngCallbackState {
@@ -76,6 +77,7 @@ void write_png_bytes(png_structp png, png_bytep data, size_t length) {
 void flush_png(png_structp) {}
 
 [[noreturn]] void throw_decode_error(const PngReadState &state) {
+    if (state.cancelled) throw_decode_cancelled();
     if (state.truncated)
         throw Error(ErrorKind::bad_image,
                     "PNG: the data ends early — the image is truncated (an incomplete download?)");
@@ -127,11 +129,18 @@ bool set_rgba8_transforms(png_structp png, png_infop info, int *passes) {
 }
 
 // Rows go straight into the image; for interlaced files libpng merges each pass into them.
-bool read_png_pixels(png_structp png, uint8_t *pixels, size_t stride, uint32_t height,
-                     int passes) {
+// A cancel is looked at every 16 rows (a 4K row is ~15 us of work).
+bool read_png_pixels(png_structp png, PngReadState &state, const DecodeLimits &limits,
+                     uint8_t *pixels, size_t stride, uint32_t height, int passes) {
     if (setjmp(png_jmpbuf(png))) return false;
     for (int pass = 0; pass < passes; ++pass)
-        for (uint32_t y = 0; y < height; ++y) png_read_row(png, pixels + y * stride, nullptr);
+        for (uint32_t y = 0; y < height; ++y) {
+            if ((y & 15) == 0 && decode_cancelled(limits)) {
+                state.cancelled = true;
+                return false;
+            }
+            png_read_row(png, pixels + y * stride, nullptr);
+        }
     // Reads to IEND, so a file cut after its last row still fails (and zlib's check is verified).
     png_read_end(png, nullptr);
     return true;
@@ -163,14 +172,6 @@ public:
 // Up predicts a generated image's rows as well as libpng's per-row choice at fast levels, and
 // costs one subtraction per byte.
 constexpr int kFastPngFilter = 2;
-
-bool all_opaque(const RgbaImage &image) {
-    const uint8_t *p = image.pixels.data();
-    const size_t count = size_t(image.width) * image.height;
-    for (size_t i = 0; i < count; ++i)
-        if (p[i * 4 + 3] != 0xff) return false;
-    return true;
-}
 
 bool write_png(png_structp png, png_infop info, const RgbaImage &image, bool write_alpha,
                int zlib_level) {
@@ -222,7 +223,8 @@ RgbaImage png_decode(const uint8_t *data, size_t size, const DecodeLimits &limit
         throw Error(ErrorKind::internal, "PNG: libpng did not produce 8-bit RGBA rows");
 
     image.pixels.resize(image.stride() * image.height);
-    if (!read_png_pixels(reader.png, image.pixels.data(), image.stride(), image.height, passes))
+    if (!read_png_pixels(reader.png, reader.state, limits, image.pixels.data(), image.stride(),
+                         image.height, passes))
         throw_decode_error(reader.state);
     return image;
 }
@@ -255,6 +257,14 @@ std::vector<uint8_t> png_encode(const RgbaImage &image, const EncodeOptions &opt
             throw Error(ErrorKind::no_memory, "PNG: out of memory holding the encoded image");
     }
     return out;
+}
+
+bool all_opaque(const RgbaImage &image) {
+    const uint8_t *p = image.pixels.data();
+    const size_t count = size_t(image.width) * image.height;
+    for (size_t i = 0; i < count; ++i)
+        if (p[i * 4 + 3] != 0xff) return false;
+    return true;
 }
 
 } // namespace pictor

@@ -21,6 +21,9 @@ ImageInfo png_probe(const uint8_t *data, size_t size);
 // high byte (what the PngSuite's 8-bit references hold).
 RgbaImage png_decode(const uint8_t *data, size_t size, const DecodeLimits &limits);
 
+// Every alpha is 255: PNG writes RGB, and an upload may go as JPEG without losing anything.
+bool all_opaque(const RgbaImage &image);
+
 std::vector<uint8_t> png_encode(const RgbaImage &image, const EncodeOptions &options);
 
 } // namespace pictor

@@ -217,6 +217,7 @@ private:
         z.avail_in = uint32_t(size);
         uint8_t overflow[64];
         for (;;) {
+            if (decode_cancelled(limits_)) throw_decode_cancelled(); // once per batch of rows
             const bool rows_done = pipeline_->all_rows_in();
             uint8_t *out = rows_done ? overflow : pipeline_->next_out();
             const uint32_t room = rows_done ? uint32_t(sizeof overflow) : uint32_t(pipeline_->room());

@@ -70,6 +70,7 @@ void on_info(png_structp png, png_infop info) {
 
 void on_row(png_structp png, png_bytep row, png_uint_32 y, int) {
     auto *state = static_cast<ProgressiveState *>(png_get_progressive_ptr(png));
+    if ((y & 15) == 0 && decode_cancelled(state->limits)) png_error(png, "cancelled");
     if (y >= state->image.height) return;
     // Merges an interlaced pass into the row (row is NULL when the pass leaves it unchanged).
     png_progressive_combine_row(png, state->image.pixels.data() + size_t(y) * state->image.stride(), row);

@@ -21,6 +21,7 @@ public:
 
     void update(const uint8_t *data, size_t size) override {
         if (complete_) return;
+        if (decode_cancelled(limits_)) throw_decode_cancelled();
         if (!decoder_ && !start(data, size)) return;
         // WebPIUpdate reads the caller's buffer in place (it may move between calls), so the
         // bytes are never copied a second time.

@@ -76,6 +76,10 @@ struct Transfer {
     curl_slist *headers = nullptr;
     char error_buffer[CURL_ERROR_SIZE] = {};
     Clock::time_point attempt_start;
+    // When the final answer's status line arrived. libcurl's STARTTRANSFER time counts an
+    // interim "100 Continue" (sent before a large multipart upload), which would put the whole
+    // wait for the image under "download".
+    double answer_start_s = 0;
     Clock::time_point retry_at;
     Clock::time_point deadline;   // total_timeout_ms from the first attempt: retries and waits count
     bool deadline_set = false;
@@ -159,6 +163,10 @@ size_t on_header(char *data, size_t size, size_t count, void *arg) {
         line.pop_back();
     if (line.rfind("HTTP/", 0) == 0) {
         t->response.headers.clear(); // a new response (after 100 Continue or a redirect)
+        size_t space = line.find(' ');
+        bool interim = space != std::string::npos && line.compare(space + 1, 1, "1") == 0;
+        if (!interim && t->answer_start_s == 0)
+            t->answer_start_s = seconds_since(t->attempt_start);
         return length;
     }
     auto colon = line.find(':');
@@ -299,6 +307,7 @@ void start_attempt(Transfer &t, CURLM *multi) {
     }
 
     t.attempt_start = Clock::now();
+    t.answer_start_s = 0;
     if (CURLMcode code = curl_multi_add_handle(multi, e); code != CURLM_OK)
         throw Error(ErrorKind::internal, std::string("libcurl: ") + curl_multi_strerror(code));
 }
@@ -314,7 +323,7 @@ void collect_result(Transfer &t, CURLcode code) {
     curl_easy_getinfo(t.easy, CURLINFO_CONNECT_TIME_T, &value);
     resp.connect_s = double(value) / 1e6;
     curl_easy_getinfo(t.easy, CURLINFO_STARTTRANSFER_TIME_T, &value);
-    resp.first_byte_s = double(value) / 1e6;
+    resp.first_byte_s = t.answer_start_s > 0 ? t.answer_start_s : double(value) / 1e6;
     curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME_T, &value);
     resp.total_s = double(value) / 1e6;
     curl_easy_getinfo(t.easy, CURLINFO_SIZE_UPLOAD_T, &value);

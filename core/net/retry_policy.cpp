@@ -9,13 +9,16 @@
 
 namespace pictor::net {
 
+bool status_generated_nothing(long status) {
+    return status == 429 || status == 500 || status == 502 || status == 503;
+}
+
 bool is_retryable(const HttpResponse &response) {
     if (response.cancelled || response.cut_at_cap)
         return false;
     if (response.status == 0)
         return response.curl_code == CURLE_COULDNT_CONNECT;
-    return response.status == 429 || response.status == 500 || response.status == 502 ||
-           response.status == 503;
+    return status_generated_nothing(response.status);
 }
 
 std::optional<double> parse_retry_after(const std::string &raw,

@@ -15,6 +15,10 @@ struct RetryPolicy {
     double max_delay_s = 60.0;  // caps absurd Retry-After values too
 };
 
+// 429 / 500 / 502 / 503: a complete answer that generated nothing (so nothing was billed).
+// The one list of the statuses a request may be re-sent after.
+bool status_generated_nothing(long status);
+
 // Safe to retry: the connection was never made, or the server answered 429 / 500 / 502 / 503
 // (a complete answer that generated nothing). Never: 504 / 524 (the gateway gave up waiting,
 // upstream may still generate and bill), a read timeout, a dropped connection after the request

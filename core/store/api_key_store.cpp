@@ -62,7 +62,7 @@ StoredKeyPlace store_api_key(const std::string &api_key, KeyDestination destinat
         place.keyring_problem = answer.problem;
         if (destination == KeyDestination::keyring)
             throw Error(ErrorKind::io, "the desktop keyring is not reachable (" + answer.problem +
-                                           "); nothing was stored. Run without --keyring to use the config file.");
+                                           "); nothing was stored. Store it in the config file instead.");
     }
     place.description = write_key_to_config_file(api_key);
     return place;

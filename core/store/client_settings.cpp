@@ -91,6 +91,11 @@ ClientLimits configured_client_limits() {
 
 std::string config_file_path() { return user_config_dir() + "/config.json"; }
 
+std::string configured_upload_quality() {
+    std::string value = env_or_empty("PICTOR_UPLOAD_QUALITY");
+    return value.empty() ? config_string(read_config_file(config_file_path()), "upload_quality") : value;
+}
+
 ClientSettings resolve_client_settings(const ClientSettings &given, bool use_environment) {
     ClientSettings s = given;
     if (!s.api_key.empty())

@@ -27,6 +27,10 @@ ClientSettings resolve_client_settings(const ClientSettings &given, bool use_env
 
 std::string config_file_path();
 
+// The user's upload quality for hosts that leave it to them: PICTOR_UPLOAD_QUALITY, else the
+// config's "upload_quality" ("lossless" | "fast"), else "" (lossless).
+std::string configured_upload_quality();
+
 // Limits a user can change without code, for every host at once. 0 / -1 = not configured.
 struct ClientLimits {
     double connect_timeout_s = 0;

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <map>
 
 #include "error.hpp"
 #include "store/durable_file.hpp"
+#include "store/history_thumbnail.hpp"
 
 namespace pictor {
 namespace {
@@ -55,6 +57,18 @@ std::string sort_time(const HistoryRecord &record) {
         return id.substr(0, 4) + "-" + id.substr(4, 2) + "-" + id.substr(6, 2) + "T" + id.substr(9, 2) + ":" +
                id.substr(11, 2) + ":" + id.substr(13, 2) + "Z";
     return "";
+}
+
+char fold(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
+bool contains_folded(const std::string &text, const std::string &needle) {
+    return std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                       [](char a, char b) { return fold(a) == fold(b); }) != text.end();
+}
+
+void remove_file(const std::string &path) {
+    if (!path.empty() && std::remove(path.c_str()) != 0 && errno != ENOENT)
+        throw Error(ErrorKind::io, "cannot delete " + path + ": " + std::strerror(errno));
 }
 
 } // namespace
@@ -129,6 +143,23 @@ HistoryRecord find_history_entry(const std::string &directory, const std::string
                                       "; `pictor history list` shows the entries there"
                                 : "\"" + id + "\" matches " + std::to_string(matches.size()) +
                                       " history entries; give more of the id");
+}
+
+std::vector<HistoryRecord> search_history(const std::string &directory, const std::string &text, size_t limit) {
+    std::vector<HistoryRecord> all = list_history(directory);
+    std::vector<HistoryRecord> found;
+    for (auto it = all.rbegin(); it != all.rend() && (limit == 0 || found.size() < limit); ++it)
+        if (text.empty() || contains_folded(it->prompt, text) || it->id.compare(0, text.size(), text) == 0)
+            found.push_back(std::move(*it));
+    return found;
+}
+
+HistoryRecord delete_history_entry(const std::string &directory, const std::string &id) {
+    HistoryRecord record = find_history_entry(directory, id);
+    remove_file(record.image_path);
+    remove_file(history_thumbnail_path(directory, record.id));
+    remove_file(record.sidecar_path);
+    return record;
 }
 
 } // namespace pictor

@@ -29,4 +29,13 @@ std::vector<HistoryRecord> list_history(const std::string &directory);
 // Error(invalid_request) for an id that is not one (or matches several), saying how to list.
 HistoryRecord find_history_entry(const std::string &directory, const std::string &id);
 
+// The entries whose prompt contains `text` (ASCII letters compared without case) or whose id
+// starts with it, newest first; "" matches every entry. At most `limit` (0: no limit).
+std::vector<HistoryRecord> search_history(const std::string &directory, const std::string &text, size_t limit);
+
+// Removes entry `id` (as find_history_entry finds it): its image, its thumbnail, then its
+// sidecar (last, so an interrupted delete still lists what is left). Returns what was removed.
+// Throws Error(io) when a file cannot be removed.
+HistoryRecord delete_history_entry(const std::string &directory, const std::string &id);
+
 } // namespace pictor

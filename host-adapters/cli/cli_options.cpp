@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <initializer_list>
 
+#include <nlohmann/json.hpp>
+
 namespace pictor_cli {
 
 namespace {
@@ -54,6 +56,19 @@ std::optional<std::string> normalise_size(const std::string &text) {
 }
 
 using Apply = std::string (*)(ImageOptions &, const std::string &value);
+
+// --param NAME=VALUE: VALUE read as JSON where it is JSON (3, true, "x", {"a": 1}), else as a
+// string (x), so a script can send any type and a person need not quote words.
+std::string parse_param(const std::string &text, ImageOptions &options) {
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        return "--param must be NAME=VALUE (e.g. --param complexity=high), not '" + text + "'";
+    const std::string value = text.substr(eq + 1);
+    nlohmann::json typed = nlohmann::json::parse(value, nullptr, false);
+    if (typed.is_discarded()) typed = value;
+    options.params.emplace_back(text.substr(0, eq), typed.dump());
+    return "";
+}
 
 constexpr unsigned kGenerate = 1, kEdit = 2, kInpaint = 4, kAnyCommand = kGenerate | kEdit | kInpaint;
 
@@ -106,9 +121,14 @@ const OptionSpec kOptions[] = {
          o.output = v;
          return "";
      }},
-    {"--image", 0, "FILE", kEdit | kInpaint,
+    {"--image", 0, "FILE", kEdit,
      "an input image (PNG, JPEG or WebP); repeat for up\n"
      "to 16; the mask applies to the first one",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.images.push_back(v);
+         return "";
+     }},
+    {"--image", 0, "FILE", kInpaint, "the picture to repaint (PNG, JPEG or WebP)",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.images.push_back(v);
          return "";
@@ -118,6 +138,15 @@ const OptionSpec kOptions[] = {
      "its transparent part is what gets repainted",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.mask = v;
+         return "";
+     }},
+    {"--markup", 0, "FILE", kEdit,
+     "a PNG with alpha, the size of the first image:\n"
+     "transparent but for what you drew (arrows, notes)\n"
+     "to say what to change; only for models whose\n"
+     "profile entry takes markup; never with --mask",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.markup = v;
          return "";
      }},
     {"--selection", 0, "FILE", kInpaint,
@@ -174,7 +203,9 @@ const OptionSpec kOptions[] = {
          o.base_url = v;
          return "";
      }},
-    {"--model", 0, "ID", kAnyCommand, "the model to ask for (default: the profile's)",
+    {"--model", 0, "ID", kAnyCommand,
+     "one of the models the profile lists ('pictor\n"
+     "models'); default: the profile's first",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.model = v;
          return "";
@@ -187,19 +218,42 @@ const OptionSpec kOptions[] = {
          if (!o.size) return "--size must be WIDTHxHEIGHT (e.g. 1024x1024) or auto, not '" + v + "'";
          return "";
      }},
-    {"--quality", 0, "Q", kAnyCommand, "low, medium, high or auto",
+    // Which values a model takes is its profile entry's business (the library checks it).
+    {"--quality", 0, "Q", kAnyCommand,
+     "low, medium, high, auto, or what the model's entry\n"
+     "lists (e.g. xhigh); see 'pictor models'",
      [](ImageOptions &o, const std::string &v) -> std::string {
+         if (v.empty()) return "--quality needs a value such as high";
          o.quality = v;
-         return check_one_of("--quality", v, {"low", "medium", "high", "auto"});
+         return "";
      }},
-    {"--format", 0, "F", kAnyCommand, "png (default), jpeg or webp: what the server sends",
+    {"--complexity", 0, "C", kAnyCommand,
+     "for models whose entry lists complexities (e.g.\n"
+     "low, medium, high); see 'pictor models'",
      [](ImageOptions &o, const std::string &v) -> std::string {
-         o.format = v;
-         return check_one_of("--format", v, {"png", "jpeg", "webp"});
+         if (v.empty()) return "--complexity needs a value such as high";
+         o.complexity = v;
+         return "";
      }},
+    {"--format", 0, "F", kAnyCommand,
+     "png (default), jpeg, webp, or what the model's\n"
+     "entry lists: what the server sends",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         if (v.empty()) return "--format needs a value such as png";
+         o.format = v;
+         return "";
+     }},
+    {"--param", 0, "NAME=VALUE", kAnyCommand,
+     "send a field pictor does not know, as given;\n"
+     "VALUE is JSON where it reads as JSON (3, true,\n"
+     "{...}), else text. Repeatable. pictor cannot check\n"
+     "it: the route may reject it or bill it; profiles\n"
+     "that forbid unknown fields refuse it before sending",
+     [](ImageOptions &o, const std::string &v) { return parse_param(v, o); }},
     {"--compression", 0, "0-100", kAnyCommand,
-     "jpeg / webp compression asked from the server; also\n"
-     "the quality of a conversion to .jpg / .webp",
+     "jpeg / webp compression asked from the server\n"
+     "(needs --format jpeg or webp); the same figure\n"
+     "when the image is converted for -o",
      [](ImageOptions &o, const std::string &v) -> std::string {
          if (!parse_int(v, 0, 100, &o.compression))
              return "--compression must be a whole number from 0 to 100, not '" + v + "'";
@@ -227,7 +281,8 @@ const OptionSpec kOptions[] = {
          o.background = v;
          return check_one_of("--background", v, {"auto", "opaque", "transparent"});
      }},
-    {"--moderation", 0, "M", kAnyCommand, "auto or low",
+    // Generations only: the edit form has no moderation field.
+    {"--moderation", 0, "M", kGenerate, "auto or low",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.moderation = v;
          return check_one_of("--moderation", v, {"auto", "low"});
@@ -243,6 +298,31 @@ const OptionSpec kOptions[] = {
      "is above USD dollars (default: max_cost_usd in\nthe config file, else no limit)",
      [](ImageOptions &o, const std::string &v) {
          return parse_positive("--max-cost", v, "an amount of US dollars (such as 0.50)", &o.max_cost_usd);
+     }},
+    {"--upload-quality", 0, "Q", kEdit | kInpaint,
+     "lossless (default): PNG when it fits the route,\n"
+     "else visually lossless JPEG / lossless WebP, else\n"
+     "scaled down; fast: that JPEG / WebP even when PNG\n"
+     "fits (about 1/5 of the bytes)",
+     [](ImageOptions &o, const std::string &v) -> std::string {
+         o.upload_quality = v;
+         return check_one_of("--upload-quality", v, {"lossless", "fast"});
+     }},
+    {"--abandon-on-cancel", 0, nullptr, kGenerate | kEdit,
+     "on Ctrl-C, stop the request too (it may still be\n"
+     "billed; default: stop waiting, and the image the\n"
+     "request brings lands in history, not yet delivered)",
+     [](ImageOptions &o, const std::string &) -> std::string {
+         o.abandon_on_cancel = true;
+         return "";
+     }},
+    {"--keep-uploads", 0, nullptr, kEdit,
+     "send the --image files as they are and refuse one\n"
+     "over the route's limit per image (default:\n"
+     "re-encode it to fit, with a warning)",
+     [](ImageOptions &o, const std::string &) -> std::string {
+         o.keep_uploads = true;
+         return "";
      }},
     {"--json", 0, nullptr, kAnyCommand,
      "print one JSON object on stdout: files, history,\n"
@@ -288,8 +368,8 @@ const char *synopsis(ImageCommand command) {
                "                      [--layer-out FILE] [--grow PX] [--feather PX]\n"
                "                      [--context PX] [options]\n";
     return command == ImageCommand::edit
-               ? "usage: pictor edit PROMPT --image FILE [--image FILE]... [--mask FILE]\n"
-                 "                   -o FILE [options]\n"
+               ? "usage: pictor edit PROMPT --image FILE [--image FILE]...\n"
+                 "                   [--mask FILE | --markup FILE] -o FILE [options]\n"
                : "usage: pictor generate PROMPT -o FILE [options]\n";
 }
 
@@ -361,6 +441,8 @@ std::string parse_into(const std::vector<std::string> &args, ImageCommand comman
         return "--save-partials needs --partials N (1-3): how many previews to ask for";
     if (command == ImageCommand::edit && options.images.empty())
         return "edit needs at least one --image FILE";
+    if (options.markup && options.mask)
+        return "--markup and --mask cannot go together: the markup says what to change, the mask where";
     if (command == ImageCommand::inpaint) {
         if (options.images.size() != 1)
             return "inpaint takes exactly one --image FILE: the picture to repaint";

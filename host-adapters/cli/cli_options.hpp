@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pictor_cli {
@@ -28,10 +29,17 @@ struct ImageOptions {
     int count = 1;                          // -n
     double timeout_s = 0;                   // 0: the library's default by quality
     double max_cost_usd = 0;                // --max-cost; 0: the config's max_cost_usd, if any
+    std::optional<std::string> upload_quality; // --upload-quality lossless|fast; unset: lossless
+    bool keep_uploads = false;              // --keep-uploads: refuse files over the route's limit
+    bool abandon_on_cancel = false;         // --abandon-on-cancel: Ctrl-C stops the request too
     bool json = false;
     bool verbose = false;
     std::vector<std::string> images;        // edit: --image, in order; inpaint: exactly one
     std::optional<std::string> mask;        // edit: --mask
+    std::optional<std::string> markup;      // edit: --markup (a transparent overlay; never with --mask)
+    std::optional<std::string> complexity;  // --complexity, as the model's entry names it
+    // --param NAME=VALUE, in order: the name and the value as JSON text (3, true, "x", {...}).
+    std::vector<std::pair<std::string, std::string>> params;
     std::optional<std::string> selection;   // inpaint: --selection (grayscale, or alpha)
     std::optional<std::string> layer_out;   // inpaint: --layer-out (the new layer, RGBA)
     int grow_px = -1;                       // inpaint: -1 = the library's default

@@ -35,6 +35,10 @@ pictor::client_ptr create_client(const ImageOptions &options, ProgressLine *log_
     config.profile = or_null(options.profile);
     config.base_url = or_null(options.base_url);
     config.model = or_null(options.model);
+    // A paid request runs in pictor-request-runner: closing the terminal, Ctrl-C or a kill of
+    // pictor does not lose the image the gateway bills (it lands in history, not yet delivered).
+    config.run_in_helper = 1;
+    config.abandon_on_cancel = options.abandon_on_cancel ? 1 : 0;
     if (options.verbose && log_sink) {
         config.log = print_log_line;
         config.log_user_data = log_sink;

@@ -6,7 +6,8 @@
 
 namespace pictor_cli {
 
-// args: what follows "history" ("list [--json]", "export ID -o FILE"). Returns the exit status.
+// args: what follows "history" ("list [--search TEXT] [--limit N] [--json]", "show ID",
+// "export ID -o FILE", "delete ID [--yes]"). Returns the exit status.
 int run_history(const std::vector<std::string> &args);
 
 } // namespace pictor_cli

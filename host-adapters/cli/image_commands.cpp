@@ -15,6 +15,7 @@
 #include "input_files.hpp"
 #include "interrupt.hpp"
 #include "json_output.hpp"
+#include "model_request.hpp"
 #include "output_files.hpp"
 #include "partial_previews.hpp"
 #include "progress_line.hpp"
@@ -41,9 +42,12 @@ uint64_t profile_limit(const pictor_client *client, const char *field) {
 std::string read_edit_inputs(const ImageOptions &options, const pictor_client *client, EditInputs *inputs) {
     std::string error;
     inputs->files.resize(options.images.size());
+    // Files over the route's limit are re-encoded by the library to fit, unless --keep-uploads.
     const uint64_t image_limit = profile_limit(client, "max_edit_image_bytes");
     for (size_t i = 0; i < options.images.size(); ++i)
-        if (!read_input_file("--image", options.images[i], &inputs->files[i], &error, image_limit)) return error;
+        if (!read_input_file("--image", options.images[i], &inputs->files[i], &error,
+                             options.keep_uploads ? image_limit : largest_reencodable_input_bytes))
+            return error;
     if (options.mask) {
         inputs->mask.emplace();
         if (!read_input_file("--mask", *options.mask, &*inputs->mask, &error,
@@ -78,6 +82,47 @@ void fill_request(const ImageOptions &options, EditInputs *edit, ProgressLine *p
     request->progress = ProgressLine::callback;
     request->progress_user_data = progress;
     request->partial_images = options.partials;
+    // Unset: the user's setting (config "upload_quality"), else lossless.
+    request->upload_quality = !options.upload_quality            ? PICTOR_UPLOAD_DEFAULT
+                              : *options.upload_quality == "fast" ? PICTOR_UPLOAD_FAST
+                                                                  : PICTOR_UPLOAD_LOSSLESS;
+    request->keep_uploads = options.keep_uploads;
+}
+
+std::string mebibytes(uint64_t bytes) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / (1024.0 * 1024.0));
+    return text;
+}
+
+// Before sending: which files are over the route's limit and will go re-encoded.
+void warn_oversized(const ImageOptions &options, const pictor_client *client, const EditInputs &edit,
+                    ProgressLine &progress) {
+    const uint64_t limit = profile_limit(client, "max_edit_image_bytes");
+    if (options.keep_uploads || limit == 0) return;
+    for (const InputFile &file : edit.files)
+        if (file.bytes.size() > limit)
+            progress.print_above("pictor: warning: " + file.path + " is " + mebibytes(file.bytes.size()) +
+                                 ", over the " + mebibytes(limit) +
+                                 " per image this profile takes: re-encoding it to fit (--keep-uploads "
+                                 "refuses instead)");
+}
+
+// After: what each re-encoded file went up as ("uploads" in the result JSON).
+void report_reencoded(const char *result_json, ProgressLine &progress) {
+    nlohmann::json result = nlohmann::json::parse(result_json ? result_json : "", nullptr, false);
+    if (!result.is_object() || !result.contains("uploads") || !result["uploads"].is_array()) return;
+    for (const auto &entry : result["uploads"]) {
+        if (!entry.value("reencoded", false)) continue;
+        std::string text = "pictor: warning: sent " + entry.value("name", std::string()) + " as " +
+                           entry.value("encoding", std::string()) + ", " +
+                           mebibytes(entry.value("bytes", uint64_t(0))) + ", " +
+                           std::to_string(entry.value("width", 0)) + "x" + std::to_string(entry.value("height", 0));
+        if (entry.value("downscaled", false))
+            text += " (scaled down from " + std::to_string(entry.value("source_width", 0)) + "x" +
+                    std::to_string(entry.value("source_height", 0)) + ")";
+        progress.print_above(text);
+    }
 }
 
 // Writes each image of the result; returns the paths written, or fills *failure.
@@ -154,12 +199,19 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
                                   progress);
     }
 
+    ModelInputs model_inputs;
+    if (std::string error = read_model_inputs(options, profile_limit(client.get(), "max_edit_image_bytes"),
+                                              &model_inputs);
+        !error.empty())
+        return report_failure(Failure::local(PICTOR_ERR_INVALID_ARGUMENT, error), options.json, progress);
+
     pictor_request request;
     pictor_status status = pictor_request_init(&request);
     if (status != PICTOR_OK)
         return report_failure(Failure::from_library(status, *pictor_thread_last_error()),
                               options.json, progress);
     fill_request(options, edit ? &*edit : nullptr, &progress, &request);
+    fill_model_request(options, model_inputs, &request);
     PartialPreviews previews(options.save_partials, &progress);
     if (options.partials > 0) {
         std::string error = previews.prepare();
@@ -173,8 +225,10 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     // A person at a terminal sees what it will cost before the money goes (scripts get
     // cost_usd_estimate in --json instead, on success and on failure alike).
     double estimate = -1;
-    if (pictor_estimate_cost(client.get(), &request, command == ImageCommand::edit, &estimate) != PICTOR_OK)
-        estimate = -1;
+    const bool checked = pictor_estimate_cost(client.get(), &request, command == ImageCommand::edit, &estimate) == PICTOR_OK;
+    if (!checked) estimate = -1;
+    if (progress.live() && checked && estimate < 0)
+        progress.print_above("pictor: cost unknown: the profile states no price for this model");
     if (progress.live() && estimate >= 0) {
         nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client.get()), nullptr, false);
         char cost[32];
@@ -184,6 +238,8 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
                              profile.value("name", std::string("this profile")));
     }
 
+    if (edit) warn_oversized(options, client.get(), *edit, progress);
+    if (checked) warn_unchecked_params(options, progress);
     if (interrupt_requested())
         return report_failure(Failure::local(PICTOR_ERR_CANCELLED, "interrupted"), options.json,
                               progress);
@@ -212,6 +268,7 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     // Before the files: a history that could not be written matters most when they fail too.
     for (const std::string &warning : result_warnings(pictor_result_json(result.get())))
         progress.print_above("pictor: warning: " + warning);
+    report_reencoded(pictor_result_json(result.get()), progress);
     std::vector<std::string> files = write_results(options, result.get(), &failure);
     if (files.empty()) return report_failure(failure, options.json, progress);
 

@@ -91,8 +91,8 @@ int run_inpaint(const std::vector<std::string> &args) {
     // Everything local is checked before a paid request can go out.
     InputFile image_file, selection_file;
     std::string error;
-    if (!read_input_file("--image", options.images[0], &image_file, &error) ||
-        !read_input_file("--selection", *options.selection, &selection_file, &error))
+    if (!read_input_file("--image", options.images[0], &image_file, &error, largest_reencodable_input_bytes) ||
+        !read_input_file("--selection", *options.selection, &selection_file, &error, largest_reencodable_input_bytes))
         return usage_failure(error);
     pictor::image_ptr image = decode_input("--image", image_file, &error);
     if (!image) return usage_failure(error);

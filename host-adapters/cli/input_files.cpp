@@ -34,8 +34,12 @@ bool read_input_file(const std::string &option, const std::string &path, InputFi
     }
     if (max_bytes > 0 && static_cast<uint64_t>(info.st_size) > max_bytes) {
         ::close(fd);
-        *error = option + " " + path + " is " + std::to_string(info.st_size) + " bytes; the route takes at most " +
-                 std::to_string(max_bytes) + " bytes per file. Nothing was sent.";
+        *error = option + " " + path + " is " + std::to_string(info.st_size) + " bytes; " +
+                 (max_bytes == largest_reencodable_input_bytes
+                      ? "pictor re-encodes files of at most " + std::to_string(max_bytes >> 20) +
+                            " MiB — scale the image down first."
+                      : "the route takes at most " + std::to_string(max_bytes) + " bytes per file.") +
+                 " Nothing was sent.";
         return false;
     }
     out->bytes.clear();

@@ -80,7 +80,10 @@ int run_login(const std::vector<std::string> &args) {
     for (char &c : key) c = '\0';
     if (status != PICTOR_OK) {
         ProgressLine line(stderr, false);
-        return report_failure(Failure::local(status, pictor_thread_last_error()->message), false, line);
+        std::string message = pictor_thread_last_error()->message;
+        // The library says where else the key could go; here that is an option.
+        if (where == PICTOR_KEY_STORE_KEYRING) message += " (pictor login --file)";
+        return report_failure(Failure::local(status, message), false, line);
     }
     pictor::string_ptr answer_text(raw);
     nlohmann::json answer = nlohmann::json::parse(answer_text.get());

@@ -21,6 +21,18 @@
 #define PICTOR_GIMP_SETTINGS_MENU_LABEL "Pictor _Settings..."
 #define PICTOR_GIMP_SETTINGS_TITLE "Pictor Settings"
 #define PICTOR_GIMP_AUTHOR "Pictor contributors"
+/* The history browser: every image Pictor received, to put back into an image. */
+#define PICTOR_GIMP_PROC_HISTORY "plug-in-pictor-history"
+#define PICTOR_GIMP_HISTORY_MENU_LABEL "_History..."
+#define PICTOR_GIMP_HISTORY_TITLE "Pictor History"
+#define PICTOR_GIMP_HISTORY_BLURB "Browse the images Pictor received and insert one as a new layer"
+#define PICTOR_GIMP_HISTORY_HELP \
+    "Interactively: a window with every image kept in Pictor's history folder, newest first, " \
+    "with its prompt, profile, size, time, cost estimate and request id; search by prompt, insert " \
+    "one as a new layer (at its own size or fitted to the canvas), copy its prompt, open the " \
+    "folder. From a script: entry is an id (or its start) or text of the prompt (the newest " \
+    "match is taken), fit-to-canvas 1 scales it to fit inside the canvas, centred; 0 puts it at " \
+    "its own size at the top-left corner."
 
 typedef enum {
     PICTOR_GIMP_GENERATE = 0,

@@ -32,6 +32,10 @@ gint32 pictor_glue_insert_layer(gint32 image, const gchar *name, gint width, gin
                                 gchar **error);
 /* A white layer mask added to the layer; its id, or -1. */
 gint32 pictor_glue_add_mask(gint32 layer);
+/* Scales a layer to width x height (GIMP's default interpolation) and moves its top-left
+ * corner to (offset_x, offset_y); FALSE when GIMP refused. */
+gboolean pictor_glue_scale_layer(gint32 layer, gint width, gint height, gint offset_x,
+                                 gint offset_y);
 /* The layer, not its mask, becomes what the user works on. */
 void pictor_glue_select_layer(gint32 image, gint32 layer);
 

@@ -8,6 +8,7 @@ set(PICTOR_GIMP_COMMON_SOURCES
   ${PICTOR_GIMP_COMMON_DIR}/command_settings.c
   ${PICTOR_GIMP_COMMON_DIR}/gateway_client.c
   ${PICTOR_GIMP_COMMON_DIR}/gimp_document.c
+  ${PICTOR_GIMP_COMMON_DIR}/history_browser.c
   ${PICTOR_GIMP_COMMON_DIR}/job_session.c
   ${PICTOR_GIMP_COMMON_DIR}/pictor_settings.c
   ${PICTOR_GIMP_COMMON_DIR}/progress_window.c)
@@ -29,23 +30,33 @@ function(pictor_gimp_plugin target module dir_var component label)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-deprecated-declarations)
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME pictor
-    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/pictor
-    # Per user, libpictor travels in the plug-in's folder (lib/); system-wide it is the prefix's.
-    INSTALL_RPATH "$ORIGIN/lib;${CMAKE_INSTALL_FULL_LIBDIR}")
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/pictor)
 
   pkg_get_variable(_libdir ${module} gimplibdir)
   pkg_get_variable(_prefix ${module} prefix)
   file(RELATIVE_PATH _libdir_in_prefix "${_prefix}" "${_libdir}")
   set(${dir_var} "${_libdir_in_prefix}/plug-ins" CACHE PATH
       "Folder of ${label} plug-ins the plug-in is installed into, as <dir>/pictor/pictor (relative: to the prefix)")
+  # Per user, libpictor travels in the plug-in's folder (lib/); system-wide it is the prefix's
+  # library folder, reached from the plug-in's own place so that any --prefix works.
+  if(IS_ABSOLUTE "${${dir_var}}" OR IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+    set(_to_libdir "${CMAKE_INSTALL_FULL_LIBDIR}")
+  else()
+    file(RELATIVE_PATH _to_libdir "/prefix/${${dir_var}}/pictor" "/prefix/${CMAKE_INSTALL_LIBDIR}")
+    set(_to_libdir "$ORIGIN/${_to_libdir}")
+  endif()
+  set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/lib;${_to_libdir}")
   if(NOT IS_ABSOLUTE "${${dir_var}}" AND NOT CMAKE_INSTALL_PREFIX STREQUAL _prefix)
     message(STATUS "${label} plug-in: installs into ${CMAKE_INSTALL_PREFIX}/${${dir_var}}, "
                    "where ${label} (prefix ${_prefix}) does not look; see README \"GIMP\"")
   endif()
-  install(TARGETS ${target} RUNTIME DESTINATION ${${dir_var}}/pictor)
+  install(TARGETS ${target} RUNTIME DESTINATION ${${dir_var}}/pictor COMPONENT gimp_plugin)
 
   install(TARGETS ${target} RUNTIME DESTINATION . COMPONENT ${component} EXCLUDE_FROM_ALL)
   install(TARGETS pictor LIBRARY DESTINATION lib NAMELINK_SKIP COMPONENT ${component} EXCLUDE_FROM_ALL)
+  if(TARGET pictor_request_runner) # libpictor runs it from pictor/ beside itself
+    install(TARGETS pictor_request_runner DESTINATION lib/pictor COMPONENT ${component} EXCLUDE_FROM_ALL)
+  endif()
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/dist/profiles/ DESTINATION share/pictor/profiles
     COMPONENT ${component} EXCLUDE_FROM_ALL FILES_MATCHING PATTERN "*.json")
   message(STATUS "${label} plug-in: built")

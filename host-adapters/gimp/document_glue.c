@@ -91,3 +91,9 @@ void pictor_glue_select_layer(gint32 image, gint32 layer) {
     gimp_layer_set_edit_mask(layer, FALSE);
     gimp_image_set_active_layer(image, layer);
 }
+
+gboolean pictor_glue_scale_layer(gint32 layer, gint width, gint height, gint offset_x,
+                                 gint offset_y) {
+    return gimp_layer_scale(layer, width, height, FALSE) &&
+           gimp_layer_set_offsets(layer, offset_x, offset_y);
+}

@@ -3,6 +3,7 @@
 #include "command_settings.h"
 #include "gateway_client.h"
 #include "gimp_document.h"
+#include "history_browser.h"
 #include "job_session.h"
 #include "last_values.h"
 #include "pictor_settings.h"
@@ -124,6 +125,33 @@ static gboolean run_settings(gint nparams, const GimpParam *param, PictorGimpKey
                                       error);
 }
 
+/* Pictor History: interactively the browser, from a script the entry named inserted. */
+static gboolean run_history(gint nparams, const GimpParam *param, gchar **error) {
+    if (!pictor_gimp_library_matches(error))
+        return FALSE;
+    GimpRunMode mode = (GimpRunMode)param[0].data.d_int32;
+    gint32 image = param[1].data.d_image;
+    gint32 drawable = param[2].data.d_drawable;
+    gchar *ignored = NULL;
+    gint32 above = drawable > 0 ? pictor_gimp_active_layer(image, drawable, &ignored) : -1;
+    g_free(ignored);
+    if (mode == GIMP_RUN_INTERACTIVE) {
+        gimp_ui_init("pictor", FALSE);
+        pictor_gimp_history_browser(image, above, NULL);
+        return TRUE;
+    }
+    if (nparams != pictor_gimp_history_param_count()) {
+        *error = g_strdup_printf("%s takes %d parameters, got %d: see Help > Procedure Browser.",
+                                 PICTOR_GIMP_PROC_HISTORY, pictor_gimp_history_param_count(), nparams);
+        return FALSE;
+    }
+    gboolean ok = pictor_gimp_history_insert(image, above, param[3].data.d_string,
+                                             param[4].data.d_int32 != 0, error) >= 0;
+    if (ok && mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush();
+    return ok;
+}
+
 static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
                 GimpParam **return_vals) {
     static GimpParam values[4];
@@ -156,6 +184,15 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
 
     PictorGimpCommand command;
     gchar *error = NULL;
+    if (strcmp(name, PICTOR_GIMP_PROC_HISTORY) == 0 && nparams >= 3) {
+        if (run_history(nparams, param, &error))
+            return;
+        values[0].data.d_status = GIMP_PDB_EXECUTION_ERROR;
+        values[1].type = GIMP_PDB_STRING;
+        values[1].data.d_string = error; /* lives until the process ends, after GIMP read it */
+        *nreturn_vals = 2;
+        return;
+    }
     if (!pictor_gimp_command_for_procedure(name, &command)) {
         values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
         return;

@@ -48,6 +48,15 @@ static const GimpParamDef settings_return[] = {
     {GIMP_PDB_STRING, "profile", "The profile a command uses now"},
 };
 
+/* Pictor History: from a script, the entry to insert and how. */
+static const GimpParamDef history_args[] = {
+    {GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }"},
+    {GIMP_PDB_IMAGE, "image", "Input image"},
+    {GIMP_PDB_DRAWABLE, "drawable", "The layer the inserted layer goes above"},
+    {GIMP_PDB_STRING, "entry", "A history id (or its start), or text of the prompt: the newest match"},
+    {GIMP_PDB_INT32, "fit-to-canvas", "1: scaled to fit inside the canvas, centred; 0: its own size at the top-left"},
+};
+
 static const struct {
     const GimpParamDef *args;
     gint n_args;
@@ -78,7 +87,15 @@ void pictor_gimp_register_procedures(void) {
                            G_N_ELEMENTS(settings_args), G_N_ELEMENTS(settings_return),
                            settings_args, settings_return);
     gimp_plugin_menu_register(PICTOR_GIMP_PROC_SETTINGS, PICTOR_GIMP_MENU_PATH);
+    gimp_install_procedure(PICTOR_GIMP_PROC_HISTORY, PICTOR_GIMP_HISTORY_BLURB,
+                           PICTOR_GIMP_HISTORY_HELP, PICTOR_GIMP_AUTHOR, PICTOR_GIMP_AUTHOR, "2026",
+                           PICTOR_GIMP_HISTORY_MENU_LABEL, "RGB*", GIMP_PLUGIN,
+                           G_N_ELEMENTS(history_args), G_N_ELEMENTS(error_return), history_args,
+                           error_return);
+    gimp_plugin_menu_register(PICTOR_GIMP_PROC_HISTORY, PICTOR_GIMP_MENU_PATH);
 }
+
+gint pictor_gimp_history_param_count(void) { return G_N_ELEMENTS(history_args); }
 
 static gboolean copy_string_param(gchar *field, gsize size, const GimpParam *param,
                                   const gchar *what, gchar **error) {

@@ -7,8 +7,11 @@
 #include <libgimp/gimp.h>
 
 /* Registers the procedures with the PDB (the plug-in's query()): the three commands and
- * Pictor Settings (PICTOR_GIMP_PROC_SETTINGS). */
+ * Pictor Settings (PICTOR_GIMP_PROC_SETTINGS) and History (PICTOR_GIMP_PROC_HISTORY). */
 void pictor_gimp_register_procedures(void);
+
+/* How many parameters plug-in-pictor-history takes. */
+gint pictor_gimp_history_param_count(void);
 
 /* Reads the non-interactive parameters (after run-mode, image, drawable) into settings.
  * On a bad value returns FALSE with *error set to a message saying which and what to pass. */

@@ -123,3 +123,10 @@ void pictor_glue_select_layer(gint32 image_id, gint32 id) {
     const GimpLayer *selected[] = {layer, NULL};
     gimp_image_set_selected_layers(image, selected);
 }
+
+gboolean pictor_glue_scale_layer(gint32 id, gint width, gint height, gint offset_x,
+                                 gint offset_y) {
+    GimpLayer *layer = gimp_layer_get_by_id(id);
+    return layer && gimp_layer_scale(layer, width, height, FALSE) &&
+           gimp_layer_set_offsets(layer, offset_x, offset_y);
+}

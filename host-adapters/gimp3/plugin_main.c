@@ -1,10 +1,12 @@
-/* The GIMP 3 plug-in: a GimpPlugIn with the three Pictor image procedures and Pictor Settings.
+/* The GIMP 3 plug-in: a GimpPlugIn with the three Pictor image procedures, Pictor Settings and
+ * Pictor History.
  * The work itself (selection to mask, the request, compositing) is the library's, behind
  * <pictor/pictor.h>; what both GIMP adapters share lives in ../gimp-common. */
 #include "command_dialog.h"
 #include "command_settings.h"
 #include "gateway_client.h"
 #include "gimp_document.h"
+#include "history_browser.h"
 #include "job_session.h"
 #include "pictor_settings.h"
 
@@ -30,7 +32,8 @@ static GList *query_procedures(GimpPlugIn *plug_in) {
     GList *names = NULL;
     for (gint i = 0; i < PICTOR_GIMP_COMMAND_COUNT; i++)
         names = g_list_append(names, g_strdup(pictor_gimp_command_info((PictorGimpCommand)i)->procedure));
-    return g_list_append(names, g_strdup(PICTOR_GIMP_PROC_SETTINGS));
+    names = g_list_append(names, g_strdup(PICTOR_GIMP_PROC_SETTINGS));
+    return g_list_append(names, g_strdup(PICTOR_GIMP_PROC_HISTORY));
 }
 
 static GimpValueArray *run_command(GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
@@ -38,6 +41,9 @@ static GimpValueArray *run_command(GimpProcedure *procedure, GimpRunMode run_mod
                                    gpointer run_data);
 static GimpValueArray *run_settings(GimpProcedure *procedure, GimpProcedureConfig *config,
                                     gpointer run_data);
+static GimpValueArray *run_history(GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
+                                   GimpDrawable **drawables, GimpProcedureConfig *config,
+                                   gpointer run_data);
 
 static const gchar *const SIZE_BLURB =
     "\"canvas\", \"auto\", \"WIDTHxHEIGHT\" or \"\" for the route's default";
@@ -146,12 +152,37 @@ static GimpProcedure *create_settings(GimpPlugIn *plug_in, const gchar *name) {
     return procedure;
 }
 
+static GimpProcedure *create_history(GimpPlugIn *plug_in, const gchar *name) {
+    GimpProcedure *procedure = gimp_image_procedure_new(plug_in, name, GIMP_PDB_PROC_TYPE_PLUGIN,
+                                                        run_history, NULL, NULL);
+    gimp_procedure_set_image_types(procedure, "RGB*");
+    gimp_procedure_set_sensitivity_mask(procedure, GIMP_PROCEDURE_SENSITIVE_DRAWABLE |
+                                                       GIMP_PROCEDURE_SENSITIVE_DRAWABLES |
+                                                       GIMP_PROCEDURE_SENSITIVE_NO_DRAWABLES);
+    gimp_procedure_set_menu_label(procedure, PICTOR_GIMP_HISTORY_MENU_LABEL);
+    gimp_procedure_add_menu_path(procedure, PICTOR_GIMP_MENU_PATH);
+    gimp_procedure_set_documentation(procedure, PICTOR_GIMP_HISTORY_BLURB, PICTOR_GIMP_HISTORY_HELP, name);
+    gimp_procedure_set_attribution(procedure, PICTOR_GIMP_AUTHOR, PICTOR_GIMP_AUTHOR, "2026");
+    gimp_procedure_add_string_argument(procedure, "entry", "Entry",
+                                       "A history id (or its start), or text of the prompt: the newest match",
+                                       "", G_PARAM_READWRITE);
+    gimp_procedure_add_boolean_argument(procedure, "fit-to-canvas", "Fit to canvas",
+                                        "Scaled to fit inside the canvas, centred; else its own size at the top-left",
+                                        FALSE, G_PARAM_READWRITE);
+    gimp_procedure_add_core_object_array_return_value(procedure, "layers", "Layers",
+                                                      "The layers inserted, in the order inserted",
+                                                      GIMP_TYPE_LAYER, G_PARAM_READWRITE);
+    return procedure;
+}
+
 static GimpProcedure *create_procedure(GimpPlugIn *plug_in, const gchar *name) {
     PictorGimpCommand command;
     if (pictor_gimp_command_for_procedure(name, &command))
         return create_command(plug_in, name, command);
     if (strcmp(name, PICTOR_GIMP_PROC_SETTINGS) == 0)
         return create_settings(plug_in, name);
+    if (strcmp(name, PICTOR_GIMP_PROC_HISTORY) == 0)
+        return create_history(plug_in, name);
     return NULL;
 }
 
@@ -337,6 +368,44 @@ static GimpValueArray *run_settings(GimpProcedure *procedure, GimpProcedureConfi
     g_free(error);
     g_free(key_file);
     g_free(default_profile);
+    return values;
+}
+
+/* Pictor History: interactively the browser, from a script the entry named inserted. */
+static GimpValueArray *run_history(GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
+                                   GimpDrawable **drawables, GimpProcedureConfig *config,
+                                   gpointer run_data) {
+    (void)run_data;
+    gchar *error = NULL;
+    gegl_init(NULL, NULL); /* drawable buffers are GEGL buffers */
+    gint32 image_id = gimp_image_get_id(image);
+    gint32 above = -1;
+    if (drawables && drawables[0]) {
+        gchar *ignored = NULL;
+        above = pictor_gimp_active_layer(image_id, gimp_item_get_id(GIMP_ITEM(drawables[0])), &ignored);
+        g_free(ignored);
+    }
+    GArray *added = g_array_new(FALSE, FALSE, sizeof(gint32));
+    gboolean ok = pictor_gimp_library_matches(&error);
+    if (ok && run_mode == GIMP_RUN_INTERACTIVE) {
+        gimp_ui_init(PLUG_IN_BINARY);
+        pictor_gimp_history_browser(image_id, above, added);
+    } else if (ok) {
+        gchar *entry = NULL;
+        gboolean fit = FALSE;
+        g_object_get(config, "entry", &entry, "fit-to-canvas", &fit, NULL);
+        gint32 layer = pictor_gimp_history_insert(image_id, above, entry, fit, &error);
+        ok = layer >= 0;
+        if (ok)
+            g_array_append_val(added, layer);
+        g_free(entry);
+    }
+    if (run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush();
+    GimpValueArray *values = ok ? layers_added(procedure, added)
+                                : fail(procedure, GIMP_PDB_EXECUTION_ERROR, error);
+    g_free(error);
+    g_array_free(added, TRUE);
     return values;
 }
 

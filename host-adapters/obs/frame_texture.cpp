@@ -1,6 +1,7 @@
 #include "frame_texture.hpp"
 
 #include <graphics/graphics.h>
+#include <obs.h>
 
 #include <utility>
 
@@ -56,6 +57,13 @@ void FrameTexture::destroy_texture() {
         gs_texture_destroy(texture_);
         texture_ = nullptr;
     }
+}
+
+void draw_texture(gs_texture_t *texture, uint32_t width, uint32_t height) {
+    gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
+    gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), texture);
+    while (gs_effect_loop(effect, "Draw"))
+        gs_draw_sprite(texture, 0, width, height);
 }
 
 } // namespace pictor_obs

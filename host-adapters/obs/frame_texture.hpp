@@ -43,4 +43,7 @@ private:
     gs_texture *texture_ = nullptr; // graphics thread only
 };
 
+// Graphics thread, with no effect active: draws texture scaled to width x height at 0, 0.
+void draw_texture(gs_texture *texture, uint32_t width, uint32_t height);
+
 } // namespace pictor_obs

@@ -6,6 +6,8 @@
 
 #include <obs-module.h>
 
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -62,6 +64,41 @@ RequestOutcome restore_from_history(const std::string &path) {
     return outcome;
 }
 
+// A history entry by its id (the Show in this source button): local disk only.
+RequestOutcome load_history_entry(const std::string &id) {
+    RequestOutcome outcome;
+    pictor_image *loaded = nullptr;
+    if (pictor_history_load(nullptr, id.c_str(), 0, &loaded) != PICTOR_OK) {
+        outcome.message = std::string(obs_module_text("Error.HistoryEntry")) + " " +
+                          pictor_thread_last_error()->message;
+        return outcome;
+    }
+    std::unique_ptr<pictor_image, ImageDeleter> image(loaded);
+    outcome.image = copy_pixels(image.get());
+    outcome.history_path = pictor_image_history_path(image.get());
+    outcome.request_id = pictor_image_request_id(image.get());
+    outcome.ok = true;
+    return outcome;
+}
+
+// The library's message, except where it speaks of the command line or of settings OBS does
+// not have: then the same advice in the words of this module's properties and menus.
+std::string in_obs_words(const pictor_error *failure) {
+    switch (failure->status) {
+    case PICTOR_ERR_MODERATION_BLOCKED: return obs_module_text("Error.Moderation");
+    case PICTOR_ERR_AUTH:
+        return obs_module_text(failure->request_sent ? "Error.KeyRefused" : "Error.NoKey");
+    default: return failure->message;
+    }
+}
+
+// "cost_usd_estimate" of a result's metadata: what the request may have cost.
+double result_cost(const pictor_result *result) {
+    nlohmann::json meta = nlohmann::json::parse(pictor_result_json(result), nullptr, false);
+    auto cost = meta.is_object() ? meta.find("cost_usd_estimate") : meta.end();
+    return cost != meta.end() && cost->is_number() && cost->get<double>() > 0 ? cost->get<double>() : 0;
+}
+
 } // namespace
 
 ImageRequestWorker::ImageRequestWorker(std::string owner_label) : owner_label_(std::move(owner_label)) {}
@@ -78,7 +115,7 @@ bool ImageRequestWorker::busy() const {
     return busy_;
 }
 
-bool ImageRequestWorker::start(RequestSpec spec, Finished finished, Preview preview) {
+bool ImageRequestWorker::start(RequestSpec spec, Finished finished, Preview preview, Progress progress) {
     std::thread finished_thread;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -92,9 +129,11 @@ bool ImageRequestWorker::start(RequestSpec spec, Finished finished, Preview prev
     if (busy_) // another OBS thread started one meanwhile
         return false;
     busy_ = true;
-    network_ = spec.kind != RequestKind::restore;
+    network_ = spec.kind == RequestKind::generate || spec.kind == RequestKind::edit;
     cancelled_ = false;
+    abandoned_ = false;
     preview_ = std::move(preview);
+    progress_ = std::move(progress);
     thread_ = std::thread(&ImageRequestWorker::run, this, std::move(spec), std::move(finished));
     return true;
 }
@@ -115,6 +154,10 @@ void ImageRequestWorker::cancel() {
 
 void ImageRequestWorker::abandon() {
     cancel();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        abandoned_ = true;
+    }
     std::thread running;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -124,10 +167,16 @@ void ImageRequestWorker::abandon() {
         running.join();
 }
 
-int ImageRequestWorker::on_progress(const pictor_progress *, void *self) {
+int ImageRequestWorker::on_progress(const pictor_progress *progress, void *self) {
+    auto *worker = static_cast<ImageRequestWorker *>(self);
+    std::lock_guard<std::mutex> lock(worker->mutex_);
     // pictor_client_cancel already stops the call; this covers a cancel that came between
     // the client's creation and the start of the request.
-    return static_cast<ImageRequestWorker *>(self)->cancelled_ ? 1 : 0;
+    if (worker->cancelled_)
+        return 1;
+    if (worker->progress_)
+        worker->progress_(RequestProgress{int(progress->phase), progress->elapsed_s});
+    return 0;
 }
 
 void ImageRequestWorker::on_partial_image(const pictor_image *partial, int index, int total, void *self) {
@@ -208,27 +257,40 @@ RequestOutcome ImageRequestWorker::send(const RequestSpec &spec) {
         outcome.image = copy_pixels(image);
         outcome.history_path = pictor_image_history_path(image);
         outcome.request_id = pictor_image_request_id(image);
+        outcome.cost_usd = result_cost(result.get());
         outcome.ok = true;
     } else if (outcome.message.empty()) {
         const pictor_error *failure = pictor_client_last_error(client);
-        outcome.message = failure->message;
-        if (failure->request_id && *failure->request_id)
-            outcome.message += std::string(" (request id ") + failure->request_id + ")";
+        outcome.message = in_obs_words(failure);
+        outcome.request_id = failure->request_id ? failure->request_id : "";
+        // A cancel after sending: the server may still make (and bill) the image.
+        outcome.may_be_billed =
+            failure->may_be_billed != 0 || (failure->status == PICTOR_ERR_CANCELLED && failure->request_sent != 0);
     }
     pictor_client_destroy(client);
     return outcome;
 }
 
 void ImageRequestWorker::run(RequestSpec spec, Finished finished) {
-    RequestOutcome outcome =
-        spec.kind == RequestKind::restore ? restore_from_history(spec.history_path) : send(spec);
+    RequestOutcome outcome = spec.kind == RequestKind::restore   ? restore_from_history(spec.history_path)
+                             : spec.kind == RequestKind::history ? load_history_entry(spec.history_id)
+                                                                 : send(spec);
     // The lock keeps cancel()/abandon() from returning while the outcome is being delivered,
-    // so the owner never receives it after it asked to stop.
+    // so the owner never receives a result after it asked to stop, nor anything once abandoned.
     std::unique_lock<std::mutex> lock(mutex_);
-    if (!cancelled_)
-        finished(std::move(outcome));
-    preview_ = nullptr;
+    // Idle before the owner hears of the end, so a click that follows its status is accepted
+    // (a start() meanwhile waits for this lock, hence for the delivery).
     busy_ = false;
+    preview_ = nullptr;
+    progress_ = nullptr;
+    if (cancelled_ && !abandoned_) {
+        RequestOutcome cancelled;
+        cancelled.cancelled = true;
+        cancelled.may_be_billed = outcome.ok || outcome.may_be_billed; // ok: paid, and in history
+        finished(std::move(cancelled));
+    } else if (!cancelled_) {
+        finished(std::move(outcome));
+    }
 }
 
 } // namespace pictor_obs

@@ -25,6 +25,9 @@ public:
     // A partial image while the route streams (index 0-based, of total); worker thread, never
     // after cancel() or abandon() returned.
     using Preview = std::function<void(RgbaImage &&partial, int index, int total)>;
+    // The phase and time of the running request, at least every 250 ms; worker thread, never
+    // after cancel() or abandon() returned.
+    using Progress = std::function<void(const RequestProgress &progress)>;
 
     // owner_label names the source in log lines: "Pictor Image 'Scene art'".
     explicit ImageRequestWorker(std::string owner_label);
@@ -33,12 +36,13 @@ public:
     ImageRequestWorker &operator=(const ImageRequestWorker &) = delete;
 
     // Starts the request; false (and nothing started) while another one runs.
-    bool start(RequestSpec spec, Finished finished, Preview preview = nullptr);
+    bool start(RequestSpec spec, Finished finished, Preview preview = nullptr, Progress progress = nullptr);
     bool busy() const;
-    // Stops waiting for the running request without waiting for its thread; its outcome is
-    // dropped. Logs that the server may still bill a request that was sent.
+    // The user's Cancel: stops waiting for the running request without waiting for its thread.
+    // Its outcome still arrives, as cancelled (within about 100 ms), with nothing to show. Logs
+    // that the server may still bill a request that was sent.
     void cancel();
-    // cancel(), then waits for the thread (about 100 ms at most).
+    // The owner goes away: cancels, drops the outcome, and waits for the thread (about 100 ms).
     void abandon();
     void set_owner_label(std::string owner_label);
 
@@ -53,8 +57,10 @@ private:
     bool busy_ = false;
     bool network_ = false;             // the running request talks to a gateway
     std::atomic<bool> cancelled_{false};
+    bool abandoned_ = false;           // no callback at all any more
     pictor_client *client_ = nullptr;  // set while a request is on the wire, for cancel
     Preview preview_;                  // of the running request
+    Progress progress_;
     std::string owner_label_;
 };
 

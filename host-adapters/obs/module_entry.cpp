@@ -1,6 +1,7 @@
 // The OBS module "pictor": registers the Pictor Image source and the Pictor Restyle filter.
 // Loading does no network and reads no key; requests start only on a button or a hotkey.
 #include "image_source.hpp"
+#include "pictor_settings_entry.hpp"
 #include "restyle_filter.hpp"
 
 #include <pictor/pictor.h>
@@ -29,6 +30,7 @@ bool obs_module_load(void) {
     }
     pictor_obs::register_image_source();
     pictor_obs::register_restyle_filter();
+    pictor_obs::register_settings_entry();
     blog(LOG_INFO, "[pictor] module loaded (libpictor %s)", pictor_version_string());
     return true;
 }

@@ -1,21 +1,29 @@
 #include "request_settings.hpp"
 
+#include "pictor_client_factory.hpp"
+#include "request_status.hpp"
+#include "session_spending.hpp"
+
 #include <pictor/pictor.h>
 
 #include <obs-module.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace pictor_obs {
 
 namespace {
 
-// The profiles installed with pictor and the user's own (~/.config/pictor/profiles): local
-// files only, so building the properties never touches the network.
-void add_profile_choices(obs_property_t *list) {
-    obs_property_list_add_string(list, obs_module_text("Profile.FromConfiguration"), "");
+constexpr const char *key_source_info = "key_source";
+
+} // namespace
+
+void add_profile_choices(obs_property_t *list, const char *empty_label) {
+    obs_property_list_add_string(list, empty_label, "");
     char *json = nullptr;
     if (pictor_list_profiles(nullptr, &json) != PICTOR_OK) {
         blog(LOG_WARNING, "[pictor] could not list the gateway profiles: %s",
@@ -34,11 +42,51 @@ void add_profile_choices(obs_property_t *list) {
     }
 }
 
-void add_size_choices(obs_property_t *list) {
+namespace {
+
+// The resolved profile of spec's route (pictor_client_profile_json); {} when it cannot be made.
+nlohmann::json route_profile(const RequestSpec &spec) {
+    std::string error;
+    pictor_client *client = create_pictor_client(spec, error);
+    if (!client)
+        return nlohmann::json::object();
+    nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client), nullptr, false);
+    pictor_client_destroy(client);
+    return profile.is_object() ? profile : nlohmann::json::object();
+}
+
+std::string string_member(const nlohmann::json &object, const char *name) {
+    auto it = object.find(name);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The route's own sizes (its profile's list), "fit the canvas" first; the current value stays
+// offered even when the route has no list (custom sizes), so a saved size never shows blank.
+void fill_size_choices(obs_property_t *list, const RequestSpec &spec, const nlohmann::json &profile) {
+    obs_property_list_clear(list);
+    const std::string rule = string_member(profile, "size_rule");
+    RequestSpec canvas = spec;
+    canvas.size = fit_canvas_size;
+    const std::string fitted = resolved_size(canvas);
+    const std::string fit_label = std::string(obs_module_text("Size.FitCanvas")) +
+                                  (fitted.empty() ? "" : " (" + fitted + ")");
+    obs_property_list_add_string(list, fit_label.c_str(), fit_canvas_size);
     obs_property_list_add_string(list, obs_module_text("RouteDefault"), "");
-    for (const char *size : {"auto", "1024x1024", "1536x1024", "1024x1536", "2048x2048", "2048x1152",
-                             "3840x2160", "2160x3840", "1280x720", "1280x1280"})
-        obs_property_list_add_string(list, size, size);
+    std::vector<std::string> offered = {fit_canvas_size, ""};
+    if (rule != "none") {
+        obs_property_list_add_string(list, obs_module_text("Size.Auto"), "auto");
+        offered.push_back("auto");
+        auto sizes = profile.find("sizes");
+        if (sizes != profile.end() && sizes->is_array())
+            for (const auto &size : *sizes)
+                if (size.is_string()) {
+                    obs_property_list_add_string(list, size.get_ref<const std::string &>().c_str(),
+                                                 size.get_ref<const std::string &>().c_str());
+                    offered.push_back(size.get<std::string>());
+                }
+    }
+    if (std::find(offered.begin(), offered.end(), spec.size) == offered.end())
+        obs_property_list_add_string(list, spec.size.c_str(), spec.size.c_str());
 }
 
 void add_quality_choices(obs_property_t *list) {
@@ -49,37 +97,84 @@ void add_quality_choices(obs_property_t *list) {
     obs_property_list_add_string(list, obs_module_text("Quality.Auto"), "auto");
 }
 
+std::string key_source_text(const nlohmann::json &profile) {
+    const std::string source = string_member(profile, "api_key_source");
+    auto has = profile.find("has_api_key");
+    if (source.empty() || has == profile.end() || !has->is_boolean() || !has->get<bool>())
+        return obs_module_text("Key.None");
+    return std::string(obs_module_text("Key.From")) + " " + source + ". " + obs_module_text("Key.Never");
+}
+
+RequestSpec spec_for_price(obs_data_t *settings) {
+    RequestSpec spec;
+    read_request_settings(settings, spec);
+    spec.size = resolved_size(spec);
+    return spec;
+}
+
+// A choice that changes the route or the price: the size list, the price and the key's source
+// follow it in the open window (true: OBS redraws the properties).
+bool on_request_choice_changed(void *edit, obs_properties_t *props, obs_property_t *, obs_data_t *settings) {
+    RequestSpec spec;
+    read_request_settings(settings, spec);
+    const nlohmann::json profile = route_profile(spec);
+    if (obs_property_t *sizes = obs_properties_get(props, setting::size))
+        fill_size_choices(sizes, spec, profile);
+    if (obs_property_t *key = obs_properties_get(props, key_source_info))
+        obs_property_set_description(key, key_source_text(profile).c_str());
+    if (obs_property_t *cost = obs_properties_get(props, property::cost))
+        obs_property_set_description(cost, cost_text(spec_for_price(settings), edit != nullptr).c_str());
+    return true;
+}
+
 } // namespace
 
-void set_request_defaults(obs_data_t *settings) {
+void set_request_defaults(obs_data_t *settings, bool with_size) {
     obs_data_set_default_string(settings, setting::prompt, "");
     obs_data_set_default_string(settings, setting::profile, "");
     obs_data_set_default_string(settings, setting::base_url, "");
-    obs_data_set_default_string(settings, setting::size, "");
+    // New sources fill the scene: the route's size nearest the canvas, scaled to fit it.
+    obs_data_set_default_string(settings, setting::size, with_size ? fit_canvas_size : "");
     // The route's default: routes such as apiyi-vip refuse any quality field, so a fixed default
     // would make every request fail there. The list shows the price of each choice.
     obs_data_set_default_string(settings, setting::quality, "");
     // Two blurry previews while a streaming route works (about 100 extra output tokens each):
     // the streamer sees something coming during a wait of a minute or more.
     obs_data_set_default_int(settings, setting::previews, 2);
+    obs_data_set_default_bool(settings, setting::failure_indicator, true);
 }
 
-void add_request_properties(obs_properties_t *props, bool with_size) {
+void add_request_properties(obs_properties_t *props, obs_data_t *settings, bool with_size, bool edit) {
+    RequestSpec spec;
+    read_request_settings(settings, spec);
+    const nlohmann::json profile = route_profile(spec);
+    void *edit_flag = edit ? props : nullptr; // any non-null pointer says "edit"
+
     obs_properties_add_text(props, setting::prompt, obs_module_text("Prompt"), OBS_TEXT_MULTILINE);
-    add_profile_choices(obs_properties_add_list(props, setting::profile, obs_module_text("Profile"),
-                                                OBS_COMBO_TYPE_EDITABLE, OBS_COMBO_FORMAT_STRING));
+    obs_property_t *profiles = obs_properties_add_list(props, setting::profile, obs_module_text("Profile"),
+                                                       OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+    add_profile_choices(profiles, obs_module_text("Profile.FromConfiguration"));
+    obs_property_set_modified_callback2(profiles, on_request_choice_changed, edit_flag);
     obs_property_t *base_url =
         obs_properties_add_text(props, setting::base_url, obs_module_text("BaseURL"), OBS_TEXT_DEFAULT);
     obs_property_set_long_description(base_url, obs_module_text("BaseURL.Description"));
-    if (with_size)
-        add_size_choices(obs_properties_add_list(props, setting::size, obs_module_text("Size"),
-                                                 OBS_COMBO_TYPE_EDITABLE, OBS_COMBO_FORMAT_STRING));
-    add_quality_choices(obs_properties_add_list(props, setting::quality, obs_module_text("Quality"),
-                                                OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING));
+    if (with_size) {
+        obs_property_t *sizes = obs_properties_add_list(props, setting::size, obs_module_text("Size"),
+                                                        OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+        fill_size_choices(sizes, spec, profile);
+        obs_property_set_long_description(sizes, obs_module_text("Size.Description"));
+        obs_property_set_modified_callback2(sizes, on_request_choice_changed, edit_flag);
+    }
+    obs_property_t *quality = obs_properties_add_list(props, setting::quality, obs_module_text("Quality"),
+                                                      OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+    add_quality_choices(quality);
+    obs_property_set_modified_callback2(quality, on_request_choice_changed, edit_flag);
     obs_property_t *previews =
         obs_properties_add_int_slider(props, setting::previews, obs_module_text("Previews"), 0, 3, 1);
     obs_property_set_long_description(previews, obs_module_text("Previews.Description"));
-    obs_properties_add_text(props, "key_note", obs_module_text("KeyNote"), OBS_TEXT_INFO);
+    obs_property_set_modified_callback2(previews, on_request_choice_changed, edit_flag);
+    obs_properties_add_bool(props, setting::failure_indicator, obs_module_text("FailureIndicator"));
+    obs_properties_add_text(props, key_source_info, key_source_text(profile).c_str(), OBS_TEXT_INFO);
 }
 
 void read_request_settings(obs_data_t *settings, RequestSpec &spec) {
@@ -89,6 +184,29 @@ void read_request_settings(obs_data_t *settings, RequestSpec &spec) {
     spec.size = obs_data_get_string(settings, setting::size);
     spec.quality = obs_data_get_string(settings, setting::quality);
     spec.previews = int(obs_data_get_int(settings, setting::previews));
+}
+
+void canvas_size(uint32_t &width, uint32_t &height) {
+    obs_video_info video = {};
+    width = height = 0;
+    if (obs_get_video_info(&video)) {
+        width = video.base_width;
+        height = video.base_height;
+    }
+}
+
+std::string resolved_size(const RequestSpec &spec) {
+    if (spec.size != fit_canvas_size)
+        return spec.size;
+    uint32_t canvas_w = 0, canvas_h = 0, w = 0, h = 0;
+    canvas_size(canvas_w, canvas_h);
+    std::string error;
+    pictor_client *client = canvas_w && canvas_h ? create_pictor_client(spec, error) : nullptr;
+    if (!client)
+        return ""; // no canvas or no route: the route's default
+    const bool ok = pictor_canvas_request_size(client, canvas_w, canvas_h, &w, &h) == PICTOR_OK;
+    pictor_client_destroy(client);
+    return ok && w && h ? std::to_string(w) + "x" + std::to_string(h) : "";
 }
 
 } // namespace pictor_obs

@@ -11,7 +11,8 @@ namespace pictor_obs {
 enum class RequestKind {
     generate, // text to image: POST /images/generations
     edit,     // the source's frame + prompt: POST /images/edits
-    restore   // decode a history file: no network, nothing billed
+    restore,  // decode a history file: no network, nothing billed
+    history   // decode a history entry by its id: no network, nothing billed
 };
 
 // RGBA8, straight alpha, rows top to bottom without padding.
@@ -33,6 +34,7 @@ struct RequestSpec {
     int previews = 0;         // partial images to show while it generates (0-3; streaming routes)
     RgbaImage input;          // edit: the frame to restyle
     std::string history_path; // restore: the file to decode
+    std::string history_id;   // history: the entry to show
 };
 
 struct RequestOutcome {
@@ -40,7 +42,16 @@ struct RequestOutcome {
     RgbaImage image;
     std::string history_path; // where the received image was written before we saw it
     std::string request_id;
-    std::string message;      // on failure: what happened and what to do
+    std::string message;      // on failure: what happened and what to do, in OBS's words
+    bool cancelled = false;   // the owner's Cancel ended it (message says whether it may be billed)
+    bool may_be_billed = false; // on failure: the server may have made (and billed) an image
+    double cost_usd = 0;      // what the received image may have cost (0: unknown or nothing)
+};
+
+// What a running request is doing, for the status line (pictor_progress's phase and time).
+struct RequestProgress {
+    int phase = 0;            // pictor_phase
+    double elapsed_s = 0;
 };
 
 } // namespace pictor_obs

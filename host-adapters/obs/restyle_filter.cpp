@@ -4,6 +4,8 @@
 #include "frame_texture.hpp"
 #include "image_request_worker.hpp"
 #include "request_settings.hpp"
+#include "request_status.hpp"
+#include "session_spending.hpp"
 
 #include <obs-module.h>
 
@@ -18,20 +20,27 @@ namespace {
 constexpr const char *filter_id = "pictor_restyle_filter";
 constexpr const char *restyle_button = "restyle";
 constexpr const char *clear_button = "clear";
-constexpr const char *status_info = "status";
-
-void draw_texture(gs_texture_t *texture, uint32_t width, uint32_t height) {
-    gs_effect_t *effect = obs_get_base_effect(OBS_EFFECT_DEFAULT);
-    gs_effect_set_texture(gs_effect_get_param_by_name(effect, "image"), texture);
-    while (gs_effect_loop(effect, "Draw"))
-        gs_draw_sprite(texture, 0, width, height);
-}
 
 class RestyleFilter {
 public:
-    RestyleFilter(obs_data_t *settings, obs_source_t *self) : self_(self), worker_(label()) {
+    RestyleFilter(obs_data_t *settings, obs_source_t *self) : self_(self), status_(self), worker_(label()) {
         update(settings);
-        set_status(obs_module_text("Status.RestyleIdle"));
+        // The look of the last restyle comes back from history after a restart: decoded from
+        // disk, never requested (and billed) again.
+        std::string last = obs_data_get_string(settings, setting::history_path);
+        if (!last.empty()) {
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                history_path_ = last;
+            }
+            RequestSpec spec;
+            spec.kind = RequestKind::restore;
+            spec.history_path = last;
+            status_.started(obs_module_text("Status.Restoring"));
+            worker_.start(std::move(spec), [this](RequestOutcome &&outcome) { finished(std::move(outcome)); });
+        } else {
+            status_.idle(obs_module_text("Status.RestyleIdle"));
+        }
     }
 
     ~RestyleFilter() {
@@ -47,32 +56,62 @@ public:
     void update(obs_data_t *settings) {
         std::lock_guard<std::mutex> lock(mutex_);
         read_request_settings(settings, request_);
+        indicator_ = obs_data_get_bool(settings, setting::failure_indicator);
+    }
+
+    void save(obs_data_t *settings) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        obs_data_set_string(settings, setting::history_path, history_path_.c_str());
     }
 
     // Any thread. The snapshot is taken at the filter's next frame, on the graphics thread.
     void restyle() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (request_.prompt.empty()) {
-                status_ = obs_module_text("Status.NoPrompt");
-                return;
-            }
-        }
-        if (worker_.busy()) {
-            set_status(obs_module_text("Status.Busy"));
+        if (request().prompt.empty()) {
+            status_.idle(obs_module_text("Status.NoPrompt"));
             return;
         }
-        set_status(obs_module_text("Status.WaitingForFrame"));
+        if (status_.busy() || worker_.busy()) {
+            blog(LOG_INFO, "[pictor] %s: a request is already running; Restyle ignored", label().c_str());
+            return;
+        }
+        status_.started(obs_module_text("Status.WaitingForFrame"));
         snapshot_wanted_ = true;
     }
 
-    // Any thread: the source shows again; a running restyle is abandoned.
+    // Any thread: the source shows again (also after a restart); a running restyle is cancelled.
     void clear() {
         snapshot_wanted_ = false;
         worker_.set_owner_label(label());
         worker_.cancel();
         result_.clear();
-        set_status(obs_module_text("Status.RestyleIdle"));
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            history_path_.clear();
+        }
+        cleared_ = true;
+        status_.idle(obs_module_text("Status.RestyleIdle"));
+    }
+
+    // The Cancel button: the restyle stops; the source (or the previous result) stays.
+    void cancel() {
+        snapshot_wanted_ = false;
+        worker_.set_owner_label(label());
+        worker_.cancel();
+        if (!worker_.busy() && status_.busy()) // still waiting for a frame: nothing was sent
+            status_.cancelled(false);
+    }
+
+    obs_properties_t *properties() {
+        obs_properties_t *props = obs_properties_create();
+        obs_data_t *settings = obs_source_get_settings(self_);
+        RequestSpec spec;
+        read_request_settings(settings, spec);
+        add_action_properties(props, &status_, restyle_button, obs_module_text("Restyle"), on_restyle_clicked,
+                              on_cancel_clicked, cost_text(spec, true));
+        obs_properties_add_button(props, clear_button, obs_module_text("Clear"), on_clear_clicked);
+        add_request_properties(props, settings, false, true);
+        obs_data_release(settings);
+        return props;
     }
 
     void render() {
@@ -93,11 +132,26 @@ public:
         } else {
             obs_source_skip_video_filter(self_);
         }
+        bool indicator;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            indicator = indicator_;
+        }
+        if (indicator && status_.failed_last())
+            draw_failure_indicator(width, height);
     }
 
-    std::string status() const {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return status_;
+    static bool on_restyle_clicked(obs_properties_t *, obs_property_t *, void *data) {
+        static_cast<RestyleFilter *>(data)->restyle();
+        return false;
+    }
+    static bool on_clear_clicked(obs_properties_t *, obs_property_t *, void *data) {
+        static_cast<RestyleFilter *>(data)->clear();
+        return false;
+    }
+    static bool on_cancel_clicked(obs_properties_t *, obs_property_t *, void *data) {
+        static_cast<RestyleFilter *>(data)->cancel();
+        return false;
     }
 
     // libobs 29 refuses hotkeys registered on a filter, so they go on the source the filter is
@@ -156,35 +210,34 @@ private:
         hotkey_parent_ = nullptr;
     }
 
-    void set_status(const std::string &text) {
+    RequestSpec request() const {
         std::lock_guard<std::mutex> lock(mutex_);
-        status_ = text;
+        return request_;
     }
 
     // Graphics thread: reads the input back and hands it to the worker, which encodes and
     // sends it; the frame itself is not held up by more than the read-back.
     bool take_snapshot(uint32_t width, uint32_t height) {
-        RequestSpec spec;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            spec = request_;
-        }
+        RequestSpec spec = request();
         spec.kind = RequestKind::edit;
         if (!snapshot_.capture(self_, width, height, spec.input)) {
-            set_status(obs_module_text("Status.SnapshotFailed"));
+            status_.failed(obs_module_text("Status.SnapshotFailed"), "");
             blog(LOG_WARNING, "[pictor] %s: could not read the source's frame back from the GPU",
                  label().c_str());
             return false;
         }
-        set_status(obs_module_text("Status.Restyling"));
+        status_.started(obs_module_text("Status.Restyling"));
         worker_.set_owner_label(label());
+        cleared_ = false;
         if (!worker_.start(
                 std::move(spec), [this](RequestOutcome &&outcome) { finished(std::move(outcome)); },
                 [this](RgbaImage &&partial, int index, int total) {
                     blog(LOG_INFO, "[pictor] %s: preview %d of %d", label().c_str(), index + 1, total);
+                    status_.preview(index, total);
                     result_.offer(std::move(partial));
-                }))
-            set_status(obs_module_text("Status.Busy"));
+                },
+                [this](const RequestProgress &progress) { status_.progress(progress); }))
+            status_.idle(obs_module_text("Status.Busy"));
         else
             blog(LOG_INFO, "[pictor] %s: restyling a %ux%u frame", label().c_str(), width, height);
         return true;
@@ -192,23 +245,42 @@ private:
 
     // Worker thread.
     void finished(RequestOutcome &&outcome) {
-        if (!outcome.ok) {
-            blog(LOG_WARNING, "[pictor] %s: %s", label().c_str(), outcome.message.c_str());
-            set_status(std::string(obs_module_text("Status.Failed")) + " " + outcome.message);
+        if (outcome.cancelled) {
+            // Clear already said what is shown; a Cancel says what it may have cost.
+            if (!cleared_)
+                status_.cancelled(outcome.may_be_billed);
             return;
         }
+        if (!outcome.ok) {
+            // What was shown stays (the source, or the previous result); log and red bar say so.
+            blog(LOG_WARNING, "[pictor] %s: %s", label().c_str(), outcome.message.c_str());
+            status_.failed(outcome.message, outcome.request_id);
+            return;
+        }
+        if (outcome.cost_usd > 0)
+            add_session_spending(outcome.cost_usd);
         blog(LOG_INFO, "[pictor] %s: showing a %ux%u result from %s", label().c_str(), outcome.image.width,
              outcome.image.height, outcome.history_path.c_str());
-        set_status(std::string(obs_module_text("Status.RestyleReady")) +
-                   (outcome.request_id.empty() ? "" : " (request id " + outcome.request_id + ")"));
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!outcome.history_path.empty())
+                history_path_ = outcome.history_path;
+        }
+        status_.succeeded(std::string(obs_module_text("Status.RestyleReady")) +
+                          (outcome.request_id.empty() ? ""
+                                                      : "\n" + std::string(obs_module_text("Status.RequestId")) +
+                                                            " " + outcome.request_id));
         result_.offer(std::move(outcome.image));
     }
 
     obs_source_t *self_;
-    mutable std::mutex mutex_; // guards request_ and status_; never held while calling worker_
+    mutable std::mutex mutex_; // guards the three below; never held while calling worker_
     RequestSpec request_;
-    std::string status_;
+    bool indicator_ = true;
+    std::string history_path_; // the result shown, saved with the scene
+    RequestStatus status_;
     std::atomic<bool> snapshot_wanted_{false};
+    std::atomic<bool> cleared_{false}; // Clear ended the running request
     FrameSnapshot snapshot_; // graphics thread only
     FrameTexture result_;
     std::mutex hotkey_mutex_; // guards the four below
@@ -221,27 +293,6 @@ private:
 
 RestyleFilter *as_filter(void *data) { return static_cast<RestyleFilter *>(data); }
 
-bool on_restyle_clicked(obs_properties_t *, obs_property_t *, void *data) {
-    as_filter(data)->restyle();
-    return false;
-}
-
-bool on_clear_clicked(obs_properties_t *, obs_property_t *, void *data) {
-    as_filter(data)->clear();
-    return false;
-}
-
-obs_properties_t *filter_properties(void *data) {
-    obs_properties_t *props = obs_properties_create();
-    add_request_properties(props, false);
-    obs_properties_add_button(props, restyle_button, obs_module_text("Restyle"), on_restyle_clicked);
-    obs_properties_add_button(props, clear_button, obs_module_text("Clear"), on_clear_clicked);
-    const std::string status =
-        std::string(obs_module_text("Status")) + ": " + (data ? as_filter(data)->status() : "");
-    obs_properties_add_text(props, status_info, status.c_str(), OBS_TEXT_INFO);
-    return props;
-}
-
 } // namespace
 
 void register_restyle_filter() {
@@ -253,8 +304,11 @@ void register_restyle_filter() {
     info.create = [](obs_data_t *settings, obs_source_t *self) -> void * { return new RestyleFilter(settings, self); };
     info.destroy = [](void *data) { delete as_filter(data); };
     info.update = [](void *data, obs_data_t *settings) { as_filter(data)->update(settings); };
-    info.get_defaults = [](obs_data_t *settings) { set_request_defaults(settings); };
-    info.get_properties = filter_properties;
+    info.save = [](void *data, obs_data_t *settings) { as_filter(data)->save(settings); };
+    info.get_defaults = [](obs_data_t *settings) { set_request_defaults(settings, false); };
+    info.get_properties = [](void *data) -> obs_properties_t * {
+        return data ? as_filter(data)->properties() : obs_properties_create();
+    };
     info.video_render = [](void *data, gs_effect_t *) { as_filter(data)->render(); };
     info.video_tick = [](void *data, float) { as_filter(data)->tick(); };
     info.filter_remove = [](void *data, obs_source_t *) { as_filter(data)->unregister_hotkeys(); };

@@ -6,6 +6,9 @@
 //   pictor_bench decode FILE RUNS             libpng / libjpeg / libwebp decode from memory
 //   pictor_bench encode RUNS                  upload encode: fast default vs libpng defaults
 //   pictor_bench variations BASE_URL N DIR    N parallel variations, wall time
+//   pictor_bench upload-fixtures DIR N        N 3840x2160 synthetic photos as lossless PNG (the peer's input)
+//   pictor_bench upload BASE_URL QUALITY N DIR  N 4K references encoded (as the plugin does) and sent
+//                                             as one edit; BASE_URL "" = encode only
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +26,7 @@
 #include "image/base64.hpp"
 #include "image/image_decode.hpp"
 #include "image/image_encode.hpp"
+#include "plugin/upload_image.hpp"
 #include "synthetic_photo.hpp"
 
 namespace {
@@ -192,6 +196,56 @@ int variations(const std::string &base_url, int n, const std::string &history_di
     return result.images.size() == size_t(n) ? 0 : 1;
 }
 
+// The references of the upload benchmark: 3840x2160, a different photo each.
+RgbaImage upload_photo(size_t k) { return pictor::bench::synthetic_photo(3840, 2160, uint32_t(11 + k)); }
+
+int upload_fixtures(const std::string &dir, int n) {
+    pictor::EncodeOptions fast;
+    for (int k = 0; k < n; ++k)
+        write_file(dir + "/reference-" + std::to_string(k + 1) + ".png",
+                   as_string(pictor::encode_image(upload_photo(size_t(k)), pictor::ImageFormat::png, fast)));
+    return 0;
+}
+
+// Wall time from the pixels being in memory (the host's layers) to the server's answer, which it
+// sends only after reading the last byte of the upload: encoding + sending, as a user waits.
+int upload(const std::string &base_url, const std::string &quality, int n, const std::string &history_dir) {
+    std::vector<RgbaImage> layers;
+    for (int k = 0; k < n; ++k)
+        layers.push_back(upload_photo(size_t(k)));
+    pictor::ImageClient client = make_client(base_url.empty() ? "http://127.0.0.1:9" : base_url, history_dir, "openai");
+    const pictor::UploadQuality upload_quality = *pictor::parse_upload_quality(quality);
+    reset_peak_rss();
+    const uint64_t idle = status_bytes("VmRSS:");
+    const auto start = Clock::now();
+    pictor::plugin::UploadBatch batch = pictor::plugin::encode_uploads(
+        layers[0], "layer", {}, layers.size() - 1, [&](size_t k) { return layers[k + 1]; },
+        [](size_t k) { return "reference-" + std::to_string(k + 1); }, client.profile(), upload_quality);
+    const double encode_ms = ms_since(start);
+    uint64_t bytes = 0;
+    for (const auto &image : batch.images)
+        bytes += image.bytes.size();
+    double send_ms = 0;
+    if (!base_url.empty()) {
+        pictor::ImageRequest request;
+        request.prompt = "benchmark";
+        request.images = std::move(batch.images);
+        const auto sending = Clock::now();
+        client.run(request, true);
+        send_ms = ms_since(sending);
+    }
+    const uint64_t peak = status_bytes("VmHWM:");
+    std::cout << nlohmann::json{{"ms", ms_since(start)},
+                                {"encode_ms", encode_ms},
+                                {"send_ms", send_ms},
+                                {"bytes", bytes},
+                                {"formats", batch.report},
+                                {"peak_over_frame", double(peak - std::min(peak, idle)) / double(layers[0].pixels.size())}}
+                     .dump()
+              << "\n";
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -203,6 +257,9 @@ int main(int argc, char **argv) {
             return fetch(args[1], args[2], args.size() == 4 ? args[3] : "");
         if (args.size() == 3 && args[0] == "decode") return decode(args[1], std::stoi(args[2]));
         if (args.size() == 2 && args[0] == "encode") return encode(std::stoi(args[1]));
+        if (args.size() == 3 && args[0] == "upload-fixtures") return upload_fixtures(args[1], std::stoi(args[2]));
+        if (args.size() == 5 && args[0] == "upload")
+            return upload(args[1], args[2], std::stoi(args[3]), args[4]);
         if (args.size() == 4 && args[0] == "variations")
             return variations(args[1], std::stoi(args[2]), args[3]);
     } catch (const std::exception &e) {

@@ -1,5 +1,7 @@
 """Loopback server for tests/bench: answers POST .../images/generations with a prepared JSON
 answer, at full speed or throttled, optionally after a delay (a server that "generates").
+POST .../images/edits reads the upload at `rate` instead (an uplink of that speed) and answers
+only after its last byte, at full speed.
 
     bench_server.py FIXTURE_DIR [--port-file FILE]
 
@@ -28,13 +30,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
         parts = self.path.strip("/").split("/")
+        upload = self.path.endswith("/images/edits")
+        rate_in = int(parts[1]) if upload and len(parts) >= 6 else 0
+        start = time.monotonic()
+        for at in range(0, length, CHUNK):  # throttled: the upload takes its time at `rate`
+            if rate_in > 0:
+                due = start + at / rate_in
+                now = time.monotonic()
+                if due > now:
+                    time.sleep(due - now)
+            self.rfile.read(min(CHUNK, length - at))
         if len(parts) < 6 or parts[3] != "v1":
             self.send_error(404)
             return
-        name, rate, delay_ms = parts[0], int(parts[1]), int(parts[2])
+        name, rate, delay_ms = parts[0], 0 if upload else int(parts[1]), int(parts[2])
         body = self.fixtures.get(name)
         if body is None:
             path = os.path.join(self.server.fixture_dir, os.path.basename(name))

@@ -50,13 +50,64 @@ class Server:
         self.process.wait()
 
 
+UPLOAD_RATE = 20_000_000 // 8  # 20 Mbit/s, a home uplink
+UPLOAD_REFERENCES = 16
+
+
+def upload_bench(args):
+    """16 references of 3840x2160 sent as one edit through a 20 Mbit/s uplink: pictor (lossless,
+    fast) and the Python peer, wall time from the pixels in memory to the server's answer (sent
+    after the upload's last byte)."""
+    work = tempfile.mkdtemp(prefix="pictor-upload-bench-")
+    fixture_dir = args.fixtures or os.path.join(work, "fixtures")
+    os.makedirs(fixture_dir, exist_ok=True)
+    if not os.path.exists(os.path.join(fixture_dir, "1024x1024.png.json")):
+        subprocess.run([args.bench, "fixtures", fixture_dir, "1024x1024"], check=True)
+    layers = [os.path.join(fixture_dir, f"reference-{k + 1}.png") for k in range(UPLOAD_REFERENCES)]
+    if not os.path.exists(layers[-1]):
+        print("making 16 4K reference photos ...", file=sys.stderr)
+        subprocess.run([args.bench, "upload-fixtures", fixture_dir, str(UPLOAD_REFERENCES)], check=True)
+    server = Server(fixture_dir, work)
+    history = tempfile.mkdtemp(prefix="pictor-bench-history-")
+    try:
+        url = server.url("1024x1024.png.json", UPLOAD_RATE)
+        rows = []
+        for quality in ["lossless", "fast"]:
+            start = time.monotonic()
+            r = run_json([args.bench, "upload", url, quality, str(UPLOAD_REFERENCES), history])
+            print(f"  pictor {quality}: {time.monotonic() - start:.0f} s", file=sys.stderr)
+            rows.append((f"pictor {quality}", r))
+        start = time.monotonic()
+        r = run_json([PYTHON, os.path.join(HERE, "python_upload_peer.py"), url] + layers)
+        print(f"  Python peer: {time.monotonic() - start:.0f} s", file=sys.stderr)
+        rows.append(("Python peer (Pillow PNG + requests)", r))
+        print(f"### Upload: {UPLOAD_REFERENCES} references of 3840x2160, 20 Mbit/s uplink (loopback, throttled)\n")
+        print("| sender | bytes sent | encode s | wall s (to the last byte read) | pure transfer s | wall / transfer | "
+              "peak RSS / one RGBA frame |")
+        print("|---|---|---|---|---|---|---|")
+        for name, r in rows:
+            transfer = r["bytes"] / UPLOAD_RATE
+            peak = f"{r['peak_over_frame']:.2f}x" if "peak_over_frame" in r else "—"
+            print(f"| {name} | {r['bytes'] / 1e6:.1f} MB | {r['encode_ms'] / 1000:.1f} | {r['ms'] / 1000:.1f} | "
+                  f"{transfer:.1f} | {r['ms'] / 1000 / transfer:.2f}x | {peak} |")
+    finally:
+        server.stop()
+        shutil.rmtree(history, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bench", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="one small case (the ctest smoke run)")
     parser.add_argument("--fixtures", help="reuse (or create) fixtures here")
+    parser.add_argument("--upload-only", action="store_true",
+                        help="only the upload benchmark (16 4K references at 20 Mbit/s)")
     args = parser.parse_args()
+    if args.upload_only:
+        return upload_bench(args)
 
     work = tempfile.mkdtemp(prefix="pictor-bench-")
     shm = "/dev/shm" if os.path.isdir("/dev/shm") else work

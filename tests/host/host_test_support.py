@@ -250,7 +250,9 @@ def check_generation_requests(sent, prompt, size, quality, images, failures):
 def history_images(history_dir):
     """The images a host received, as kept in Pictor's history folder."""
     found = []
-    for root, _, files in os.walk(history_dir):
+    for root, folders, files in os.walk(history_dir):
+        if "thumbnails" in folders:  # the history browsers' previews are not images received
+            folders.remove("thumbnails")
         for name in sorted(files):
             if name.lower().endswith((".png", ".jpg", ".jpeg", ".webp")):
                 found.append(os.path.join(root, name))
@@ -285,3 +287,66 @@ def report_outcome(name, failures, host, output_path, output):
     print(f"{host}'s output is in {output_path}; its last lines:")
     print("\n".join(output.splitlines()[-25:]))
     return 1
+
+
+# ---- history entries the browsers read ------------------------------------------------------
+
+QUADRANT_COLOURS = ((255, 0, 0, 255), (0, 255, 0, 255), (0, 0, 255, 255), (255, 255, 255, 255))
+
+
+def quadrant_image(width, height):
+    """Four flat quadrants (red, green / blue, white): their centres keep their colour however
+    the image is scaled."""
+    image = Image.new("RGBA", (width, height))
+    for q, colour in enumerate(QUADRANT_COLOURS):
+        x0, y0 = (q % 2) * (width // 2), (q // 2) * (height // 2)
+        image.paste(colour, (x0, y0, x0 + width // 2 if q % 2 == 0 else width, y0 + height // 2 if q < 2 else height))
+    return image
+
+
+def quadrant_centres(x, y, width, height):
+    """The centre of each quadrant of a (x, y, width, height) rectangle, in QUADRANT_COLOURS order."""
+    return [(x + width // 4 + (q % 2) * (width // 2), y + height // 4 + (q // 2) * (height // 2)) for q in range(4)]
+
+
+def write_history_entry(history_dir, entry_id, prompt, image, delivered=True):
+    """An entry as pictor's history keeps it: the PNG, then its JSON sidecar (delivered=False:
+    marked as an image whose layer never arrived)."""
+    os.makedirs(history_dir, exist_ok=True)
+    image.save(os.path.join(history_dir, entry_id + ".png"))
+    t = entry_id
+    sidecar = {"id": entry_id, "image_file": entry_id + ".png", "prompt": prompt, "profile": "openai",
+               "size": f"{image.size[0]}x{image.size[1]}",
+               "time": f"{t[0:4]}-{t[4:6]}-{t[6:8]}T{t[9:11]}:{t[11:13]}:{t[13:15]}Z"}
+    if not delivered:
+        sidecar["delivered"] = False
+    with open(os.path.join(history_dir, entry_id + ".json"), "w") as f:
+        json.dump(sidecar, f)
+    return os.path.join(history_dir, entry_id + ".png")
+
+
+def check_history_inserts(out_dir, canvas, entry_image, served, rects, failures):
+    """What both GIMP drivers' history_insert scenario exported: own.png (the entry at its own
+    size: exactly its pixels), fit-flat.png (fitted into the 400x300 canvas: 400x267, centred, the
+    quadrants in place), umbrella.png (the generated image, `served`, found again by its prompt).
+    rects: the layer rect (x, y, w, h) of each of own, fit, umbrella as the host reported it."""
+    failures.check(rects.get("own") == (0, 0, 300, 200), f"own size: layer rect {rects.get('own')}")
+    own = os.path.join(out_dir, "own.png")
+    if failures.check(os.path.exists(own), "the own-size layer was not exported"):
+        failures.check(same_pixels(Image.open(own), Image.open(entry_image)),
+                       "the inserted layer's pixels are not the history image's")
+    failures.check(rects.get("fit") == (0, 16, 400, 267), f"fitted: layer rect {rects.get('fit')}")
+    flat = os.path.join(out_dir, "fit-flat.png")
+    if failures.check(os.path.exists(flat), "the fitted image was not exported"):
+        seen = Image.open(flat).convert("RGBA")
+        for (x, y), colour in zip(quadrant_centres(0, 16, 400, 267), QUADRANT_COLOURS):
+            failures.check(seen.getpixel((x, y)) == colour,
+                           f"fitted: pixel {x},{y} is {seen.getpixel((x, y))}, expected {colour}")
+        failures.check(seen.getpixel((200, 5)) == Image.open(canvas).convert("RGBA").getpixel((200, 5)),
+                       "fitted: the canvas above the fitted layer is covered")
+    failures.check(len(served) == 1, f"expected the one generated image in history besides the entry, found {served}")
+    umbrella = os.path.join(out_dir, "umbrella.png")
+    if served and failures.check(os.path.exists(umbrella), "the umbrella layer was not exported"):
+        failures.check(rects.get("umbrella") == (0, 0, 1024, 1024), f"umbrella rect {rects.get('umbrella')}")
+        failures.check(same_pixels(Image.open(umbrella), Image.open(served[0])),
+                       "the generated image found again is not the one in history")

@@ -1,7 +1,7 @@
 """The routes the mock serves, as data: which model each expects and how each behaves.
 
 The rules themselves live in validation.py; this module only says which rule set,
-limits and response habits apply to a profile (see /work/shared/GATEWAYS.md).
+limits and response habits apply to a profile (the routes as their own documentation describes them: see README.md beside this file).
 """
 
 from dataclasses import dataclass
@@ -19,6 +19,26 @@ APIYI_ERRORS = "apiyi"      # apiyi relays with type "shell_api_error"
 NEW_API_ERRORS = "new_api"  # laozhang and ruoli run new-api: type "new_api_error"
 
 MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class NewerModel:
+    """What a model released after gpt-image-2 accepts beyond it (GATEWAYS.md, "Newer models")."""
+    qualities: tuple          # quality values beyond low/medium/high/auto
+    complexity: bool          # takes complexity low/medium/high
+    markup: bool              # edits take a `markup` part
+
+
+# Served by the official-style routes (openai, apiyi, laozhang-official) besides their own
+# model, so a user profile naming one can be tried against the mock. The facts are
+# second-hand; pictor's own code assumes none of them (its profiles state them).
+NEWER_MODELS = {
+    "gpt-image-2.5-flare": NewerModel(("xhigh", "max"), False, False),
+    "gpt-image-2.5-sunburst": NewerModel(("xhigh", "max"), False, False),
+    "gpt-image-2.6-flare": NewerModel(("xhigh", "max"), True, True),
+    "gpt-image-2.6-sunburst": NewerModel(("xhigh", "max"), True, True),
+}
+COMPLEXITY = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)

@@ -231,3 +231,38 @@ class DocumentedRoutes(MockGatewayCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NewerModels(MockGatewayCase):
+    """Models released after gpt-image-2 (GATEWAYS.md, "Newer models"), on the official routes."""
+
+    NEWER = [("model", "gpt-image-2.6-flare"), ("prompt", "move the sofa where the arrow points")]
+
+    def test_generation_takes_xhigh_and_complexity_only_on_a_newer_model(self):
+        body = {"model": "gpt-image-2.6-flare", "prompt": "a fox", "quality": "xhigh",
+                "complexity": "high"}
+        r = self.gen("openai", body)
+        self.assertEqual(r.status, 200, r.body[:300])
+        self.assertEqual(self.log()[-1]["json"]["complexity"], "high")
+        r = self.gen("openai", {**body, "model": "gpt-image-2"})
+        self.assertEqual(r.status, 400, r.body[:300])
+        r = self.gen("openai", {**body, "model": "gpt-image-9"})
+        self.assertEqual(r.status, 400, r.body[:300])
+        r = self.gen("laozhang-vip", {"model": "gpt-image-2.6-flare", "prompt": "a fox"})
+        self.assertNotEqual(r.status, 200, "the vip routes serve only their own model")
+
+    def test_markup_is_recorded_with_alpha_and_refused_with_a_mask_or_on_gpt_image_2(self):
+        room = striped((64, 48), 3)
+        arrows = hole_mask((64, 48), (0, 0, 32, 48))
+        image = ("image", "room.png", "image/png", encoded(room))
+        markup = ("markup", "arrows.png", "image/png", encoded(arrows))
+        r = self.edit("openai", self.NEWER, [image, markup])
+        self.assertEqual(r.status, 200, r.body[:300])
+        sent = self.log()[-1]["files"][1]
+        self.assertEqual((sent["name"], sent["width"], sent["height"]), ("markup", 64, 48))
+        self.assertEqual(sent["alpha_zero_bbox"], [0, 0, 32, 48])
+        mask = ("mask", "mask.png", "image/png", encoded(arrows))
+        self.assertEqual(self.edit("openai", self.NEWER, [image, markup, mask]).status, 400)
+        self.assertEqual(self.edit("openai", FIELDS, [image, markup]).status, 400)
+        small = ("markup", "small.png", "image/png", encoded(hole_mask((32, 32), (0, 0, 8, 8))))
+        self.assertEqual(self.edit("openai", self.NEWER, [image, small]).status, 400)

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 
 import imaging
 from errors import ApiError, invalid, missing, no_channel, not_supported, unknown_parameter
-from profiles import (ALL, AUTO_EDIT_SIZES, AUTO_SIZE, OFFICIAL, PRESET_SIZES, REVERSE, RUOLI,
-                      VIP, VIP_DEFAULT_SIZE, VIP_SIZES, official_size_problem, parse_size)
+from profiles import (ALL, AUTO_EDIT_SIZES, AUTO_SIZE, COMPLEXITY, NEWER_MODELS, OFFICIAL,
+                      PRESET_SIZES, REVERSE, RUOLI, VIP, VIP_DEFAULT_SIZE, VIP_SIZES,
+                      official_size_problem, parse_size)
 
 MAX_PROMPT = 32000
 MAX_IMAGES = 16
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/webp")
-FILE_FIELDS = ("image", "image[]", "mask")
+FILE_FIELDS = ("image", "image[]", "mask", "markup")
 
 QUALITY = ("low", "medium", "high", "auto")
 RUOLI_QUALITY = ("standard", "hd", "medium")
@@ -50,6 +51,9 @@ class Job:
     partial_images: int = 0
     input_images: list = field(default_factory=list)
     mask: dict | None = None       # the described mask part of an edit, if one was sent
+    markup: dict | None = None     # the described markup part (newer models' edits)
+    complexity: str | None = None
+    newer_qualities: tuple = ()    # quality values the model takes beyond gpt-image-2's
 
     @property
     def size(self):
@@ -154,10 +158,10 @@ def describe_file(part):
     return described
 
 
-def check_uploads(profile, files):
-    """Enforce the edit form's file rules; returns (images, mask) as described files."""
+def check_uploads(profile, files, newer=None):
+    """Enforce the edit form's file rules; returns (images, mask, markup) as described files."""
     for f in files:
-        if f["name"] not in FILE_FIELDS:
+        if f["name"] not in FILE_FIELDS or (f["name"] == "markup" and not (newer and newer.markup)):
             raise unknown_parameter(f["name"])
     singles = [f for f in files if f["name"] == "image"]
     arrays = [f for f in files if f["name"] == "image[]"]
@@ -175,8 +179,19 @@ def check_uploads(profile, files):
                                "are supported.", code="too_many_images")
     if len(masks) > 1:
         raise invalid("mask", "Only one mask may be sent.")
-    for f in images + masks:
+    markups = [f for f in files if f["name"] == "markup"]
+    if len(markups) > 1:
+        raise invalid("markup", "Only one markup image may be sent.")
+    if markups and masks:
+        raise invalid("markup", "Send either 'markup' or 'mask', not both.")
+    for f in images + masks + markups:
         _check_file(profile, f)
+    markup = markups[0] if markups else None
+    if markup is not None and (markup["format"] != "png" or not markup["_alpha"]
+                               or (markup["width"], markup["height"])
+                               != (images[0]["width"], images[0]["height"])):
+        raise invalid("markup", "Invalid markup image: it must be a PNG with an alpha channel, the "
+                                "same size as the first image.", code="invalid_image_format")
     mask = masks[0] if masks else None
     if mask is not None and profile.max_mask_bytes is not None and mask["size"] > profile.max_mask_bytes:
         raise invalid("mask", f"Invalid file 'mask': the mask is {mask['size']} bytes; it must be "
@@ -195,7 +210,7 @@ def check_uploads(profile, files):
                                   f"dimensions, got {mask['width']}x{mask['height']} and "
                                   f"{first['width']}x{first['height']}.",
                           code="invalid_image_dimensions")
-    return images, mask
+    return images, mask, markup
 
 
 def _check_file(profile, f):
@@ -224,7 +239,8 @@ def _check_file(profile, f):
 def validate(profile, endpoint, fields, files=None):
     """Check a request against `profile`; returns a Job or raises ApiError."""
     model = fields.values.get("model")
-    if model != profile.model:
+    newer = NEWER_MODELS.get(model) if profile.rules == OFFICIAL else None
+    if model != profile.model and newer is None:
         if profile.new_api:
             raise no_channel(model if isinstance(model, str) else "")
         if model is None:
@@ -235,6 +251,8 @@ def validate(profile, endpoint, fields, files=None):
             why="is not supported with gpt-image-2 (input fidelity is always high).")
     if profile.rules == OFFICIAL:
         allowed = OFFICIAL_EDIT_FIELDS if endpoint == "edits" else OFFICIAL_GENERATION_FIELDS
+        if newer and newer.complexity:
+            allowed = allowed | {"complexity"}
         for name in fields.names():
             if name not in allowed:
                 raise unknown_parameter(name)
@@ -245,9 +263,13 @@ def validate(profile, endpoint, fields, files=None):
         raise invalid("prompt", f"Invalid 'prompt': string too long. Expected a string with "
                                 f"maximum length {MAX_PROMPT}, but got a string with length "
                                 f"{len(prompt)} instead.", code="string_above_max_length")
-    images, mask = check_uploads(profile, files) if endpoint == "edits" else ([], None)
+    images, mask, markup = (check_uploads(profile, files, newer) if endpoint == "edits"
+                            else ([], None, None))
 
-    job = Job(prompt=prompt, width=0, height=0, input_images=images, mask=mask)
+    job = Job(prompt=prompt, width=0, height=0, input_images=images, mask=mask, markup=markup)
+    job.newer_qualities = newer.qualities if newer else ()
+    if newer and newer.complexity:
+        job.complexity = _enum(fields, "complexity", COMPLEXITY)
     {OFFICIAL: _official, VIP: _vip, ALL: _no_size_no_quality, REVERSE: _no_size_no_quality,
      RUOLI: _ruoli}[profile.rules](profile, endpoint, fields, job)
     _common_enums(profile, endpoint, fields, job)
@@ -295,7 +317,7 @@ def _official(profile, endpoint, fields, job):
             raise invalid("size", f"Invalid size '{size}': {problem}. Use 'auto', a preset "
                                   "such as 1024x1024, or a valid custom WIDTHxHEIGHT.")
         job.width, job.height = parse_size(size)
-    job.quality = _enum(fields, "quality", QUALITY) or "auto"
+    job.quality = _enum(fields, "quality", QUALITY + job.newer_qualities) or "auto"
     background = _enum(fields, "background", BACKGROUND)
     output_format = _enum(fields, "output_format", OUTPUT_FORMAT) or "png"
     if background == "transparent":

@@ -45,7 +45,7 @@ extern "C" {
 
 /* Bumped when a struct below gains fields or a rule changes in a way the library must know
  * about. High byte: incompatible (the library refuses a different one); low byte: additions. */
-#define PICTOR_ABI_VERSION 0x0100
+#define PICTOR_ABI_VERSION 0x0102
 
 /* The library's own version, to compare against the PICTOR_VERSION_* the host was built with. */
 PICTOR_API int pictor_version_number(void);
@@ -151,6 +151,20 @@ typedef struct pictor_client_config {
     int use_environment;        /* 1 after init */
     pictor_log_fn log;          /* NULL: no log */
     void *log_user_data;
+    /* Appended (read only when struct_size covers them): */
+    /* 1: pictor_generate and pictor_edit run the request in pictor-request-runner, a helper
+     * process installed with the library (in the "pictor" folder beside it; the environment
+     * variable PICTOR_REQUEST_RUNNER names another), which owns the HTTP exchange and writes
+     * every image to history as usual. If the host goes away (closed, killed, the terminal
+     * closed) the helper finishes alone, bounded by the request's timeout, and marks its images
+     * "not yet delivered" in history ("delivered": false in pictor_history_list). The key
+     * reaches it through a pipe, never a command line or an environment. pictor_client_cancel
+     * then means "stop waiting": the call returns PICTOR_ERR_CANCELLED at once and the request
+     * goes on; its image lands in history, not yet delivered. 0 (the default): in-process. */
+    int run_in_helper;
+    /* With run_in_helper: 1 makes pictor_client_cancel stop the helper too (the request is
+     * abandoned; a request already sent may still be billed). */
+    int abandon_on_cancel;
 } pictor_client_config;
 
 /* Sets every field to its default and struct_size to the caller's size. Use the inline wrapper:
@@ -182,6 +196,13 @@ PICTOR_API const char *pictor_client_profile_json(const pictor_client *client);
 /* Every profile found (installed and the user's) as a JSON array of profile objects.
  * Free with pictor_free. profile_dir: as in pictor_client_config, may be NULL. */
 PICTOR_API pictor_status pictor_list_profiles(const char *profile_dir, char **json_out);
+
+/* The same list, and what it left out: a JSON object {"profiles": [as pictor_list_profiles],
+ * "skipped": [{"file": PATH, "reason": TEXT}, ...]}, one entry for each *.json in the profile
+ * folders that is not a profile (a folder, a symbolic link to nothing, a file that cannot be read,
+ * is not valid JSON or not a valid profile). Show "skipped" to the user as a warning: such a file
+ * is usually a profile they meant to add. Free with pictor_free. */
+PICTOR_API pictor_status pictor_list_profiles_report(const char *profile_dir, char **json_out);
 
 /* ---- requests --------------------------------------------------------------------------- */
 
@@ -231,11 +252,20 @@ typedef struct pictor_input_image {
     const char *filename;       /* the part's filename; NULL: "image-<n>.<ext>" */
 } pictor_input_image;
 
+/* One field for pictor_request.extra_fields. Frozen: used in arrays, it will never grow. */
+typedef struct pictor_extra_field {
+    const char *name;
+    const char *json_value; /* JSON text: 3, true, "text", {"a": 1}; generations send it as that
+                               JSON value, edits as a form field (a string as is, else the JSON
+                               text). Invalid JSON: PICTOR_ERR_INVALID_ARGUMENT. */
+} pictor_extra_field;
+
 typedef struct pictor_request {
     uint32_t struct_size;
     const char *prompt;         /* required, at most 32,000 characters */
     const char *size;           /* "auto" or "WxH"; NULL: the route's default */
-    const char *quality;        /* "low" | "medium" | "high" | "auto"; NULL: the route's default */
+    const char *quality;        /* "low" | "medium" | "high" | "auto", or another name the model's
+                                   entry lists ("xhigh"); NULL: the route's default */
     const char *output_format;  /* "png" | "jpeg" | "webp"; NULL: png */
     int output_compression;     /* 0-100, jpeg / webp only; -1: not sent */
     const char *background;     /* "auto" | "opaque" | "transparent"; NULL: not sent */
@@ -253,8 +283,44 @@ typedef struct pictor_request {
     pictor_partial_image_fn partial_image; /* optional: each preview as it arrives */
     void *partial_image_user_data;
     double max_cost_usd;              /* > 0: refuse (before sending) a request whose estimate is
-                                         above; 0: the user's max_cost_usd setting, if any */
+                                         above; 0: the user's max_cost_usd setting, if any. A model
+                                         whose profile entry states no price is then refused. */
+    /* Appended: models and fields a profile describes (read only when struct_size covers
+     * them; pictor_request_init zeroes them). */
+    const char *model;                /* one of the profile's "models" (pictor_client_profile_json);
+                                         NULL: the client's (its config's model, else the
+                                         profile's default). The checks are that model's. */
+    const char *complexity;           /* a name of the model's "complexities"; NULL: not sent */
+    /* Fields pictor does not know, sent as given after everything else: pictor cannot check
+     * them, and the route may reject them or bill them; a profile may refuse them all
+     * ("extra_fields": "forbid"), before anything is sent. Fields pictor sets itself (model,
+     * size, quality, ...) are refused here. */
+    const pictor_extra_field *extra_fields;
+    size_t extra_field_count;
+    /* pictor_edit only, where the model's entry has "markup": true: a PNG with alpha, the size
+     * of images[0], transparent but for what the user drew (arrows, notes) to say what to
+     * change; sent as the part "markup". Never together with mask. NULL: none. */
+    const pictor_input_image *markup;
+    /* Appended: how pictor encodes what it sends (jobs: the layers; pictor_edit: images over
+     * the route's per-image limit), always to fit the profile's limits (read only when
+     * struct_size covers them; pictor_request_init zeroes them). The parts sent are listed in
+     * the result JSON as "uploads" (name, format, bytes, width, height, downscaled). */
+    int upload_quality;               /* pictor_upload_quality: DEFAULT (0): the user's setting
+                                         (config "upload_quality", PICTOR_UPLOAD_QUALITY), else
+                                         lossless. LOSSLESS: PNG when it fits, else visually
+                                         lossless JPEG (opaque) / lossless WebP, else scaled down
+                                         (a mask with it). FAST: that JPEG / WebP even when PNG
+                                         fits */
+    int keep_uploads;                 /* pictor_edit: 1 = send images as given and refuse one over
+                                         the route's limit; 0 = re-encode it to fit */
 } pictor_request;
+
+typedef enum pictor_upload_quality {
+    PICTOR_UPLOAD_DEFAULT = 0,
+    PICTOR_UPLOAD_LOSSLESS = 1,
+    PICTOR_UPLOAD_FAST = 2
+} pictor_upload_quality;
+
 
 PICTOR_API pictor_status pictor_request_init_abi(pictor_request *request, size_t struct_size,
                                                 int abi_version);
@@ -269,9 +335,18 @@ PICTOR_API pictor_status pictor_check_request(pictor_client *client, const picto
                                               int edit);
 
 /* The expected price in US dollars of the request as it would be sent (a reference price:
- * gateways bill 2K/4K by tokens). */
+ * gateways bill 2K/4K by tokens), from the model's entry in the profile; -1 when that entry
+ * states no price ("unknown": pictor does not guess). */
 PICTOR_API pictor_status pictor_estimate_cost(pictor_client *client, const pictor_request *request,
                                               int edit, double *usd_out);
+
+/* The size a request with size "canvas" sends for a canvas of canvas_width x canvas_height
+ * (see PICTOR_COMMAND_GENERATE_AS_NEW_LAYER): the allowed size nearest the canvas's aspect;
+ * 0 x 0 when the route takes no size. Local: for showing that size and its price before a
+ * request (pictor_estimate_cost with it as request->size). */
+PICTOR_API pictor_status pictor_canvas_request_size(pictor_client *client, uint32_t canvas_width,
+                                                    uint32_t canvas_height, uint32_t *width_out,
+                                                    uint32_t *height_out);
 
 /* Text to image: POST {base}/images/generations. Blocks until done, failed or cancelled;
  * call it off the host's UI thread. Every image received is written to history before this
@@ -509,10 +584,34 @@ PICTOR_API void pictor_job_destroy(pictor_job *job);
  */
 
 /* Every entry, oldest first, as a JSON array of objects: id, time (UTC, ISO 8601), profile,
- * model, size ("WxH"), prompt, request_id, format, image_path, sidecar_path. An image whose
- * sidecar was never written (the process died between the two) is listed with "" for what
- * only the sidecar knows. A missing folder is an empty array. Free *json_out with pictor_free. */
+ * model, size ("WxH"), quality, prompt, request_id, cost_usd_estimate (a number, or null when
+ * unknown), format, image_path, sidecar_path, delivered (false: the image arrived after its
+ * host had gone, see pictor_client_config.run_in_helper; offer to insert or export it, then call
+ * pictor_history_mark_delivered). An image whose sidecar was never written (the
+ * process died between the two) is listed with "" for what only the sidecar knows. A missing
+ * folder is an empty array. New keys may appear. Free *json_out with pictor_free. */
 PICTOR_API pictor_status pictor_history_list(const char *history_dir, char **json_out);
+
+/* The entries whose prompt contains text (ASCII letters in any case) or whose id starts with
+ * it, NEWEST first, as pictor_history_list's objects; text NULL or "" matches every entry.
+ * limit 0: all of them. Free *json_out with pictor_free. */
+PICTOR_API pictor_status pictor_history_search(const char *history_dir, const char *text, size_t limit,
+                                               char **json_out);
+
+/* One entry (id as for pictor_history_load) as pictor_history_list's object plus "sidecar":
+ * everything its sidecar holds ({} without one). Free *json_out with pictor_free. */
+PICTOR_API pictor_status pictor_history_entry(const char *history_dir, const char *id, char **json_out);
+
+/* The path of a PNG thumbnail of the entry's image, 128 pixels on its longest side (smaller
+ * images keep their size), kept in <history_dir>/thumbnails/. Made the first time it is asked
+ * for (the only time the image is decoded), then reused as it is. Decode it with
+ * pictor_decode_image or the host's toolkit. Free *path_out with pictor_free.
+ * PICTOR_ERR_IO: the entry has no image file; PICTOR_ERR_BAD_IMAGE: its image does not decode. */
+PICTOR_API pictor_status pictor_history_thumbnail(const char *history_dir, const char *id, char **path_out);
+
+/* Deletes an entry for good: its image, its thumbnail and its sidecar. The image was paid for:
+ * hosts ask the user first. PICTOR_ERR_INVALID_REQUEST: no such entry. */
+PICTOR_API pictor_status pictor_history_delete(const char *history_dir, const char *id);
 
 /* Decodes one entry's image. id: as listed, or a prefix that matches exactly one entry.
  * pictor_image_encoded gives the bytes as received, pictor_image_history_path the file,
@@ -521,6 +620,10 @@ PICTOR_API pictor_status pictor_history_list(const char *history_dir, char **jso
  * bytes do not decode (they stay on disk). */
 PICTOR_API pictor_status pictor_history_load(const char *history_dir, const char *id, uint64_t max_pixels,
                                              pictor_image **out);
+
+/* Clears entry id's "not yet delivered" mark (pictor_history_list's delivered: false), once the
+ * host has inserted or exported its image. PICTOR_ERR_IO when its sidecar cannot be rewritten. */
+PICTOR_API pictor_status pictor_history_mark_delivered(const char *history_dir, const char *id);
 
 typedef enum pictor_key_store {
     PICTOR_KEY_STORE_AUTO = 0,       /* the desktop keyring when reachable, else the config file */

@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     try {
         pictor::RequestPlan plan =
-            pictor::plan_request(openai_profile(), "gpt-image-2", "http://127.0.0.1/v1", request, true);
+            pictor::plan_request(openai_profile(), "http://127.0.0.1/v1", request, true);
         for (const auto &call : plan.calls)
             for (const auto &part : call.http.multipart) {
                 if (part.filename.empty())

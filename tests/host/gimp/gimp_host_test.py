@@ -13,6 +13,7 @@ Exit status: 0 passed, 1 failed, 77 skipped (gimp-console-2.10 is not installed)
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -26,7 +27,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generation_requests,  # noqa: E402
                                check_inpaint_pixels, check_layers_hold_served_images, check_mask_geometry,
                                check_no_key_anywhere, history_images, offset_layer_case,
-                               looks_like_model_image, pattern_image, report_outcome, same_pixels)
+                               looks_like_model_image, pattern_image, report_outcome, same_pixels,
+                               check_history_inserts, quadrant_image, write_history_entry)
 
 GIMP = "gimp-console-2.10"
 GIMP_TIMEOUT_S = 180
@@ -397,6 +399,50 @@ def scenario_repeat_with_last_values(env, failures):
                        ("a blue kite", "1024x1024", "low", 1), f"the repeat did not reuse the last values: {body}")
 
 
+def scenario_history_insert(env, failures):
+    """plug-in-pictor-history from a script: an entry found by its prompt inserted as a layer at
+    its own size (its pixels exactly the history file's, as PIL reads it) and fitted to the canvas
+    (the quadrants where the scaling puts them); a generated image found again the same way."""
+    canvas = os.path.join(env.work, "canvas.png")
+    pattern_image(400, 300, 3).save(canvas)
+    lighthouse = write_history_entry(env.history, "20260101-120000-abcdef-1", "a green lighthouse",
+                                     quadrant_image(300, 200), delivered=False)
+    script = load_image_scheme(canvas) + """
+(pictor-check "generate" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-generate RUN-NONINTERACTIVE img base "a red umbrella" "1024x1024" "low" 1))) "none"))
+"""
+    for name, entry, fit in (("own", "LIGHTHOUSE", 0), ("fit", "lighthouse", 1), ("umbrella", "red umbrella", 0),
+                             ("missing", "a submarine", 0)):
+        script += load_image_scheme(canvas, f"img-{name}", f"base-{name}") + f"""
+(pictor-check "{name}.error" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-history RUN-NONINTERACTIVE img-{name} base-{name} {scheme_string(entry)} {fit}))) "none"))
+(let* ((got (gimp-image-get-layers img-{name})) (top (vector-ref (cadr got) 0)) (offsets (gimp-drawable-offsets top)))
+  (pictor-check "{name}.layers" (pictor-number (car got)))
+  (pictor-check "{name}.name" (car (gimp-item-get-name top)))
+  (pictor-check "{name}.rect" (string-append (pictor-number (car offsets)) "," (pictor-number (cadr offsets)) ","
+    (pictor-number (car (gimp-drawable-width top))) "," (pictor-number (car (gimp-drawable-height top)))))
+  (pictor-save img-{name} top {scheme_string(os.path.join(env.out, name + ".png"))})
+  (pictor-save img-{name} (car (gimp-image-flatten img-{name})) {scheme_string(os.path.join(env.out, name + "-flat.png"))}))
+"""
+    checks = env.run_gimp(script, env.base_url())
+    failures.check(checks.get("generate") == "none", f"generate failed: {checks.get('generate')}")
+    for name in ("own", "fit", "umbrella"):
+        failures.check(checks.get(f"{name}.error") == "none", f"history insert ({name}) failed: {checks.get(name + '.error')}")
+        failures.check(checks.get(f"{name}.layers") == "2", f"{name}: expected 2 layers, got {checks.get(name + '.layers')}")
+    failures.check(checks.get("own.name") == "Pictor: a green lighthouse", f"layer named {checks.get('own.name')!r}")
+    rects = {name: tuple(int(v) for v in checks.get(f"{name}.rect", "0,0,0,0").split(",")) for name in ("own", "fit", "umbrella")}
+    check_history_inserts(env.out, canvas, lighthouse, [p for p in env.history_images() if p != lighthouse], rects,
+                          failures)
+    with open(os.path.splitext(lighthouse)[0] + ".json") as f:
+        failures.check(json.load(f).get("delivered") is not False,
+                       "the entry inserted as a layer is still marked as never delivered")
+    missing = checks.get("missing.error", "")
+    failures.check("No image in Pictor's history matches" in missing and "a submarine" in missing,
+                   f"an entry that is not there: {missing!r}")
+    failures.check(checks.get("missing.layers") == "1", f"a layer was added for a missing entry: {checks.get('missing.layers')}")
+    failures.check(len(env.mock_requests()) == 1, "inserting from history sent a request")
+
+
 SCENARIOS = {
     "generate_two_variations": scenario_generate_two_variations,
     "inpaint_ellipse_selection": scenario_inpaint_ellipse_selection,
@@ -405,6 +451,7 @@ SCENARIOS = {
     "moderation_block": scenario_moderation_block,
     "edit_with_references": scenario_edit_with_references,
     "repeat_with_last_values": scenario_repeat_with_last_values,
+    "history_insert": scenario_history_insert,
 }
 
 

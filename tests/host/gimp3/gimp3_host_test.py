@@ -28,7 +28,8 @@ from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generati
                                check_inpaint_pixels, check_layers_hold_served_images, check_mask_geometry,
                                check_no_key_anywhere, history_images,
                                looks_like_model_image, offset_layer_case, pattern_image,
-                               report_outcome, same_pixels)
+                               report_outcome, same_pixels, check_history_inserts, quadrant_image,
+                               write_history_entry)
 
 GIMP = "gimp-console-3.0"
 GIMP_TIMEOUT_S = 180
@@ -586,6 +587,51 @@ check("layers", [l.get_name() for l in img.get_layers()])
     failures.check(len(env.history_images()) == 4, "each dialog run and its repeat did not keep an image")
 
 
+def scenario_history_insert(env, failures):
+    """plug-in-pictor-history from Python-Fu: an entry found by its prompt inserted as a layer at
+    its own size (its pixels exactly the history file's, as PIL reads it) and fitted to the canvas
+    (the quadrants where the scaling puts them); a generated image found again the same way."""
+    canvas = os.path.join(env.work, "canvas.png")
+    pattern_image(400, 300, 3).save(canvas)
+    lighthouse = write_history_entry(env.history, "20260101-120000-abcdef-1", "a green lighthouse",
+                                     quadrant_image(300, 200))
+    body = f"""
+img = load({canvas!r})
+run_pictor("plug-in-pictor-generate", img, [img.get_layers()[0]], prompt="a red umbrella",
+           size="1024x1024", quality="low", variations=1)
+"""
+    for name, entry, fit in (("own", "LIGHTHOUSE", False), ("fit", "lighthouse", True),
+                             ("umbrella", "red umbrella", False), ("missing", "a submarine", False)):
+        body += f"""
+img = load({canvas!r})
+returned = run_pictor("plug-in-pictor-history", img, [img.get_layers()[0]], entry={entry!r},
+                      fit_to_canvas={fit})
+check({name + ".layers"!r}, [l.get_name() for l in img.get_layers()])
+check({name + ".returned"!r}, [l.get_name() for l in returned or []])
+if returned:
+    check({name + ".rect"!r}, rect(returned[0]))
+    export_layer(returned[0], {os.path.join(env.out, name + ".png")!r})
+    flatten_and_save(img, {os.path.join(env.out, name + "-flat.png")!r})
+"""
+    checks = env.run_gimp(body, env.mock.base_url())
+    failures.check(checks.get("plug-in-pictor-generate.status") == "success",
+                   f"generate failed: {checks.get('plug-in-pictor-generate.error')}")
+    for name, layer_name in (("own", "Pictor: a green lighthouse"), ("fit", "Pictor: a green lighthouse"),
+                             ("umbrella", "Pictor: a red umbrella")):
+        failures.check(checks.get(f"{name}.layers") == [layer_name, "Background"],
+                       f"{name}: layers {checks.get(name + '.layers')}")
+        failures.check(checks.get(f"{name}.returned") == [layer_name],
+                       f"{name}: the procedure returned {checks.get(name + '.returned')}")
+    rects = {name: tuple(checks.get(f"{name}.rect") or ()) for name in ("own", "fit", "umbrella")}
+    check_history_inserts(env.out, canvas, lighthouse, [p for p in env.history_images() if p != lighthouse], rects,
+                          failures)
+    missing = checks.get("plug-in-pictor-history.error", "")
+    failures.check("No image in Pictor's history matches" in missing and "a submarine" in missing,
+                   f"an entry that is not there: {missing!r}")
+    failures.check(checks.get("missing.layers") == ["Background"], f"a layer was added for a missing entry: {checks.get('missing.layers')}")
+    failures.check(len(env.mock.image_requests()) == 1, "inserting from history sent a request")
+
+
 SCENARIOS = {
     "generate_two_variations": scenario_generate_two_variations,
     "inpaint_ellipse_selection": scenario_inpaint_ellipse_selection,
@@ -597,6 +643,7 @@ SCENARIOS = {
     "script_fu_keywords": scenario_script_fu_keywords,
     "interactive_dialog": scenario_interactive_dialog,
     "settings_and_key_source": scenario_settings_and_key_source,
+    "history_insert": scenario_history_insert,
 }
 
 

@@ -5,8 +5,12 @@
 
 #include <obs.h>
 
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace pictor_obs_test {
@@ -18,7 +22,9 @@ public:
     HeadlessObs(const HeadlessObs &) = delete;
     HeadlessObs &operator=(const HeadlessObs &) = delete;
 
-    // obs_startup + obs_reset_video (1280x720). Throws std::runtime_error with the reason.
+    // obs_startup + obs_reset_video (1280x720), and a UI thread that runs what modules queue
+    // with obs_queue_task(OBS_TASK_UI) (OBS Studio's main window does that in the app).
+    // Throws std::runtime_error with the reason.
     void start();
     // The obs-studio package's image-source module (color_source_v3, image_source).
     void load_builtin_image_sources();
@@ -35,6 +41,15 @@ public:
 
 private:
     static void on_log(int level, const char *format, va_list args, void *self);
+    static void on_ui_task(obs_task_t task, void *param, bool wait);
+    void run_ui_thread();
+    void stop_ui_thread();
+
+    std::mutex ui_mutex_;
+    std::condition_variable ui_wake_;
+    std::deque<std::function<void()>> ui_tasks_;
+    bool ui_stop_ = false;
+    std::thread ui_thread_;
 
     mutable std::mutex mutex_;
     std::vector<std::string> lines_;
@@ -48,6 +63,23 @@ void click_button(obs_source_t *source, const char *button);
 void press_hotkey(const char *name);
 // The text of the property's description (the status line of pictor's sources).
 std::string property_description(obs_source_t *source, const char *property);
+// Whether the property is enabled / visible, as OBS's properties window would show it.
+bool property_enabled(obs_source_t *source, const char *property);
+bool property_visible(obs_source_t *source, const char *property);
+std::string property_long_description(obs_source_t *source, const char *property);
+// Counts the source's "update_properties" signals: each makes an open properties window reload.
+class PropertiesRefreshCounter {
+public:
+    explicit PropertiesRefreshCounter(obs_source_t *source);
+    ~PropertiesRefreshCounter();
+    int count() const;
+
+private:
+    static void on_signal(void *self, calldata_t *);
+    obs_source_t *source_;
+    mutable std::mutex mutex_;
+    int count_ = 0;
+};
 
 // Polls until predicate() is true or timeout_s passed; returns the last value.
 template <typename Predicate> bool wait_until(Predicate predicate, double timeout_s);

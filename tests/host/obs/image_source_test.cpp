@@ -110,20 +110,8 @@ TEST_F(ObsImageSource, RestoresTheLastImageFromHistoryWithoutARequest) {
     ASSERT_GT(obs_source_get_width(first), 0u);
     const std::string history = history_path_of(first);
     const Pixels expected = decode_file(history);
-    obs_data_t *saved = obs_save_source(first); // what the scene collection keeps
-    obs_set_output_source(0, nullptr);
-    obs_source_release(first);
-    ASSERT_TRUE(wait_until([&] {
-        obs_source_t *still_there = obs_get_source_by_name("Pictor art");
-        obs_source_release(still_there);
-        return still_there == nullptr;
-    }, generous_s));
-    mock_->reset();
-
-    obs_source_t *restored = obs_load_source(saved); // as when the scene collection loads
-    obs_data_release(saved);
+    obs_source_t *restored = reload_after_restart(first); // released, then loaded from the save
     ASSERT_NE(restored, nullptr);
-    obs_set_output_source(0, restored);
     ASSERT_TRUE(wait_until([&] { return obs_source_get_width(restored) > 0; }, generous_s))
         << property_description(restored, "status");
     Pixels drawn;

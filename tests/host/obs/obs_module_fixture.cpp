@@ -45,6 +45,25 @@ obs_source_t *ObsModuleTest::create_color_source(uint32_t width, uint32_t height
     return source;
 }
 
+obs_source_t *ObsModuleTest::reload_after_restart(obs_source_t *source) {
+    const std::string name = obs_source_get_name(source);
+    obs_data_t *saved = obs_save_source(source);
+    obs_set_output_source(0, nullptr);
+    obs_source_release(source);
+    const bool gone = wait_until([&] {
+        obs_source_t *still_there = obs_get_source_by_name(name.c_str());
+        obs_source_release(still_there);
+        return still_there == nullptr;
+    }, 60.0);
+    EXPECT_TRUE(gone) << name << " was not destroyed";
+    mock_->reset();
+    obs_source_t *restored = gone ? obs_load_source(saved) : nullptr; // as when the collection loads
+    obs_data_release(saved);
+    if (restored)
+        obs_set_output_source(0, restored);
+    return restored;
+}
+
 std::string ObsModuleTest::saved_settings_json(obs_source_t *source) {
     obs_data_t *saved = obs_save_source(source);
     std::string json = obs_data_get_json(saved);

@@ -24,6 +24,11 @@ protected:
     obs_source_t *create_image_source(const std::string &name, const std::string &scenario = "");
     // A color source of the given size (OBS's own, from obs-studio's image-source module).
     obs_source_t *create_color_source(uint32_t width, uint32_t height, uint32_t abgr);
+    // A restart: saves the source (with its filters) as the scene collection does, releases it
+    // (the caller's last reference), waits until OBS destroyed it, forgets the mock's requests,
+    // and loads it back from the save. The loaded source is shown on channel 0; nullptr if
+    // it does not come back.
+    obs_source_t *reload_after_restart(obs_source_t *source);
     // The source's settings as OBS saves them into the scene collection.
     std::string saved_settings_json(obs_source_t *source);
     // An image file decoded by PIL (not by libpictor, whose output is under test), as Pixels.

@@ -115,7 +115,9 @@ TEST_F(ErrorKinds, ReadTimeoutIsReportedAsPossiblyBilled) {
     EXPECT_EQ(o.status, PICTOR_ERR_TIMEOUT);
     EXPECT_EQ(o.requests, 1u);
     EXPECT_EQ(o.error.may_be_billed, 1);
-    EXPECT_NE(o.message.find("--timeout"), std::string::npos) << o.message;
+    // The library names the request field; each host words it (the CLI as --timeout).
+    EXPECT_NE(o.message.find("\"timeout_s\""), std::string::npos) << o.message;
+    EXPECT_EQ(o.message.find("--"), std::string::npos) << o.message;
 }
 
 TEST_F(ErrorKinds, UnusableAnswersAreBadResponses) {

@@ -100,5 +100,90 @@ TEST_F(History, AnUnwritableHistoryIsFoundBeforeAnythingIsSent) {
     EXPECT_TRUE(mock().api_requests().empty());
 }
 
+
+// What a history browser does through the ABI: list and search (newest first), one entry's
+// metadata, a thumbnail made once, loading the image to insert it, deleting.
+std::string take_string(char *raw) {
+    std::string text = raw ? raw : "";
+    pictor_free(raw);
+    return text;
+}
+
+nlohmann::json search_json(const std::string &dir, const char *text, size_t limit) {
+    char *raw = nullptr;
+    EXPECT_EQ(pictor_history_search(dir.c_str(), text, limit, &raw), PICTOR_OK) << pictor_thread_last_error()->message;
+    return nlohmann::json::parse(take_string(raw));
+}
+
+TEST_F(History, ABrowserFindsAnImageByItsPromptShowsItsThumbnailAndLoadsIt) {
+    auto c = client("openai");
+    std::vector<std::string> served; // history paths, in the order the prompts were sent
+    for (const char *prompt : {"a Red umbrella", "a green lighthouse", "another red umbrella"}) {
+        pictor_request request;
+        pictor_request_init(&request);
+        request.prompt = prompt;
+        request.size = "1536x1024";
+        request.quality = "low";
+        ResultPtr result;
+        ASSERT_EQ(generate(c.get(), request, result), PICTOR_OK) << pictor_client_last_error(c.get())->message;
+        served.push_back(pictor_image_history_path(pictor_result_image(result.get(), 0)));
+    }
+    nlohmann::json found = search_json(history_dir_, "UMBRELLA", 0);
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found[0]["prompt"], "another red umbrella") << "newest first";
+    EXPECT_EQ(found[1]["prompt"], "a Red umbrella");
+    EXPECT_EQ(found[0]["image_path"], served[2]);
+    EXPECT_EQ(found[0]["profile"], "openai");
+    EXPECT_EQ(found[0]["size"], "1536x1024");
+    EXPECT_EQ(found[0]["quality"], "low");
+    EXPECT_GT(found[0]["cost_usd_estimate"].get<double>(), 0.0);
+    EXPECT_FALSE(found[0]["request_id"].get<std::string>().empty());
+    EXPECT_EQ(search_json(history_dir_, nullptr, 1).size(), 1u);
+    EXPECT_EQ(search_json(history_dir_, nullptr, 1)[0]["prompt"], "another red umbrella");
+    EXPECT_EQ(search_json(history_dir_, "", 0).size(), 3u);
+
+    std::string id = found[0]["id"];
+    char *raw = nullptr;
+    ASSERT_EQ(pictor_history_entry(history_dir_.c_str(), id.c_str(), &raw), PICTOR_OK);
+    nlohmann::json entry = nlohmann::json::parse(take_string(raw));
+    EXPECT_EQ(entry["sidecar"]["endpoint"], "generations");
+    EXPECT_EQ(entry["sidecar"]["request_id"], found[0]["request_id"]);
+
+    ASSERT_EQ(pictor_history_thumbnail(history_dir_.c_str(), id.c_str(), &raw), PICTOR_OK)
+        << pictor_thread_last_error()->message;
+    std::string thumb = take_string(raw);
+    EXPECT_EQ(thumb, history_dir_ + "/thumbnails/" + id + ".png");
+    std::ifstream in(thumb, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    pictor_image *small = nullptr;
+    ASSERT_EQ(pictor_decode_image(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), 0, &small), PICTOR_OK);
+    EXPECT_EQ(pictor_image_width(small), 128u);
+    EXPECT_EQ(pictor_image_height(small), 85u); // 1024 * 128 / 1536, rounded
+    pictor_image_free(small);
+    struct stat first {}, second {};
+    ASSERT_EQ(stat(thumb.c_str(), &first), 0);
+    ASSERT_EQ(pictor_history_thumbnail(history_dir_.c_str(), id.c_str(), &raw), PICTOR_OK);
+    EXPECT_EQ(take_string(raw), thumb);
+    ASSERT_EQ(stat(thumb.c_str(), &second), 0);
+    EXPECT_EQ(second.st_ino, first.st_ino);
+    EXPECT_EQ(second.st_mtim.tv_nsec, first.st_mtim.tv_nsec);
+    EXPECT_EQ(search_json(history_dir_, "", 0).size(), 3u) << "thumbnails are not entries";
+
+    // Insert: the image as received, decoded.
+    pictor_image *loaded = nullptr;
+    ASSERT_EQ(pictor_history_load(history_dir_.c_str(), id.c_str(), 0, &loaded), PICTOR_OK);
+    EXPECT_EQ(pictor_image_width(loaded), 1536u);
+    EXPECT_EQ(std::string(pictor_image_history_path(loaded)), served[2]);
+    pictor_image_free(loaded);
+
+    ASSERT_EQ(pictor_history_delete(history_dir_.c_str(), id.c_str()), PICTOR_OK);
+    EXPECT_FALSE(std::filesystem::exists(served[2]));
+    EXPECT_FALSE(std::filesystem::exists(thumb));
+    EXPECT_EQ(search_json(history_dir_, "umbrella", 0).size(), 1u);
+    EXPECT_EQ(pictor_history_delete(history_dir_.c_str(), id.c_str()), PICTOR_ERR_INVALID_REQUEST);
+    EXPECT_EQ(pictor_history_thumbnail(history_dir_.c_str(), id.c_str(), &raw), PICTOR_ERR_INVALID_REQUEST);
+    EXPECT_EQ(raw, nullptr);
+}
+
 } // namespace
 } // namespace pictor_test

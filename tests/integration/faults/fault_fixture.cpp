@@ -182,6 +182,7 @@ Outcome FaultTest::run(const std::string &profile, const std::string &scenario, 
     out.http_status = error->http_status;
     out.request_sent = error->request_sent != 0;
     out.may_be_billed = error->may_be_billed != 0;
+    out.error_history_path = error->history_path ? error->history_path : "";
     if (out.status != PICTOR_OK) {
         EXPECT_EQ(result, nullptr) << "out-parameters are NULL on failure";
     }

@@ -41,6 +41,7 @@ struct Outcome {
     bool request_sent = false, may_be_billed = false;
     size_t images = 0;
     std::string history_path;       // of the first image, if any
+    std::string error_history_path; // pictor_error's history_path (a failed call's kept image)
     std::string first_image_bytes;  // as received
     nlohmann::json metadata;        // pictor_result_json, {} on failure
     nlohmann::json api_requests;    // what reached the mock's image API

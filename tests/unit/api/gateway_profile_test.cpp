@@ -60,9 +60,10 @@ TEST(ShippedProfiles, EveryFileParsesAndNamesMatchFiles) {
         EXPECT_FALSE(p.model.empty()) << name;
         EXPECT_GE(p.max_images_per_request, 1) << name;
         EXPECT_EQ(p.max_edit_images, 16) << name;
-        // Every route: request ids are read from x-request-id first.
-        ASSERT_FALSE(p.request_id_headers.empty()) << name;
-        EXPECT_EQ(p.request_id_headers.front(), "x-request-id") << name;
+        // The default model is the route's one, first in its list.
+        ASSERT_FALSE(p.models.empty()) << name;
+        EXPECT_EQ(p.models.front().model, p.model) << name;
+        EXPECT_EQ(p.default_model, p.model) << name;
     }
 }
 
@@ -97,8 +98,8 @@ TEST(ShippedProfiles, OfficialStyleRoutesTakeCustomSizesAndAllQualities) {
         EXPECT_TRUE(p.sends_output_compression) << name;
         EXPECT_TRUE(p.sends_moderation) << name;
         EXPECT_EQ(p.response_format, "") << name << ": official routes answer b64_json without asking";
-        EXPECT_EQ(p.b64_style, "raw") << name;
-        EXPECT_EQ(p.pricing_kind, "tokens") << name;
+        EXPECT_EQ(p.pricing.kind, "per_image") << name;
+        EXPECT_DOUBLE_EQ(p.pricing.per_image_usd.at("high").at("1024x1024"), 0.211) << name;
     }
 }
 
@@ -161,11 +162,10 @@ TEST(ShippedProfiles, VipRoutesRejectQualityAndN) {
         EXPECT_FALSE(p.sends_n) << name << ": n=3 is billed 3x and returns 1";
         EXPECT_EQ(p.max_images_per_request, 1) << name;
         EXPECT_EQ(p.response_format, "b64_json") << name;
-        EXPECT_EQ(p.b64_style, "data_url") << name;
-        EXPECT_TRUE(p.url_responses) << name;
+        EXPECT_FALSE(p.extra_fields_allowed) << name << ": a stray field can be billed here";
         EXPECT_FALSE(p.sends_moderation) << name;
-        EXPECT_EQ(p.pricing_kind, "per_call") << name;
-        EXPECT_DOUBLE_EQ(p.per_call_usd, 0.03) << name;
+        EXPECT_EQ(p.pricing.kind, "per_call") << name;
+        EXPECT_DOUBLE_EQ(p.pricing.per_call_usd, 0.03) << name;
     }
 }
 
@@ -179,12 +179,9 @@ TEST(ShippedProfiles, AllAndLaozhangTakeNoSizeOrQuality) {
         EXPECT_EQ(p.max_images_per_request, 1) << name;
         EXPECT_FALSE(p.sends_n) << name;
         EXPECT_EQ(p.response_format, "") << name;
-        EXPECT_EQ(p.pricing_kind, "per_call") << name;
-        EXPECT_DOUBLE_EQ(p.per_call_usd, 0.03) << name;
+        EXPECT_EQ(p.pricing.kind, "per_call") << name;
+        EXPECT_DOUBLE_EQ(p.pricing.per_call_usd, 0.03) << name;
     }
-    EXPECT_EQ(shipped("apiyi-all").b64_style, "data_url");
-    EXPECT_EQ(shipped("laozhang").b64_style, "either");
-    EXPECT_TRUE(shipped("laozhang").url_responses);
 }
 
 TEST(ShippedProfiles, RuoliTakesTheSevenPresetsAndItsOwnQualityNames) {
@@ -199,7 +196,7 @@ TEST(ShippedProfiles, RuoliTakesTheSevenPresetsAndItsOwnQualityNames) {
     EXPECT_EQ(p.max_images_per_request, 10);
     EXPECT_FALSE(p.sends_output_format);
     EXPECT_FALSE(p.sends_moderation);
-    EXPECT_EQ(p.pricing_kind, "tokens");
+    EXPECT_EQ(p.pricing.kind, "per_image");
 }
 
 TEST(ShippedProfiles, ToJsonDescribesTheRoute) {
@@ -471,6 +468,125 @@ TEST(ProfileCatalog, StandardSearchPathPutsFirstAndEnvironmentAhead) {
     EXPECT_EQ(without_first.folders()[0], env_dir.path());
     EXPECT_EQ(without_first.find("mine").base_url, "https://from-env.example/v1");
 }
+
+
+// ---- models a route serves, and files that extend a profile -----------------------------------------
+
+namespace models_test {
+
+nlohmann::json with_models() {
+    nlohmann::json j = minimal();
+    j["quality_values"] = {{"low", "low"}, {"high", "high"}};
+    j["max_images_per_request"] = 4;
+    j["pricing"] = {{"kind", "per_call"}, {"usd", 0.03}};
+    j["models"] = {{{"model", "next"},
+                    {"quality_values", {{"high", nullptr}, {"xhigh", "x-high"}}},
+                    {"complexity_values", {{"high", "hi"}}},
+                    {"edits", {{"markup", true}}}}};
+    return j;
+}
+
+TEST(ProfileModels, AnEntryInheritsTheDefaultModelsKeysButNotItsPrices) {
+    GatewayProfile p = parse_gateway_profile(with_models(), "mine.json");
+    ASSERT_EQ(p.model_names(), (std::vector<std::string>{"gpt-image-2", "next"}));
+    EXPECT_EQ(p.default_model, "gpt-image-2");
+    GatewayProfile next = p.for_model("next");
+    EXPECT_EQ(next.model, "next");
+    EXPECT_EQ(next.name, "mine") << "the route stays the same";
+    EXPECT_EQ(next.max_images_per_request, 4) << "inherited";
+    EXPECT_EQ(next.quality_values.at("xhigh"), "x-high") << "its own";
+    EXPECT_EQ(next.quality_values.at("low"), "low") << "maps merge key by key";
+    EXPECT_EQ(next.quality_values.count("high"), 0u) << "null removes an inherited key";
+    EXPECT_EQ(next.complexity_values.at("high"), "hi");
+    EXPECT_TRUE(next.takes_markup);
+    EXPECT_EQ(next.pricing.kind, "unknown") << "a model without prices is not priced as another";
+    EXPECT_EQ(p.pricing.kind, "per_call");
+    EXPECT_FALSE(p.takes_markup);
+    EXPECT_EQ(p.for_model("").model, "gpt-image-2");
+}
+
+TEST(ProfileModels, AModelNotListedIsRefusedNamingTheListed) {
+    GatewayProfile p = parse_gateway_profile(with_models(), "mine.json");
+    Error e = catch_error([&] { p.for_model("gpt-image-9"); });
+    EXPECT_KIND(e, ErrorKind::invalid_request);
+    for (const char *needle : {"gpt-image-9", "gpt-image-2, next", "extends"})
+        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << needle << ": " << e.what();
+}
+
+TEST(ProfileModels, BadEntriesAreErrors) {
+    nlohmann::json twice = with_models();
+    twice["models"].push_back({{"model", "next"}});
+    expect_parse_error(twice, "twice");
+    nlohmann::json unnamed = with_models();
+    unnamed["models"].push_back({{"description", "no name"}});
+    expect_parse_error(unnamed, "model");
+    nlohmann::json newer = minimal();
+    newer["format"] = 2;
+    expect_parse_error(newer, "format");
+    nlohmann::json extra = minimal();
+    extra["extra_fields"] = "sometimes";
+    expect_parse_error(extra, "extra_fields");
+    nlohmann::json pricing = minimal();
+    pricing["pricing"] = {{"kind", "per_image"}};
+    expect_parse_error(pricing, "per_image_usd");
+}
+
+TEST(ProfileModels, ToJsonListsEveryModelForHosts) {
+    nlohmann::json j = parse_gateway_profile(with_models(), "mine.json").to_json();
+    EXPECT_EQ(j["default_model"], "gpt-image-2");
+    ASSERT_EQ(j["models"].size(), 2u);
+    EXPECT_EQ(j["models"][1]["model"], "next");
+    EXPECT_EQ(j["models"][1]["qualities"], (nlohmann::json{"low", "xhigh"}));
+    EXPECT_EQ(j["models"][1]["complexities"], (nlohmann::json{"high"}));
+    EXPECT_EQ(j["models"][1]["markup"], true);
+    EXPECT_EQ(j["models"][1]["pricing"]["kind"], "unknown");
+}
+
+TEST(ProfileModels, AUserFileExtendingItsOwnNameAddsAModelToTheShippedRoute) {
+    TempDir user;
+    user.write("apiyi.json", R"({"extends": "apiyi", "models": [{"model": "gpt-image-2.6-flare",
+        "complexity_values": {"high": "high"}}]})");
+    ProfileCatalog catalog({user.path(), profiles_dir()});
+    GatewayProfile p = catalog.find("apiyi");
+    EXPECT_EQ(p.base_url, "https://api.apiyi.com/v1") << "the rest comes from the shipped file";
+    EXPECT_EQ(p.model, "gpt-image-2") << "the shipped default stays the default";
+    ASSERT_EQ(p.model_names(), (std::vector<std::string>{"gpt-image-2", "gpt-image-2.6-flare"}));
+    GatewayProfile added = p.for_model("gpt-image-2.6-flare");
+    EXPECT_EQ(added.max_edit_image_bytes, 10485760u) << "apiyi's 10 MB per image, inherited";
+    EXPECT_EQ(added.complexity_values.at("high"), "high");
+    EXPECT_TRUE(added.forbidden_is_moderation) << "the route's answers are the route's";
+}
+
+TEST(ProfileModels, ANewNameCanExtendAndChangeARoute) {
+    TempDir user;
+    user.write("cheap.json", R"({"extends": "openai", "base_url": "https://proxy.example/v1",
+        "fields": {"moderation": false}, "models": [{"model": "gpt-image-2", "max_images_per_request": 2}]})");
+    ProfileCatalog catalog({user.path(), profiles_dir()});
+    GatewayProfile p = catalog.find("cheap");
+    EXPECT_EQ(p.name, "cheap");
+    EXPECT_EQ(p.base_url, "https://proxy.example/v1");
+    EXPECT_FALSE(p.sends_moderation) << "objects merge key by key";
+    EXPECT_TRUE(p.sends_quality);
+    EXPECT_EQ(catalog.find("openai").base_url, "https://api.openai.com/v1") << "openai itself is unchanged";
+    // An entry naming a listed model changes it: gpt-image-2 is the top level here.
+    nlohmann::json merged = overlay_profile(nlohmann::json{{"models", {{{"model", "a"}, {"n", 1}}}}},
+                                            nlohmann::json{{"models", {{{"model", "a"}, {"n", 2}}, {{"model", "b"}}}}});
+    EXPECT_EQ(merged["models"], (nlohmann::json{{{"model", "a"}, {"n", 2}}, {{"model", "b"}}}));
+}
+
+TEST(ProfileModels, ExtendingNothingOrInALoopIsAnError) {
+    TempDir user;
+    user.write("lost.json", R"({"extends": "nowhere"})");
+    user.write("ping.json", R"({"extends": "pong"})");
+    user.write("pong.json", R"({"extends": "ping"})");
+    ProfileCatalog catalog({user.path(), profiles_dir()});
+    Error lost = catch_error([&] { catalog.find("lost"); });
+    EXPECT_NE(std::string(lost.what()).find("nowhere"), std::string::npos) << lost.what();
+    Error loop = catch_error([&] { catalog.find("ping"); });
+    EXPECT_NE(std::string(loop.what()).find("extends"), std::string::npos) << loop.what();
+}
+
+} // namespace models_test
 
 } // namespace
 } // namespace pictor

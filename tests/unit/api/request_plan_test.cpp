@@ -24,7 +24,7 @@ const std::string kBase = "http://gateway.test/v1";
 RequestPlan plan(const std::string &profile_name, const ImageRequest &r, bool edit = false,
                  const std::string &base = kBase) {
     GatewayProfile p = shipped(profile_name);
-    return plan_request(p, p.model, base, r, edit);
+    return plan_request(p, base, r, edit);
 }
 
 ImageRequest prompt_only(const std::string &prompt = "a red fox in snow") {
@@ -608,7 +608,7 @@ TEST(PlanValidation, NOutOfRange) {
 TEST(PlanValidation, BadQuality) {
     ImageRequest r = prompt_only();
     r.quality = "ultra";
-    expect_refused("openai", r, false, {"quality", "ultra", "low, medium, high"});
+    expect_refused("openai", r, false, {"quality", "ultra", "auto, high, low, medium"});
     r.quality = "hd"; // the route's word, not ours
     expect_refused("ruoli", r, false, {"quality", "hd"});
 }
@@ -616,7 +616,7 @@ TEST(PlanValidation, BadQuality) {
 TEST(PlanValidation, BadOutputFormat) {
     ImageRequest r = prompt_only();
     r.output_format = "gif";
-    expect_refused("openai", r, false, {"format", "gif", "png, jpeg or webp"});
+    expect_refused("openai", r, false, {"gif", "png, jpeg, webp"});
     r.output_format = "jpg";
     expect_refused("openai", r, false, {"jpg"});
 }
@@ -639,7 +639,7 @@ TEST(PlanValidation, CompressionWithPngOrNoFormatIsRefused) {
     r.output_compression = 50;
     expect_refused("openai", r, false, {"compression", "jpeg", "webp"});
     r.output_format = "";
-    expect_refused("openai", r, false, {"compression", "--format"});
+    expect_refused("openai", r, false, {"compression", "\"output_format\""});
 }
 
 TEST(PlanValidation, CompressionOver100IsRefused) {
@@ -811,6 +811,108 @@ TEST(TimeoutForQuality, PlanUsesItUnlessTheCallerGivesOne) {
     EXPECT_EQ(rp.calls[0].http.total_timeout_ms, 33500);
     // Quality the route does not send still sets the client's wait (vip: unset → 600).
     EXPECT_DOUBLE_EQ(plan("apiyi-vip", prompt_only()).timeout_s, 600);
+}
+
+// ---- models, complexity, markup and extra fields: all from the profile's model entry -------------------
+
+GatewayProfile openai_with_newer_model() {
+    GatewayProfile p = shipped("openai");
+    ModelSpec next = p; // what a user's file states: the default's keys plus what differs
+    next.model = "gpt-image-2.6-flare";
+    next.quality_values["xhigh"] = "xhigh";
+    next.complexity_values = {{"low", "low"}, {"high", "high"}};
+    next.takes_markup = true;
+    next.pricing = ModelPricing{};
+    p.models.push_back(next);
+    return p;
+}
+
+TEST(PlanModels, TheChosenModelIsSentAndItsEntryDecides) {
+    GatewayProfile route = openai_with_newer_model();
+    ImageRequest r = prompt_only();
+    r.quality = "xhigh";
+    r.complexity = "high";
+    RequestPlan rp = plan_request(route.for_model("gpt-image-2.6-flare"), kBase, r, false);
+    nlohmann::json body = body_of(rp.calls[0]);
+    EXPECT_EQ(body["model"], "gpt-image-2.6-flare");
+    EXPECT_EQ(body["quality"], "xhigh");
+    EXPECT_EQ(body["complexity"], "high");
+    EXPECT_FALSE(rp.cost_usd.has_value()) << "no prices stated: unknown";
+    EXPECT_EQ(rp.model.model, "gpt-image-2.6-flare");
+    // The default model takes neither.
+    Error quality = catch_error([&] { plan_request(route, kBase, r, false); });
+    EXPECT_NE(std::string(quality.what()).find("xhigh"), std::string::npos) << quality.what();
+    r.quality.clear();
+    Error complexity = catch_error([&] { plan_request(route, kBase, r, false); });
+    EXPECT_NE(std::string(complexity.what()).find("complexity"), std::string::npos) << complexity.what();
+    r.complexity = "medium"; // not in the newer model's list either
+    Error unlisted = catch_error([&] { plan_request(route.for_model("gpt-image-2.6-flare"), kBase, r, false); });
+    EXPECT_NE(std::string(unlisted.what()).find("high, low"), std::string::npos) << unlisted.what();
+}
+
+TEST(PlanModels, MarkupIsAPngPartWhereTheModelTakesIt) {
+    GatewayProfile next = openai_with_newer_model().for_model("gpt-image-2.6-flare");
+    ImageRequest r = edit_of({apitest::png(32, 24)});
+    r.has_markup = true;
+    r.markup = {apitest::mask_png(32, 24), "arrows.png"};
+    RequestPlan rp = plan_request(next, kBase, r, true);
+    const net::MultipartPart *markup = part(rp.calls[0], "markup");
+    ASSERT_NE(markup, nullptr);
+    EXPECT_EQ(markup->data, r.markup.bytes);
+    EXPECT_EQ(markup->filename, "arrows.png");
+    EXPECT_EQ(markup->content_type, "image/png");
+    EXPECT_EQ(part(rp.calls[0], "mask"), nullptr);
+}
+
+TEST(PlanModels, MarkupIsRefusedWithAMaskOnTheWrongModelOrTheWrongSize) {
+    GatewayProfile route = openai_with_newer_model();
+    GatewayProfile next = route.for_model("gpt-image-2.6-flare");
+    ImageRequest r = edit_of({apitest::png(32, 24)});
+    r.has_markup = true;
+    r.markup = {apitest::mask_png(32, 24), ""};
+    auto refused = [&](const GatewayProfile &p, const ImageRequest &q, bool edit, const char *needle) {
+        Error e = catch_error([&] { plan_request(p, kBase, q, edit); });
+        EXPECT_KIND(e, ErrorKind::invalid_request);
+        EXPECT_FALSE(e.info().request_sent);
+        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << needle << ": " << e.what();
+    };
+    refused(route, r, true, "takes no markup");
+    ImageRequest masked = r;
+    masked.has_mask = true;
+    masked.mask = {apitest::mask_png(32, 24), ""};
+    refused(next, masked, true, "markup and a mask");
+    ImageRequest sized = r;
+    sized.markup.bytes = apitest::mask_png(16, 16);
+    refused(next, sized, true, "same size");
+    ImageRequest opaque = r;
+    opaque.markup.bytes = apitest::png(32, 24); // no alpha channel
+    refused(next, opaque, true, "alpha");
+    refused(next, r, false, "edits only");
+}
+
+TEST(PlanModels, ExtraFieldsAreSentAsGivenUnlessTheProfileForbidsThem) {
+    ImageRequest r = prompt_only();
+    r.extra_fields = {{"seed", 3}, {"style", "ink"}, {"extra", {{"a", 1}}}};
+    nlohmann::json body = body_of(plan("openai", r).calls[0]);
+    EXPECT_EQ(body["seed"], 3);
+    EXPECT_EQ(body["style"], "ink");
+    EXPECT_EQ(body["extra"], (nlohmann::json{{"a", 1}}));
+    EXPECT_EQ(plan("openai", r).parameters["seed"], 3) << "kept in history with the rest";
+
+    ImageRequest e = edit_of({apitest::png()});
+    e.extra_fields = r.extra_fields;
+    RequestPlan edit = plan("openai", e, true);
+    EXPECT_EQ(part(edit.calls[0], "seed")->data, "3");
+    EXPECT_EQ(part(edit.calls[0], "style")->data, "ink");
+    EXPECT_EQ(part(edit.calls[0], "extra")->data, R"({"a":1})");
+
+    for (const char *vip : {"apiyi-vip", "laozhang-vip"})
+        expect_refused(vip, r, false, {vip, "seed"});
+    ImageRequest smuggled = prompt_only();
+    smuggled.extra_fields = {{"quality", "ultra"}};
+    expect_refused("openai", smuggled, false, {"quality", "sets and checks itself"});
+    smuggled.extra_fields = {{"bad name", 1}};
+    expect_refused("openai", smuggled, false, {"bad name"});
 }
 
 } // namespace

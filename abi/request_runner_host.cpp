@@ -1,0 +1,284 @@
+// The host's side of pictor-request-runner: starts it (posix_spawn, its own session, an
+// environment without the key), hands it the request over a pipe, relays its progress and
+// previews, and builds the result from the images it wrote to history.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "api/request_runner_protocol.hpp"
+#include "image/image_decode.hpp"
+#include "image/image_format.hpp"
+#include "shim_support.hpp"
+
+extern char **environ;
+
+namespace pictor_shim {
+
+namespace {
+
+using pictor::Error;
+using pictor::ErrorInfo;
+using pictor::ErrorKind;
+
+// PICTOR_REQUEST_RUNNER, else pictor/pictor-request-runner beside this library (installed and
+// in the build tree alike). "" when there is none.
+std::string runner_path() {
+    if (const char *given = std::getenv("PICTOR_REQUEST_RUNNER"); given && *given) return given;
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void *>(&run_in_request_runner), &info) == 0 || !info.dli_fname) return "";
+    std::string library = info.dli_fname;
+    const size_t slash = library.rfind('/');
+    std::string path = (slash == std::string::npos ? std::string(".") : library.substr(0, slash)) +
+                       "/pictor/pictor-request-runner";
+    return access(path.c_str(), X_OK) == 0 ? path : "";
+}
+
+// The host's environment without any key: the runner gets its key through the pipe only.
+std::vector<std::string> runner_environment(const std::string &key) {
+    std::vector<std::string> out;
+    for (char **e = environ; e && *e; ++e) {
+        std::string entry = *e;
+        const std::string name = entry.substr(0, entry.find('='));
+        if (name == "PICTOR_API_KEY" || name == "OPENAI_API_KEY") continue;
+        if (!key.empty() && entry.find(key) != std::string::npos) continue;
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+std::string read_whole(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) throw Error(ErrorKind::io, "cannot read " + path);
+    return text.str();
+}
+
+struct Pipes {
+    int to_runner = -1, from_runner = -1;
+    ~Pipes() {
+        if (to_runner >= 0) close(to_runner);
+        if (from_runner >= 0) close(from_runner);
+    }
+};
+
+} // namespace
+
+pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRequest &request, bool edit) {
+    client.runner_cancel.store(false);
+    pictor::ImageClient &core = *client.impl;
+    const std::string path = runner_path();
+    if (path.empty()) {
+        // Better an in-process request than none; the log says why the safety net is missing.
+        core.log(pictor::LogLevel::warning, "pictor-request-runner was not found beside libpictor (or in "
+                                            "PICTOR_REQUEST_RUNNER): the request runs inside this program");
+        return core.run(request, edit);
+    }
+    // What can be refused is refused here, before a process starts (and with no key, at once).
+    core.plan(request, edit);
+    pictor::ClientOptions options = core.resolved_options();
+
+    int in_pipe[2], out_pipe[2];
+    if (pipe2(in_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::internal, "cannot make a pipe for the request runner");
+    if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+        close(in_pipe[0]);
+        close(in_pipe[1]);
+        throw Error(ErrorKind::internal, "cannot make a pipe for the request runner");
+    }
+    Pipes pipes;
+    pipes.to_runner = in_pipe[1];
+    pipes.from_runner = out_pipe[0];
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    for (int s : {SIGPIPE, SIGINT, SIGHUP, SIGTERM, SIGCHLD}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    // Its own session: a closed terminal's SIGHUP and Ctrl-C's SIGINT are not sent to it.
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    std::vector<std::string> env = runner_environment(options.settings.api_key);
+    std::vector<char *> envp;
+    for (auto &entry : env) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    char *argv[] = {const_cast<char *>("pictor-request-runner"), nullptr};
+    pid_t child = -1;
+    const int spawn_error = posix_spawn(&child, path.c_str(), &actions, &attributes, argv, envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    if (spawn_error != 0)
+        throw Error(ErrorKind::internal, "cannot start " + path + ": " + std::strerror(spawn_error) + ". Nothing was sent.");
+    // The runner forks once and its first process exits at once (the request lives on in the
+    // second, adopted by init): reaping it now leaves no zombie behind.
+    while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {}
+
+    // A host that dies mid-write must not be killed by SIGPIPE before it can report.
+    struct sigaction ignore {}, old_pipe {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &old_pipe);
+    struct RestorePipe {
+        struct sigaction old;
+        ~RestorePipe() { sigaction(SIGPIPE, &old, nullptr); }
+    } restore{old_pipe};
+
+    std::vector<const std::string *> blobs;
+    nlohmann::json message = {{"type", "request"},
+                              {"edit", edit},
+                              {"options", pictor::runner::options_to_json(options)},
+                              {"request", pictor::runner::request_to_json(request, &blobs)}};
+    message["blobs"] = blobs.size();
+    std::string text = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    explicit_bzero(options.settings.api_key.data(), options.settings.api_key.size());
+    message["options"]["api_key"] = "";
+    bool sent = pictor::runner::write_frame(pipes.to_runner, 'J', text);
+    explicit_bzero(text.data(), text.size());
+    for (const std::string *blob : blobs) sent = sent && pictor::runner::write_frame(pipes.to_runner, 'B', *blob);
+    if (!sent) throw Error(ErrorKind::internal, "the request runner stopped before it took the request. Nothing was sent.");
+
+    pictor::DecodeLimits limits;
+    limits.max_pixels = options.max_pixels;
+    limits.cancel = &client.runner_cancel; // a cancel stops the decode here too
+    pid_t runner_pid = 0;
+    pictor::net::Phase phase = pictor::net::Phase::preparing;
+    std::vector<std::pair<std::string, std::string>> saved; // history path, request id
+    for (;;) {
+        if (client.runner_cancel.load()) {
+            const bool sent_already = phase >= pictor::net::Phase::waiting;
+            ErrorInfo info{ErrorKind::cancelled, ""};
+            info.request_sent = sent_already;
+            info.may_be_billed = sent_already;
+            if (client.abandon_on_cancel) {
+                if (runner_pid > 0) kill(runner_pid, SIGKILL);
+                info.message = sent_already ? "Cancelled, and the request was abandoned: the gateway may still bill it, "
+                                              "and its image will not be kept."
+                                            : "Cancelled before the request was sent. Nothing was billed.";
+            } else {
+                // Closing the pipes (on return) tells the runner nobody waits: it finishes alone.
+                info.message = "Stopped waiting. The request goes on in the background (the gateway bills it): its "
+                               "image will be in history (pictor history list), marked not yet delivered.";
+                if (!saved.empty()) {
+                    // The images that came are the host's now, as in-process; the rest goes on.
+                    pictor::ImageResult result;
+                    nlohmann::json paths = nlohmann::json::array();
+                    for (const auto &[path, request_id] : saved) {
+                        pictor::ReceivedImage image;
+                        image.history_path = path;
+                        image.request_id = request_id;
+                        image.encoded = read_whole(path);
+                        const auto *data = reinterpret_cast<const uint8_t *>(image.encoded.data());
+                        image.format = pictor::sniff_image_format(data, image.encoded.size());
+                        pictor::DecodeLimits own = limits;
+                        own.cancel = nullptr; // the cancel that brought us here
+                        image.rgba = pictor::decode_image(data, image.encoded.size(), own);
+                        result.images.push_back(std::move(image));
+                        paths.push_back(path);
+                    }
+                    pictor::runner::write_frame(pipes.to_runner, 'J',
+                                                nlohmann::json{{"type", "taken"}, {"history_paths", paths}}.dump());
+                    result.metadata = {{"history", paths},
+                                       {"errors", nlohmann::json::array({pictor::runner::error_to_json(info)})},
+                                       {"warnings", nlohmann::json::array()}};
+                    result.metadata["errors"][0]["kind"] = pictor::error_kind_name(ErrorKind::cancelled);
+                    return result;
+                }
+            }
+            throw Error(info);
+        }
+        char kind = 0;
+        std::string payload;
+        bool timed_out = false;
+        if (!pictor::runner::read_frame(pipes.from_runner, &kind, &payload, 100, &timed_out)) {
+            if (timed_out) continue;
+            throw Error(ErrorInfo{ErrorKind::internal,
+                                  "the request runner stopped unexpectedly. Any image it received is in history "
+                                  "(pictor history list).",
+                                  0, "", "", phase >= pictor::net::Phase::waiting,
+                                  phase >= pictor::net::Phase::waiting, ""});
+        }
+        if (kind != 'J') continue;
+        nlohmann::json m = nlohmann::json::parse(payload, nullptr, false);
+        if (!m.is_object()) continue;
+        const std::string type = m.value("type", "");
+        if (type == "started") {
+            runner_pid = m.value("pid", 0);
+        } else if (type == "saved") {
+            saved.emplace_back(m.value("history_path", ""), m.value("request_id", ""));
+        } else if (type == "progress") {
+            pictor::Progress p = pictor::runner::progress_from_json(m);
+            phase = std::max(phase, p.phase);
+            if (request.progress && !request.progress(p)) client.runner_cancel.store(true);
+        } else if (type == "log") {
+            core.log(pictor::LogLevel(m.value("level", 1)), m.value("line", ""));
+        } else if (type == "partial") {
+            std::string bytes;
+            if (!pictor::runner::read_frame(pipes.from_runner, &kind, &bytes) || kind != 'B') continue;
+            if (!request.on_partial_image) continue;
+            try {
+                const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
+                pictor::RgbaImage rgba = pictor::decode_image(data, bytes.size(), limits);
+                request.on_partial_image(pictor::PartialImage{rgba, bytes, pictor::sniff_image_format(data, bytes.size()),
+                                                              m.value("index", 0), m.value("total", 0),
+                                                              m.value("variation", 0)});
+            } catch (const Error &) {
+                // a preview lost, nothing more
+            }
+        } else if (type == "error") {
+            // The error (and any image it names in history) reached the host.
+            pictor::runner::write_frame(pipes.to_runner, 'J', "{\"type\":\"received\"}");
+            throw Error(pictor::runner::error_from_json(m.value("error", nlohmann::json::object())));
+        } else if (type == "result") {
+            pictor::ImageResult result;
+            result.metadata = m.value("metadata", nlohmann::json::object());
+            for (const auto &entry : m.value("images", nlohmann::json::array())) {
+                pictor::ReceivedImage image;
+                image.history_path = entry.value("history_path", "");
+                image.request_id = entry.value("request_id", "");
+                if (entry.value("inline", false)) {
+                    if (!pictor::runner::read_frame(pipes.from_runner, &kind, &image.encoded) || kind != 'B')
+                        throw Error(ErrorKind::internal, "the request runner stopped while handing over an image");
+                } else {
+                    image.encoded = read_whole(image.history_path);
+                }
+                const auto *data = reinterpret_cast<const uint8_t *>(image.encoded.data());
+                image.format = pictor::sniff_image_format(data, image.encoded.size());
+                try {
+                    image.rgba = pictor::decode_image(data, image.encoded.size(), limits);
+                } catch (const Error &e) {
+                    ErrorInfo info = e.info();
+                    info.request_sent = info.may_be_billed = true;
+                    info.request_id = image.request_id;
+                    info.history_path = image.history_path;
+                    info.message = std::string("The image arrived but cannot be used here: ") + e.what() +
+                                   (image.history_path.empty() ? "" : ". It is kept in " + image.history_path);
+                    throw Error(info);
+                }
+                result.images.push_back(std::move(image));
+            }
+            pictor::runner::write_frame(pipes.to_runner, 'J', "{\"type\":\"received\"}");
+            return result;
+        }
+    }
+}
+
+} // namespace pictor_shim

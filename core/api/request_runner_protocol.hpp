@@ -1,0 +1,48 @@
+// The pipe between a host's libpictor and pictor-request-runner, the helper process that owns
+// a paid request so that it outlives the host (see docs/ARCHITECTURE.md, Money and data
+// safety). Frames: a 4-byte little-endian length, then one kind byte ('J': JSON text, 'B': the
+// bytes of a blob announced by the JSON frame before it), then the payload.
+//
+// Host -> runner: {"type":"request", "edit", "options", "request"} + one blob per input image,
+//                 mask and markup; later {"type":"received"} once the result was taken.
+// Runner -> host: {"type":"started","pid"}, {"type":"progress",...}, {"type":"partial",...}+blob,
+//                 {"type":"log",...}, then {"type":"result",...} (+ a blob for each image
+//                 history could not keep) or {"type":"error","error":{...}}.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/image_client.hpp"
+#include "error.hpp"
+
+namespace pictor::runner {
+
+// Writes one frame; false when the peer is gone (EPIPE) or the write failed.
+bool write_frame(int fd, char kind, const std::string &payload);
+// Reads one frame; false at EOF or on a broken frame. `timeout_ms` < 0 waits for ever; on a
+// timeout *timed_out is set and false returned.
+bool read_frame(int fd, char *kind, std::string *payload, int timeout_ms = -1, bool *timed_out = nullptr);
+
+// ClientOptions as resolved by a client (key included: it goes only through the pipe).
+nlohmann::json options_to_json(const ClientOptions &options);
+ClientOptions options_from_json(const nlohmann::json &j);
+
+// The request without its callbacks; the images' bytes are appended to *blobs in order.
+nlohmann::json request_to_json(const ImageRequest &request, std::vector<const std::string *> *blobs);
+// `blobs` in the order request_to_json listed them.
+ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string> blobs);
+
+nlohmann::json progress_to_json(const Progress &p);
+Progress progress_from_json(const nlohmann::json &j);
+
+nlohmann::json error_to_json(const ErrorInfo &e);
+ErrorInfo error_from_json(const nlohmann::json &j);
+
+// The history sidecar of an image file (<dir>/<id>.<ext> -> <dir>/<id>.json) gets
+// "delivered": `delivered`, rewritten durably. Throws Error(io).
+void mark_history_delivered(const std::string &image_path, bool delivered);
+
+} // namespace pictor::runner

@@ -1,0 +1,118 @@
+#include "api/upload_plan.hpp"
+
+#include <cstdio>
+
+#include "error.hpp"
+#include "image/composite.hpp"
+#include "image/image_decode.hpp"
+#include "image/image_encode.hpp"
+#include "image/resample.hpp"
+
+namespace pictor {
+
+namespace {
+
+std::string stem_of(const std::string &filename, const std::string &fallback) {
+    if (filename.empty())
+        return fallback;
+    size_t dot = filename.find_last_of('.');
+    return dot == std::string::npos || dot == 0 ? filename : filename.substr(0, dot);
+}
+
+const uint8_t *data_of(const std::string &bytes) { return reinterpret_cast<const uint8_t *>(bytes.data()); }
+
+// A part sent as the host gave it.
+nlohmann::json given_entry(const std::string &name, const std::string &bytes) {
+    nlohmann::json entry = {{"name", name}, {"bytes", bytes.size()}, {"downscaled", false}, {"encoding", "as given"}};
+    try {
+        ImageInfo info = probe_image(data_of(bytes), bytes.size());
+        entry["format"] = image_format_name(info.format);
+        entry["width"] = info.width;
+        entry["height"] = info.height;
+    } catch (const Error &) {
+        entry["format"] = "unknown"; // request_plan refuses it, saying why
+    }
+    return entry;
+}
+
+} // namespace
+
+nlohmann::json upload_entry(const std::string &name, const EncodedUpload &upload) {
+    nlohmann::json entry = {{"name", name},
+                            {"format", image_format_name(upload.format)},
+                            {"bytes", upload.bytes.size()},
+                            {"width", upload.width},
+                            {"height", upload.height},
+                            {"downscaled", upload.downscaled()},
+                            {"encoding", upload.encoding}};
+    if (upload.downscaled()) {
+        entry["source_width"] = upload.source_width;
+        entry["source_height"] = upload.source_height;
+    }
+    return entry;
+}
+
+InputImage upload_part(const EncodedUpload &upload, const std::string &stem) {
+    return {upload.bytes, stem + image_format_extension(upload.format)};
+}
+
+std::string describe_upload(const nlohmann::json &entry) {
+    char size[32];
+    std::snprintf(size, sizeof size, "%.1f MiB", entry.value("bytes", 0.0) / (1024.0 * 1024.0));
+    std::string text = entry.value("name", "") + ": " + entry.value("encoding", "") + ", " + size + ", " +
+                       std::to_string(entry.value("width", 0)) + "x" + std::to_string(entry.value("height", 0));
+    if (entry.value("downscaled", false))
+        text += " (scaled down from " + std::to_string(entry.value("source_width", 0)) + "x" +
+                std::to_string(entry.value("source_height", 0)) + ")";
+    return text;
+}
+
+nlohmann::json fit_input_images(const GatewayProfile &profile, ImageRequest &request) {
+    nlohmann::json uploads = nlohmann::json::array();
+    std::optional<EncodedUpload> first_refit;
+    for (size_t i = 0; i < request.images.size(); ++i) {
+        InputImage &image = request.images[i];
+        const std::string fallback = "image-" + std::to_string(i + 1);
+        if (request.keep_uploads || image.bytes.size() <= profile.max_edit_image_bytes) {
+            uploads.push_back(given_entry(image.filename.empty() ? fallback : image.filename, image.bytes));
+            continue;
+        }
+        const size_t given = image.bytes.size();
+        EncodedUpload fitted = reencode_upload(image.bytes, profile.max_edit_image_bytes, request.upload_quality);
+        image = upload_part(fitted, stem_of(image.filename, fallback));
+        nlohmann::json entry = upload_entry(image.filename, fitted);
+        entry["reencoded"] = true;
+        entry["given_bytes"] = given;
+        uploads.push_back(entry);
+        if (i == 0)
+            first_refit = std::move(fitted);
+    }
+    if (!request.has_mask)
+        return uploads;
+    if (first_refit && first_refit->downscaled()) {
+        // The mask must stay the first image's size: scaled by the same factor, still PNG with alpha.
+        RgbaImage mask = decode_image(data_of(request.mask.bytes), request.mask.bytes.size());
+        if (mask.width == first_refit->source_width && mask.height == first_refit->source_height) {
+            EncodeOptions options;
+            options.keep_alpha = true;
+            std::vector<uint8_t> bytes = encode_image(resize_rgba(mask, first_refit->width, first_refit->height),
+                                                      ImageFormat::png, options);
+            request.mask.bytes.assign(bytes.begin(), bytes.end());
+            EncodedUpload scaled;
+            scaled.bytes = request.mask.bytes;
+            scaled.encoding = "png fast";
+            scaled.width = first_refit->width;
+            scaled.height = first_refit->height;
+            scaled.source_width = mask.width;
+            scaled.source_height = mask.height;
+            nlohmann::json entry = upload_entry(request.mask.filename.empty() ? "mask.png" : request.mask.filename, scaled);
+            entry["reencoded"] = true;
+            uploads.push_back(entry);
+            return uploads;
+        }
+    }
+    uploads.push_back(given_entry(request.mask.filename.empty() ? "mask.png" : request.mask.filename, request.mask.bytes));
+    return uploads;
+}
+
+} // namespace pictor

@@ -1,0 +1,33 @@
+// What goes up with an edit, as parts that fit the route: the report of each part (for --json
+// "uploads" and the hosts' progress text), and images the host gave already encoded (the CLI's
+// files) re-encoded when they are over the profile's per-image limit.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/gateway_profile.hpp"
+#include "api/image_request.hpp"
+#include "image/upload_encoding.hpp"
+
+namespace pictor {
+
+// {name, format, bytes, width, height, downscaled, encoding}; source_width / source_height
+// when downscaled.
+nlohmann::json upload_entry(const std::string &name, const EncodedUpload &upload);
+
+// The part sent for `upload`, named stem + the extension of the format chosen.
+InputImage upload_part(const EncodedUpload &upload, const std::string &stem);
+
+// "layer.jpg: jpeg q95 4:4:4, 3.1 MiB, 3840x2160 (scaled down from 5120x2880)".
+std::string describe_upload(const nlohmann::json &entry);
+
+// Every image of an edit as it will be sent. Images over profile.max_edit_image_bytes are
+// re-encoded as encode_upload does (request.upload_quality), and the mask scaled with a
+// scaled first image, unless request.keep_uploads (then request_plan refuses them, as before).
+// Entries of re-encoded parts carry "reencoded": true and "given_bytes".
+nlohmann::json fit_input_images(const GatewayProfile &profile, ImageRequest &request);
+
+} // namespace pictor

@@ -1,0 +1,121 @@
+// Cancel reaches a decode that is already running, not only the transfer: an answer whose image
+// takes seconds to decode returns cancelled within a fraction of that, and the paid bytes stay
+// in history.
+#include "fault_fixture.hpp"
+#include "scripted_server.hpp"
+
+// jpeglib.h needs size_t and FILE declared first.
+#include <cstdio>
+#include <jpeglib.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+namespace pictor_test {
+namespace {
+
+using DecodeCancel = FaultTest;
+
+// A grey progressive JPEG of noise with a scan for every bit of every coefficient: 384 scans
+// (under the decoder's 500-scan limit), each a pass over the whole image, so decoding it takes
+// seconds while the file stays a few MiB. Written with libjpeg directly, not with pictor.
+std::string many_scan_jpeg(uint32_t width, uint32_t height) {
+    std::vector<jpeg_scan_info> scans;
+    for (int al = 5; al >= 0; --al) scans.push_back({1, {0}, 0, 0, al == 5 ? 0 : al + 1, al});
+    for (int k = 1; k < 64; ++k)
+        for (int al = 5; al >= 0; --al) scans.push_back({1, {0}, k, k, al == 5 ? 0 : al + 1, al});
+    jpeg_compress_struct cinfo{};
+    jpeg_error_mgr error{};
+    cinfo.err = jpeg_std_error(&error);
+    jpeg_create_compress(&cinfo);
+    unsigned char *out = nullptr;
+    unsigned long size = 0;
+    jpeg_mem_dest(&cinfo, &out, &size);
+    cinfo.image_width = width;
+    cinfo.image_height = height;
+    cinfo.input_components = 1;
+    cinfo.in_color_space = JCS_GRAYSCALE;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, 95, TRUE);
+    cinfo.scan_info = scans.data();
+    cinfo.num_scans = int(scans.size());
+    jpeg_start_compress(&cinfo, TRUE);
+    std::vector<uint8_t> row(width);
+    std::mt19937 random(11);
+    while (cinfo.next_scanline < height) {
+        for (auto &v : row) v = uint8_t(random());
+        JSAMPROW rows[1] = {row.data()};
+        jpeg_write_scanlines(&cinfo, rows, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    std::string bytes(reinterpret_cast<char *>(out), size);
+    free(out);
+    return bytes;
+}
+
+// The answer names a URL on the same server, which then serves the image: fetched whole, the
+// image is decoded after the transfer, in one call.
+struct UrlGateway {
+    explicit UrlGateway(const std::string &image)
+        : server([this, image](ScriptedConnection &c) {
+              std::string head;
+              while (c.read_request(&head)) {
+                  if (head.rfind("GET ", 0) == 0) {
+                      c.send(http_response(200, image, "image/jpeg"));
+                  } else {
+                      const std::string url = server.base_url() + "/files/slow.jpg";
+                      c.send(http_response(200, "{\"created\":1,\"data\":[{\"url\":\"" + url + "\"}]}",
+                                           "application/json", "x-request-id: req-slow-decode\r\n"));
+                  }
+              }
+          }) {}
+    ScriptedServer server;
+};
+
+TEST_F(DecodeCancel, ALongDecodeStopsAtOnceAndThePaidImageStaysInHistory) {
+    const std::string jpeg = many_scan_jpeg(4096, 4096);
+    // The whole decode, timed with nothing to stop it.
+    double start = now_seconds();
+    pictor_image *decoded = nullptr;
+    ASSERT_EQ(pictor_decode_image(reinterpret_cast<const uint8_t *>(jpeg.data()), jpeg.size(), 0, &decoded), PICTOR_OK)
+        << pictor_thread_last_error()->message;
+    const double full_decode_s = now_seconds() - start;
+    pictor_image_free(decoded);
+    std::printf("the image: %zu bytes, a full decode takes %.2f s\n", jpeg.size(), full_decode_s);
+    ASSERT_GT(full_decode_s, 1.5) << "too fast to tell a cancelled decode from a finished one";
+
+    UrlGateway gateway(jpeg);
+    RunOptions options;
+    options.base_url = gateway.server.base_url();
+    options.max_retries = 0;
+    std::atomic<bool> decoding{false};
+    std::atomic<double> cancelled_at{0};
+    options.on_progress = [&](const pictor_progress &p) {
+        if (p.phase == PICTOR_PHASE_DECODING) decoding = true;
+        return 0;
+    };
+    options.beside = [&](pictor_client *client) {
+        const double deadline = now_seconds() + 60;
+        while (!decoding && now_seconds() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // well into the decode
+        cancelled_at = now_seconds();
+        pictor_client_cancel(client);
+    };
+    Outcome o = run("openai", "", options);
+    ASSERT_TRUE(decoding) << o.message;
+    const double after_cancel = now_seconds() - cancelled_at;
+    std::printf("returned %.3f s after the cancel\n", after_cancel);
+    EXPECT_EQ(o.status, PICTOR_ERR_CANCELLED) << o.message;
+    EXPECT_LT(after_cancel, std::min(0.5, full_decode_s / 4)) << "the decode ran on after the cancel";
+    EXPECT_TRUE(o.may_be_billed);
+    EXPECT_EQ(o.request_id, "req-slow-decode");
+    // The paid bytes, as sent, in history, and named.
+    ASSERT_FALSE(o.error_history_path.empty()) << o.message;
+    EXPECT_EQ(read_file(o.error_history_path), jpeg);
+    EXPECT_NE(o.message.find(o.error_history_path), std::string::npos) << o.message;
+}
+
+} // namespace
+} // namespace pictor_test
