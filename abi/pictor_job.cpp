@@ -1,5 +1,5 @@
 // The C ABI's host seam (pictor.h, "the host seam"): the pictor_host table adapted to the
-// plugin layer's HostDocument and JobSink, and the pictor_job_* entry points over its job
+// command layer's HostDocument and JobSink, and the pictor_job_* entry points over its job
 // engine. Each entry point is one exception barrier; nothing thrown reaches the host.
 #include <pictor/pictor.h>
 
@@ -12,7 +12,7 @@
 
 #include "error.hpp"
 #include "history_shim_bridge.hpp"
-#include "plugin/command_job.hpp"
+#include "commands/command_job.hpp"
 #include "shim_support.hpp"
 
 using pictor::Error;

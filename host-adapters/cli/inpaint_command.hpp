@@ -1,4 +1,4 @@
-// pictor inpaint: the command line as a host of the plugin layer — the --image file is the one
+// pictor inpaint: the command line as a host of the command layer — the --image file is the one
 // layer, the --selection file the selection; the library's inpaint command does the rest, and
 // the new layer comes back composited (-o) and on its own (--layer-out).
 #pragma once

@@ -26,7 +26,7 @@
 #include "image/base64.hpp"
 #include "image/image_decode.hpp"
 #include "image/image_encode.hpp"
-#include "plugin/upload_image.hpp"
+#include "commands/upload_image.hpp"
 #include "synthetic_photo.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The library's messages are host-neutral: no string in core/, abi/ or plugin/ names a command
+# The library's messages are host-neutral: no string in core/, abi/ or commands/ names a command
 # line option ("--size", "--timeout", "--keyring"); they name the request field ("size") and
 # each host words it (host-adapters/cli/failure_report.cpp maps fields to options).
 #
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$1"
 # String literals only (comments may name options): a quote, then anything up to -- and a letter.
 found=$(grep -rnE '"[^"]*(^|[ (])--[a-z]' --include='*.cpp' --include='*.hpp' --include='*.c' --include='*.h' \
-          core abi plugin 2>/dev/null | grep -vE '^[^:]+:[0-9]+:\s*//' || true)
+          core abi commands 2>/dev/null | grep -vE '^[^:]+:[0-9]+:\s*//' || true)
 if [ -n "$found" ]; then
   echo "FAIL: library messages name command-line options:"
   echo "$found"

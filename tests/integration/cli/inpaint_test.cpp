@@ -1,4 +1,4 @@
-// pictor inpaint: the command line as a host of the plugin layer — the picture outside the
+// pictor inpaint: the command line as a host of the command layer — the picture outside the
 // selection comes back byte for byte, the new layer carries the selection as alpha, and a
 // selection that cannot be used is refused before anything is sent.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// What the plugin layer uploads, pixel by pixel: the mock hands each file part back decoded by
+// What the command layer uploads, pixel by pixel: the mock hands each file part back decoded by
 // PIL (GET <fetch>.rgba), and every expected value here comes from the test's own geometry and
 // the in-memory host's layers, never from pictor's mask or image code.
 #include <gtest/gtest.h>
