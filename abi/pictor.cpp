@@ -16,10 +16,13 @@
 #include "api/upload_plan.hpp"
 #include "store/client_settings.hpp"
 #include "error.hpp"
+#include "image/upload_encoding.hpp"
+#include "library_limits.hpp"
 #include "history_shim_bridge.hpp"
 #include "shim_support.hpp"
 #include "image/image_decode.hpp"
 #include "image/image_encode.hpp"
+#include "image/selection_mask.hpp"
 
 using pictor::Error;
 using pictor::ErrorInfo;
@@ -191,9 +194,8 @@ pictor_status run_request(pictor_client *client, const pictor_request *request, 
         nlohmann::json uploads;
         if (edit)
             uploads = pictor::fit_input_images(client->impl->profile(), core_request);
-        // Requests with extra fields stay in-process for now: their typed values do not yet come
-        // through the runner's round trip intact (a number arrived as a string).
-        pictor::ImageResult result = client->run_in_helper && core_request.extra_fields.empty()
+        client->runner_cancel.store(false); // a cancel of an earlier call is not one of this call
+        pictor::ImageResult result = client->run_in_helper
                                          ? pictor_shim::run_in_request_runner(*client, core_request, edit)
                                          : client->impl->run(core_request, edit);
         if (edit)
@@ -215,6 +217,42 @@ int pictor_version_number(void) { return PICTOR_VERSION_NUMBER; }
 const char *pictor_version_string(void) { return PICTOR_VERSION_STRING; }
 int pictor_abi_version(void) { return PICTOR_ABI_VERSION; }
 
+int pictor_library_accepts(int host_version_number, int host_abi_version) {
+    // The same release line as the SONAME: MAJOR.MINOR while the major is 0, MAJOR after.
+    const int line = PICTOR_VERSION_MAJOR == 0 ? 100 : 10000;
+    return abi_compatible(host_abi_version) && host_version_number / line == PICTOR_VERSION_NUMBER / line;
+}
+
+pictor_status pictor_get_limits_abi(pictor_limits *limits, size_t struct_size, int abi_version) {
+    return barrier(thread_error(), [&] {
+        namespace lim = pictor::library_limits;
+        if (!limits)
+            invalid("limits is NULL");
+        if (!abi_compatible(abi_version))
+            invalid("the host was built for pictor ABI " + std::to_string(abi_version >> 8) + ", this library is ABI " +
+                    std::to_string(PICTOR_ABI_VERSION >> 8) + ": rebuild the host against this library's header");
+        if (struct_size < offsetof(pictor_limits, max_context_px) + sizeof(int))
+            invalid("pictor_limits is smaller than any version of it");
+        pictor_limits all{};
+        all.max_response_bytes = lim::max_response_bytes;
+        all.max_pixels = lim::max_pixels;
+        all.max_retries = lim::max_retries;
+        all.connect_timeout_s = lim::connect_timeout_s;
+        all.max_prompt_chars = uint32_t(lim::max_prompt_chars);
+        all.max_edit_images = uint32_t(lim::max_edit_images);
+        all.max_reference_layers = uint32_t(lim::max_reference_layers);
+        all.default_grow_px = lim::default_grow_px;
+        all.default_feather_px = lim::default_feather_px;
+        all.default_context_px = lim::default_context_px;
+        all.max_grow_px = lim::max_grow_px;
+        all.max_feather_px = lim::max_feather_px;
+        all.max_context_px = lim::max_context_px;
+        all.upload_jpeg_quality = pictor::kUploadJpegQuality;
+        std::memcpy(limits, &all, std::min(struct_size, sizeof all));
+        limits->struct_size = uint32_t(std::min(struct_size, sizeof all));
+    });
+}
+
 const char *pictor_status_string(pictor_status status) {
     if (status == PICTOR_OK)
         return "ok";
@@ -227,8 +265,8 @@ const pictor_error *pictor_client_last_error(const pictor_client *client) {
     if (!client) {
         static ErrorSlot null_client = [] {
             ErrorSlot slot;
-            slot.message = "the client is NULL: pictor_client_create failed (see pictor_thread_last_error)";
-            slot.fill(PICTOR_ERR_INVALID_ARGUMENT, 0, false, false);
+            slot.set(pictor::ErrorInfo{pictor::ErrorKind::invalid_argument,
+                                       "the client is NULL: pictor_client_create failed (see pictor_thread_last_error)"});
             return slot;
         }();
         return &null_client.view;
@@ -320,6 +358,9 @@ pictor_status pictor_client_create(const pictor_client_config *config, pictor_cl
             client->run_in_helper = config->run_in_helper != 0;
             client->abandon_on_cancel = config->abandon_on_cancel != 0;
         }
+        // A host (or the CLI flag) asks for it; else the user's config file may.
+        if (!client->abandon_on_cancel && options.use_environment)
+            client->abandon_on_cancel = pictor::configured_abandon_on_cancel();
         client->impl = std::make_unique<pictor::ImageClient>(std::move(options));
         nlohmann::json profile = client->impl->profile().to_json();
         profile["base_url"] = client->impl->redact(client->impl->base_url()); // no user:pass@
@@ -450,6 +491,41 @@ const uint8_t *pictor_image_encoded(const pictor_image *image, size_t *size) {
 const char *pictor_image_format(const pictor_image *image) { return image ? image->format.c_str() : ""; }
 const char *pictor_image_history_path(const pictor_image *image) { return image ? image->history_path.c_str() : ""; }
 const char *pictor_image_request_id(const pictor_image *image) { return image ? image->request_id.c_str() : ""; }
+
+int pictor_image_has_alpha(const pictor_image *image) {
+    if (!image || image->encoded.empty())
+        return 0;
+    try {
+        return pictor::probe_image(reinterpret_cast<const uint8_t *>(image->encoded.data()), image->encoded.size())
+                   .has_alpha
+                   ? 1
+                   : 0;
+    } catch (...) {
+        return 0;
+    }
+}
+
+pictor_status pictor_coverage_bounds(const uint8_t *coverage, uint32_t width, uint32_t height, size_t stride,
+                                     pictor_selection_desc *desc) {
+    return barrier(thread_error(), [&] {
+        if (!desc || (!coverage && width && height) || stride < width)
+            invalid("pictor_coverage_bounds: coverage or desc is NULL, or stride < width");
+        if (desc->struct_size < offsetof(pictor_selection_desc, height) + sizeof desc->height)
+            invalid("desc->struct_size is too small: set it to sizeof(pictor_selection_desc)");
+        pictor::GrayImage gray;
+        gray.width = width;
+        gray.height = height;
+        gray.pixels.resize(size_t(width) * height);
+        for (uint32_t y = 0; y < height; ++y)
+            std::memcpy(&gray.pixels[size_t(y) * width], coverage + y * stride, width);
+        const pictor::PixelRect bounds = pictor::coverage_bounds(gray);
+        desc->is_empty = bounds.empty() ? 1 : 0;
+        desc->x = bounds.empty() ? 0 : bounds.x;
+        desc->y = bounds.empty() ? 0 : bounds.y;
+        desc->width = bounds.empty() ? 0 : uint32_t(bounds.width);
+        desc->height = bounds.empty() ? 0 : uint32_t(bounds.height);
+    });
+}
 
 pictor_status pictor_decode_image(const uint8_t *data, size_t size, uint64_t max_pixels, pictor_image **out) {
     if (out)

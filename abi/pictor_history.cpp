@@ -12,7 +12,9 @@
 #include "error.hpp"
 #include "history_shim_bridge.hpp"
 #include "image/image_decode.hpp"
+#include "image/upload_encoding.hpp"
 #include "store/api_key_store.hpp"
+#include "store/client_settings.hpp"
 #include "store/durable_file.hpp"
 #include "store/history_catalog.hpp"
 #include "store/history_thumbnail.hpp"
@@ -28,40 +30,31 @@ std::string history_dir_or_default(const char *history_dir) {
 }
 
 std::string format_of(const pictor::HistoryRecord &record) {
-    auto it = record.sidecar.find("format");
-    if (it != record.sidecar.end() && it->is_string())
-        return it->get<std::string>();
+    if (!record.sidecar.format.empty())
+        return record.sidecar.format;
     auto dot = record.image_path.rfind('.');
     return dot == std::string::npos ? "" : record.image_path.substr(dot + 1);
 }
 
 // One entry as the list calls give it (pictor.h, pictor_history_list).
 nlohmann::json entry_json(const pictor::HistoryRecord &record) {
-    nlohmann::json cost = nullptr, quality = "";
-    auto it = record.sidecar.find("cost_usd_estimate");
-    if (it != record.sidecar.end() && it->is_number())
-        cost = *it;
-    auto parameters = record.sidecar.find("parameters");
-    if (parameters != record.sidecar.end() && parameters->is_object()) {
-        auto q = parameters->find("quality");
-        if (q != parameters->end() && q->is_string())
-            quality = *q;
-    }
+    const pictor::HistorySidecar &sidecar = record.sidecar;
+    auto quality = sidecar.parameters.find("quality");
     return {{"id", record.id},
-            {"time", record.time},
-            {"profile", record.profile},
-            {"model", record.model},
-            {"size", record.size},
-            {"quality", quality},
-            {"prompt", record.prompt},
-            {"request_id", record.request_id},
-            {"cost_usd_estimate", cost},
+            {"time", sidecar.time},
+            {"profile", sidecar.profile},
+            {"model", sidecar.model},
+            {"size", sidecar.size},
+            {"quality", quality != sidecar.parameters.end() && quality->is_string() ? *quality : nlohmann::json("")},
+            {"prompt", sidecar.prompt},
+            {"request_id", sidecar.request_id},
+            {"cost_usd_estimate", sidecar.cost_usd_estimate ? nlohmann::json(*sidecar.cost_usd_estimate)
+                                                            : nlohmann::json(nullptr)},
             {"format", format_of(record)},
             {"image_path", record.image_path},
             {"sidecar_path", record.sidecar_path},
             // Set false by pictor-request-runner for an image whose host had gone.
-            {"delivered", !(record.sidecar.is_object() && record.sidecar.contains("delivered") &&
-                            record.sidecar["delivered"] == false)}};
+            {"delivered", sidecar.delivered}};
 }
 
 char *entries_json(const std::vector<pictor::HistoryRecord> &records) {
@@ -105,7 +98,7 @@ pictor_status pictor_history_entry(const char *history_dir, const char *id, char
             throw Error(ErrorKind::invalid_argument, "id and json_out must not be NULL");
         pictor::HistoryRecord record = pictor::find_history_entry(history_dir_or_default(history_dir), id);
         nlohmann::json entry = entry_json(record);
-        entry["sidecar"] = record.sidecar.is_object() ? record.sidecar : nlohmann::json::object();
+        entry["sidecar"] = record.sidecar_read ? nlohmann::json(record.sidecar) : nlohmann::json::object();
         *json_out = pictor_shim::malloc_copy(entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     });
 }
@@ -147,7 +140,7 @@ pictor_status pictor_history_load(const char *history_dir, const char *id, uint6
         pictor::RgbaImage rgba = pictor::decode_image(data, bytes.size(), limits);
         std::string format = pictor::image_format_name(pictor::sniff_image_format(data, bytes.size()));
         *out = pictor_shim::new_image(std::move(rgba), std::move(bytes), std::move(format), record.image_path,
-                                      record.request_id);
+                                      record.sidecar.request_id);
     });
 }
 
@@ -158,7 +151,7 @@ pictor_status pictor_history_mark_delivered(const char *history_dir, const char 
         pictor::HistoryRecord record = pictor::find_history_entry(history_dir_or_default(history_dir), id);
         if (record.image_path.empty())
             throw Error(ErrorKind::io, "history entry " + record.id + " has no image file left");
-        pictor::runner::mark_history_delivered(record.image_path, true);
+        pictor::set_history_delivered(record.image_path, true);
     });
 }
 
@@ -196,6 +189,35 @@ pictor_status pictor_store_default_profile(const char *profile, char **where_out
         if (where_out)
             *where_out = pictor_shim::malloc_copy(path);
     });
+}
+
+pictor_status pictor_store_upload_quality(int quality, char **where_out) {
+    if (where_out)
+        *where_out = nullptr;
+    return pictor_shim::run_with_thread_error([&] {
+        if (quality < PICTOR_UPLOAD_DEFAULT || quality > PICTOR_UPLOAD_FAST)
+            throw Error(ErrorKind::invalid_argument,
+                        "quality must be PICTOR_UPLOAD_DEFAULT, _LOSSLESS or _FAST");
+        std::string value = quality == PICTOR_UPLOAD_DEFAULT ? ""
+                            : pictor::upload_quality_name(quality == PICTOR_UPLOAD_FAST ? pictor::UploadQuality::fast
+                                                                                         : pictor::UploadQuality::lossless);
+        std::string path = pictor::store_config_setting("upload_quality", value);
+        if (where_out)
+            *where_out = pictor_shim::malloc_copy(path);
+    });
+}
+
+pictor_upload_quality pictor_upload_quality_setting(int *from_environment_out) {
+    if (from_environment_out)
+        *from_environment_out = 0;
+    try {
+        if (from_environment_out)
+            *from_environment_out = !pictor::env_or_empty("PICTOR_UPLOAD_QUALITY").empty();
+        auto parsed = pictor::parse_upload_quality(pictor::configured_upload_quality());
+        return parsed == pictor::UploadQuality::fast ? PICTOR_UPLOAD_FAST : PICTOR_UPLOAD_LOSSLESS;
+    } catch (...) { // an unreadable config file: what a request would then refuse, not here
+        return PICTOR_UPLOAD_LOSSLESS;
+    }
 }
 
 } // extern "C"

@@ -184,6 +184,12 @@ plugin::CommandOptions to_command_options(const pictor_command_options *o) {
     if (thread != PICTOR_CALLBACKS_ON_DISPATCH && thread != PICTOR_CALLBACKS_ON_WORKER)
         invalid("options->callback_thread must be PICTOR_CALLBACKS_ON_DISPATCH or PICTOR_CALLBACKS_ON_WORKER");
     out.callbacks_on_worker = thread == PICTOR_CALLBACKS_ON_WORKER;
+    if (o->struct_size >= offsetof(pictor_command_options, markup_layer) + sizeof o->markup_layer &&
+        o->markup_layer != -1) {
+        if (out.kind != plugin::CommandKind::edit_with_references)
+            invalid("options->markup_layer is for PICTOR_COMMAND_EDIT_WITH_REFERENCES only: set it to -1");
+        out.markup_layer = o->markup_layer;
+    }
     return out;
 }
 
@@ -207,12 +213,27 @@ struct pictor_job {
     pictor_host host{};   // the table as the host passed it, copied
     std::unique_ptr<HostTableDocument> document;
     std::unique_ptr<plugin::CommandJob> impl;
+    pictor_client *client = nullptr; // the job's own until pictor_job_destroy
     pictor_callback_thread thread = PICTOR_CALLBACKS_ON_DISPATCH;
     std::mutex error_mutex;
     pictor_shim::ErrorSlot error; // refreshed from the engine's outcome when read
 };
 
 extern "C" {
+
+pictor_status pictor_host_init_abi(pictor_host *host, size_t struct_size, int abi_version) {
+    return barrier(pictor_shim::thread_error(), [&] {
+        if (!host)
+            invalid("host is NULL");
+        if (!pictor_shim::abi_compatible(abi_version))
+            invalid("the host was built for another pictor ABI: rebuild it against this library's header");
+        if (struct_size < offsetof(pictor_host, message) + sizeof host->message)
+            invalid("pictor_host is smaller than any version of it");
+        const pictor_host empty{};
+        std::memcpy(host, &empty, std::min(struct_size, sizeof empty));
+        host->struct_size = uint32_t(std::min(struct_size, sizeof empty));
+    });
+}
 
 pictor_status pictor_command_options_init_abi(pictor_command_options *options, size_t struct_size, int abi_version) {
     return barrier(pictor_shim::thread_error(), [&] {
@@ -226,6 +247,7 @@ pictor_status pictor_command_options_init_abi(pictor_command_options *options, s
         defaults.grow_px = -1;
         defaults.feather_px = -1;
         defaults.context_px = -1;
+        defaults.markup_layer = -1;
         defaults.command = PICTOR_COMMAND_GENERATE_AS_NEW_LAYER;
         std::memcpy(options, &defaults, std::min(struct_size, sizeof defaults));
         options->struct_size = uint32_t(std::min(struct_size, sizeof defaults));
@@ -254,8 +276,17 @@ pictor_status pictor_job_start(pictor_client *client, const pictor_host *host, c
             else
                 client->error.set(outcome.error);
         };
+        job->client = client;
         job->impl = plugin::CommandJob::prepare(*client->impl, *job->document, command,
                                                 std::make_unique<HostTableSink>(job->host), on_outcome);
+        client->runner_cancel.store(false); // a cancel of an earlier job is not one of this job
+        if (client->run_in_helper) // the layers are read and encoded here; the request runs in the helper
+            job->impl->run_through(
+                [client](pictor::ImageRequest &request, bool edit) {
+                    return pictor_shim::run_in_request_runner(*client, request, edit);
+                },
+                [client] { client->runner_cancel.store(true); },
+                !client->abandon_on_cancel && pictor_shim::request_runner_found());
     });
     if (status != PICTOR_OK)
         return status;
@@ -287,6 +318,14 @@ pictor_status pictor_job_wait(pictor_job *job) {
 void pictor_job_cancel(pictor_job *job) {
     if (job)
         job->impl->cancel();
+}
+
+void pictor_job_abandon(pictor_job *job) {
+    if (!job)
+        return;
+    if (job->client) // the runner, told by the cancel below, stops too
+        job->client->abandon_on_cancel.store(true);
+    job->impl->abandon();
 }
 
 int pictor_job_is_finished(const pictor_job *job) { return job && job->impl->worker_finished() ? 1 : 0; }

@@ -76,8 +76,9 @@ struct Pipes {
 
 } // namespace
 
+bool request_runner_found() { return !runner_path().empty(); }
+
 pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRequest &request, bool edit) {
-    client.runner_cancel.store(false);
     pictor::ImageClient &core = *client.impl;
     const std::string path = runner_path();
     if (path.empty()) {
@@ -170,13 +171,14 @@ pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRe
             info.may_be_billed = sent_already;
             if (client.abandon_on_cancel) {
                 if (runner_pid > 0) kill(runner_pid, SIGKILL);
-                info.message = sent_already ? "Cancelled, and the request was abandoned: the gateway may still bill it, "
-                                              "and its image will not be kept."
+                info.message = sent_already ? "Cancelled, and the request was abandoned: its image will not be kept."
                                             : "Cancelled before the request was sent. Nothing was billed.";
             } else {
+                // The runner has the request and sends it whatever happens now.
+                info.request_sent = info.may_be_billed = true;
                 // Closing the pipes (on return) tells the runner nobody waits: it finishes alone.
-                info.message = "Stopped waiting. The request goes on in the background (the gateway bills it): its "
-                               "image will be in history (pictor history list), marked not yet delivered.";
+                info.message = "Stopped waiting. The request goes on in the background: its image will be in "
+                               "history (pictor history list), marked not yet delivered.";
                 if (!saved.empty()) {
                     // The images that came are the host's now, as in-process; the rest goes on.
                     pictor::ImageResult result;

@@ -18,12 +18,15 @@ namespace pictor_shim {
 // The storage behind a pictor_error the host reads.
 struct ErrorSlot {
     pictor_error view{};
-    std::string message, code, request_id, history_path;
+    // message: the core's, as the ErrorInfo holds it; text: what view.message shows, the same
+    // with the billing note and request id (pictor::user_message, their one wording).
+    std::string message, text, code, request_id, history_path;
 
     ErrorSlot() { clear(); }
 
     void clear() noexcept {
         message.clear();
+        text.clear();
         code.clear();
         request_id.clear();
         history_path.clear();
@@ -33,11 +36,13 @@ struct ErrorSlot {
     void set(const pictor::ErrorInfo &info) noexcept {
         try {
             message = info.message;
+            text = pictor::user_message(info);
             code = info.code;
             request_id = info.request_id;
             history_path = info.history_path;
         } catch (...) {
             message.clear(); // out of memory while copying: the status still tells
+            text.clear();
         }
         fill(pictor_status(info.kind), info.http_status, info.request_sent, info.may_be_billed);
     }
@@ -46,7 +51,7 @@ struct ErrorSlot {
         view.struct_size = sizeof(pictor_error);
         view.status = status;
         view.kind = pictor_status_string(status);
-        view.message = message.c_str();
+        view.message = text.c_str();
         view.code = code.c_str();
         view.request_id = request_id.c_str();
         view.history_path = history_path.c_str();
@@ -126,7 +131,7 @@ struct pictor_client {
     void *log_user_data = nullptr;
     // pictor_client_config.run_in_helper / abandon_on_cancel (request_runner_host.cpp).
     bool run_in_helper = false;
-    bool abandon_on_cancel = false;
+    std::atomic<bool> abandon_on_cancel{false}; // pictor_job_abandon sets it while a job runs
     std::atomic<bool> runner_cancel{false};
 };
 
@@ -134,4 +139,6 @@ namespace pictor_shim {
 // The request run by pictor-request-runner (request_runner_host.cpp); the images come back
 // from history. Throws Error like ImageClient::run.
 pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRequest &request, bool edit);
+// Whether there is a runner to start (else run_in_request_runner runs the request in-process).
+bool request_runner_found();
 } // namespace pictor_shim

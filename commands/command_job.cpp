@@ -17,11 +17,9 @@ bool phase_means_sent(net::Phase phase) {
            phase == net::Phase::decoding || phase == net::Phase::saving;
 }
 
-bool mentions_billing(const std::string &text) { return text.find("bill") != std::string::npos; }
-
 nlohmann::json error_json(const ErrorInfo &e) {
     return {{"kind", error_kind_name(e.kind)}, {"status", e.http_status}, {"code", e.code},
-            {"message", e.message}, {"request_id", e.request_id}, {"may_be_billed", e.may_be_billed}};
+            {"message", user_message(e)}, {"request_id", e.request_id}, {"may_be_billed", e.may_be_billed}};
 }
 
 } // namespace
@@ -37,6 +35,12 @@ std::unique_ptr<CommandJob> CommandJob::prepare(ImageClient &client, HostDocumen
                                          config_file_path() + " (chmod 600). Nothing was sent.");
     return std::unique_ptr<CommandJob>(new CommandJob(client, std::move(prepared), std::move(sink),
                                                       options.callbacks_on_worker, std::move(on_outcome)));
+}
+
+void CommandJob::run_through(RunRequest run, std::function<void()> cancel, bool detached) {
+    run_request_ = std::move(run);
+    cancel_request_ = std::move(cancel);
+    detached_ = detached;
 }
 
 void CommandJob::launch() {
@@ -57,9 +61,20 @@ CommandJob::~CommandJob() {
     queue_.clear();
 }
 
+void CommandJob::abandon() noexcept {
+    detached_.store(false);
+    cancel();
+}
+
 void CommandJob::cancel() noexcept {
     cancel_requested_.store(true);
     client_.cancel();
+    if (cancel_request_) {
+        try {
+            cancel_request_();
+        } catch (...) {
+        }
+    }
 }
 
 JobOutcome CommandJob::outcome() const {
@@ -103,7 +118,9 @@ void CommandJob::work() {
     if (prepared_.metadata.contains("uploads"))
         emit_message(MessageLevel::info, "Uploading " + uploads_summary(prepared_.metadata["uploads"]));
     try {
-        ImageResult result = client_.run(request, prepared_.edit);
+        if (cancel_requested_.load()) // before a helper could take it: nothing goes out
+            throw Error(ErrorKind::cancelled, "cancelled before the request was sent");
+        ImageResult result = run_request_ ? run_request_(request, prepared_.edit) : client_.run(request, prepared_.edit);
         const int count = int(result.images.size());
         for (int i = 0; i < count; ++i) {
             ReceivedImage &image = result.images[size_t(i)];
@@ -146,21 +163,19 @@ void CommandJob::succeed(nlohmann::json metadata, int layers) {
 void CommandJob::fail(ErrorInfo info) {
     if (cancel_requested_.load() && info.kind != ErrorKind::cancelled && !info.request_sent)
         info.kind = ErrorKind::cancelled; // stopped by us, whatever the transport made of it
-    std::string text;
     if (info.kind == ErrorKind::cancelled) {
         const bool sent = info.request_sent || request_sent_.load();
         info.request_sent = info.request_sent || sent;
         info.may_be_billed = info.may_be_billed || sent;
+        // The billing note is added from the field by user_message, its one wording.
         info.message = sent ? "Cancelled. The request had already been sent, so the server may still generate the "
-                              "image and bill it; it will not be added here."
+                              "image; it will not be added here."
                             : "Cancelled before anything was sent; nothing is billed.";
-        text = info.message;
-    } else {
-        text = info.message;
-        if (info.may_be_billed && !mentions_billing(text))
-            text += " The server may still bill this request.";
+        if (sent && detached_) // a helper process holds the request and keeps what it brings
+            info.message = "Stopped waiting. The request goes on in the background; its "
+                           "image will be in history, marked not yet delivered.";
     }
-    emit_message(MessageLevel::error, text);
+    emit_message(MessageLevel::error, user_message(info));
     nlohmann::json metadata = {{"command", command_name(prepared_.kind)}, {"layers_added", 0}, {"error", error_json(info)}};
     for (auto it = prepared_.metadata.begin(); it != prepared_.metadata.end(); ++it)
         metadata[it.key()] = it.value();
@@ -270,6 +285,7 @@ void CommandJob::layer_not_added(const NewLayer &layer) {
                                                                   : "; the image is kept in history at " + layer.history_path)};
     info.request_sent = true;
     info.request_id = layer.request_id;
+    info.history_path = layer.history_path;
     JobOutcome outcome{false, info};
     bool settled = false;
     {

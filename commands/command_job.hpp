@@ -40,6 +40,14 @@ public:
     static std::unique_ptr<CommandJob> prepare(ImageClient &client, HostDocument &document,
                                                const CommandOptions &options, std::unique_ptr<JobSink> sink,
                                                OutcomeHook on_outcome);
+    // How the worker runs the request instead of client.run, and how a cancel reaches it (both
+    // called besides the client's own cancel): the ABI's route through pictor-request-runner.
+    // `detached` says a cancel only stops the waiting: the request goes on and its image lands
+    // in history. Set before launch().
+    using RunRequest = std::function<ImageResult(ImageRequest &, bool edit)>;
+    void run_through(RunRequest run, std::function<void()> cancel, bool detached);
+    // A cancel that also throws the request away (a detached request stops being detached).
+    void abandon() noexcept;
     // Starts the worker (once). Throws std::system_error when no thread can be made.
     void launch();
 
@@ -81,6 +89,9 @@ private:
     std::unique_ptr<JobSink> sink_;
     const bool on_worker_;
     OutcomeHook on_outcome_;
+    RunRequest run_request_;            // empty: client_.run
+    std::function<void()> cancel_request_;
+    std::atomic<bool> detached_{false};
 
     CallbackQueue queue_;
     std::atomic<bool> cancel_requested_{false};

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "library_limits.hpp"
 #include "api/image_request.hpp"
 
 namespace pictor::plugin {
@@ -13,16 +15,16 @@ enum class CommandKind { generate_as_new_layer = 1, inpaint_selection = 2, edit_
 
 const char *command_name(CommandKind kind); // "generate_as_new_layer", ...
 
-// The defaults pictor.h documents for -1.
-constexpr int default_grow_px = 4;
-constexpr int default_feather_px = 8;
-constexpr int default_context_px = 64;
-// Beyond these the host passed garbage: a grow of 100000 px would read the whole canvas.
-constexpr int max_grow_px = 1024;
-constexpr int max_feather_px = 1024;
-constexpr int max_context_px = 4096;
-// edit_with_references: the active layer plus these make the 16 images an edit takes.
-constexpr size_t max_reference_layers = 15;
+// The defaults pictor.h documents for -1, and the bounds beyond which the host passed garbage
+// (a grow of 100000 px would read the whole canvas): the library's, published by
+// pictor_get_limits.
+using library_limits::default_context_px;
+using library_limits::default_feather_px;
+using library_limits::default_grow_px;
+using library_limits::max_context_px;
+using library_limits::max_feather_px;
+using library_limits::max_grow_px;
+constexpr size_t max_reference_layers = size_t(library_limits::max_reference_layers);
 
 struct CommandOptions {
     CommandKind kind = CommandKind::generate_as_new_layer;
@@ -35,6 +37,8 @@ struct CommandOptions {
     int feather_px = default_feather_px;
     int context_px = default_context_px;
     bool callbacks_on_worker = false;
+    // edit_with_references: the layer of the user's arrows and notes, sent as the markup.
+    std::optional<int32_t> markup_layer;
 };
 
 } // namespace pictor::plugin

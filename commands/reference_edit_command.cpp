@@ -1,11 +1,14 @@
 // edit_with_references: the active layer (over the whole canvas) first, then up to 15 other
-// layers as they are, sent as image[]; a selection, grown and feathered, becomes the mask. The
-// result is scaled to the canvas and, with a selection, blended back through it.
+// layers as they are, sent as image[]; a selection, grown and feathered, becomes the mask, or a
+// markup layer (never both) becomes the markup. The result is scaled to the canvas and, with a
+// selection, blended back through it.
 #include "prepared_command.hpp"
 
+#include "api/upload_plan.hpp"
 #include "document_regions.hpp"
 #include "error.hpp"
 #include "image/composite.hpp"
+#include "image/image_encode.hpp"
 #include "image/resample.hpp"
 #include "image/selection_mask.hpp"
 #include "requested_size.hpp"
@@ -29,6 +32,26 @@ GrayImage canvas_selection(HostDocument &document, ImageSize canvas, const Comma
     if (coverage_bounds(feathered).empty())
         return {};
     return place_gray(feathered, area.rect.x, area.rect.y, canvas.width, canvas.height);
+}
+
+// The markup layer over the canvas (aligned with the edited layer, as the user drew it), at the
+// size the first image is sent (it may have been scaled down to fit the route), as PNG with alpha.
+EncodedUpload encode_markup(HostDocument &document, int32_t layer, ImageSize canvas, const nlohmann::json &first) {
+    const LayerInfo info = document.describe_layer(layer);
+    RgbaImage pixels = read_layer_over(document, layer, info, canvas_rect(canvas));
+    EncodedUpload out;
+    out.source_width = pixels.width;
+    out.source_height = pixels.height;
+    out.width = first.at("width").get<uint32_t>();
+    out.height = first.at("height").get<uint32_t>();
+    if (pixels.width != out.width || pixels.height != out.height)
+        pixels = resize_rgba(pixels, out.width, out.height);
+    EncodeOptions png;
+    png.keep_alpha = true; // the model reads the transparent parts as "leave this alone"
+    std::vector<uint8_t> bytes = encode_image(pixels, ImageFormat::png, png);
+    out.bytes.assign(bytes.begin(), bytes.end());
+    out.encoding = "png with alpha";
+    return out;
 }
 
 } // namespace
@@ -62,6 +85,10 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
         infos.push_back(info);
     }
     GrayImage mask = canvas_selection(document, canvas, options);
+    if (options.markup_layer && !mask.empty())
+        throw Error(ErrorKind::invalid_request,
+                    "a markup layer cannot be sent with a selection (a request takes a markup or a mask, "
+                    "not both): remove the selection, then run it again. Nothing was sent.");
     UploadBatch uploads = encode_uploads(
         first, "layer", mask, infos.size(),
         [&](size_t k) {
@@ -72,11 +99,18 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
     prepared.request.images = std::move(uploads.images);
     prepared.request.has_mask = uploads.has_mask;
     prepared.request.mask = std::move(uploads.mask);
+    if (options.markup_layer) {
+        EncodedUpload markup = encode_markup(document, *options.markup_layer, canvas, uploads.report.at(0));
+        prepared.request.has_markup = true;
+        prepared.request.markup = upload_part(markup, "markup");
+        uploads.report.push_back(upload_entry(prepared.request.markup.filename, markup));
+    }
 
     RequestedSize size = resolve_requested_size(profile, options.request.size, canvas);
     prepared.request.size = size.size_field;
     prepared.metadata = {{"reference_layers", options.reference_layers.size()},
                          {"mask", !mask.empty()},
+                         {"markup", options.markup_layer.has_value()},
                          {"uploads", std::move(uploads.report)}};
 
     prepared.make_layer = [canvas, mask = std::move(mask), first = std::move(first)](const RgbaImage &model) {

@@ -85,6 +85,7 @@ UploadBatch encode_uploads(const RgbaImage &first, const std::string &first_stem
     for (size_t k = 0; k < count; ++k) {
         batch.images.push_back(upload_part(rest[k], stem_of(k)));
         batch.report.push_back(upload_entry(batch.images.back().filename, rest[k]));
+        std::string().swap(rest[k].bytes); // copied into the part: never all held twice
     }
     if (!coverage.empty()) {
         batch.has_mask = true;

@@ -24,4 +24,13 @@ const char *error_kind_name(ErrorKind kind) {
     return "internal";
 }
 
+std::string user_message(const ErrorInfo &info) {
+    std::string text = info.message;
+    if (info.may_be_billed)
+        text += (text.empty() ? "" : " ") + std::string("This request may still be billed.");
+    if (!info.request_id.empty())
+        text += (text.empty() ? "(request id " : " (request id ") + info.request_id + ")";
+    return text;
+}
+
 } // namespace pictor

@@ -29,6 +29,12 @@ enum class ErrorKind {
 
 const char *error_kind_name(ErrorKind kind);
 
+struct ErrorInfo;
+// What a user reads: `message`, then "This request may still be billed." when may_be_billed,
+// then "(request id ...)" when there is one. The one place that words these two: core
+// messages never say them (a test checks), and hosts show this text or read the fields.
+std::string user_message(const ErrorInfo &info);
+
 struct ErrorInfo {
     ErrorKind kind = ErrorKind::internal;
     std::string message;      // what happened and what to do; never holds the key

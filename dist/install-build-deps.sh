@@ -13,6 +13,7 @@ packages=(
   openssl dbus gnome-keyring     # fault tests: a self-signed TLS gateway, a private keyring
   clang libclang-rt-14-dev       # libFuzzer targets (tests/fuzz)
   gimp libgimp2.0-dev libjson-glib-dev  # the GIMP 2.10 plug-in, tested in gimp-console-2.10
+  xdotool imagemagick            # GIMP 2.10 dialogs under Xvfb: clicked, and a screenshot kept
   libobs-dev obs-studio xvfb xauth      # the OBS module, tested in libobs headless (about 20 s)
   debootstrap zstd               # GIMP 3 tests: a Debian 13 chroot with GIMP 3, cached as .tar.zst
   krita python3-pyqt5 python3-sip # the Krita plug-in (Python), tested in kritarunner and Krita under Xvfb

@@ -165,7 +165,7 @@ ModelSpec parse_model(const nlohmann::json &j, const std::string &source) {
             return value;
         };
         m.serves_edits = get_or<bool>(*e, "served", true, source);
-        m.max_edit_images = int(positive("max_images", 16));
+        m.max_edit_images = int(positive("max_images", library_limits::max_edit_images));
         m.max_edit_image_bytes = uint64_t(positive("max_image_bytes", int64_t(m.max_edit_image_bytes)));
         m.max_mask_bytes = uint64_t(positive("max_mask_bytes", int64_t(m.max_mask_bytes)));
         m.takes_markup = get_or<bool>(*e, "markup", false, source);
@@ -190,6 +190,9 @@ nlohmann::json ModelSpec::to_json() const {
         {"description", model_description},
         {"size_rule", size_rule_name(size_rule)},
         {"sizes", sizes},
+        // What a dialog offers in its size list: the listed sizes, else on a custom-size route
+        // the API's presets (one list, here, for every host).
+        {"suggested_sizes", !sizes.empty() || size_rule != SizeRule::custom ? sizes : preset_sizes()},
         {"default_size", default_size},
         {"qualities", value_names(quality_values)},
         {"quality_values", quality_values},

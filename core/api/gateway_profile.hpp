@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "library_limits.hpp"
 namespace pictor {
 
 enum class SizeRule {
@@ -55,7 +56,7 @@ struct ModelSpec {
     bool extra_fields_allowed = true;
 
     bool serves_edits = true;          // false: the route has no /images/edits (RuoLi)
-    int max_edit_images = 16;
+    int max_edit_images = library_limits::max_edit_images;
     uint64_t max_edit_image_bytes = 50ull << 20;
     uint64_t max_mask_bytes = 50ull << 20;
     bool takes_markup = false;         // edits take a "markup" overlay part

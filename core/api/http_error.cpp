@@ -206,7 +206,7 @@ ErrorInfo error_from_body(long status, const std::string &body, bool forbidden_i
         info.kind = ErrorKind::server;
         info.may_be_billed = true;
         info.message = "Gateway timeout (HTTP " + std::to_string(status) + "): the gateway stopped waiting, but "
-                       "the image may still have been generated and billed." + quoted +
+                       "the image may still have been generated." + quoted +
                        " Check the gateway's usage log before trying again.";
     } else if (status >= 500) {
         info.kind = ErrorKind::server;
@@ -240,7 +240,8 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
     info.request_id = request_id_of(r);
     info.request_sent = r.bytes_sent > 0 || r.upload_complete || r.status > 0;
     bool after_upload = r.upload_complete;
-    const std::string billing = after_upload ? " The request reached the server, which may still generate and bill it." : "";
+    // Whether it may be billed is a field (user_message words it), not part of the message.
+    const std::string reached = after_upload ? " The request reached the server, which may still generate the image." : "";
 
     if (r.cancelled) {
         info.kind = ErrorKind::cancelled;
@@ -250,7 +251,7 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         info.may_be_billed = after_upload && !backing_off;
         info.message = backing_off ? "Cancelled while waiting to retry (the gateway had answered HTTP " +
                                          std::to_string(r.status) + "); nothing was billed."
-                                   : "Cancelled." + billing;
+                                   : "Cancelled." + reached;
         return info;
     }
     if (r.cut_at_cap) {
@@ -291,7 +292,7 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         if (r.connect_s == 0 && !after_upload)
             info.message = "Could not connect to " + context.host + " in time. Check the base URL and your network.";
         else
-            info.message = "No answer within " + std::to_string(int(context.timeout_s)) + " s." + billing +
+            info.message = "No answer within " + std::to_string(int(context.timeout_s)) + " s." + reached +
                            " Not retried automatically. High quality at 2K/4K can take 5 minutes: raise \"timeout_s\".";
         break;
     case CURLE_URL_MALFORMAT:
@@ -328,7 +329,7 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
     default:
         info.kind = ErrorKind::network;
         info.message = "The connection to " + context.host + " broke (" + r.curl_error + ")." +
-                       (after_upload ? billing + " Not retried automatically, so it is not billed twice."
+                       (after_upload ? reached + " Not retried automatically, so it is not billed twice."
                                      : " Check your network and try again.");
         break;
     }

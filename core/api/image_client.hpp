@@ -17,8 +17,10 @@
 
 #include "api/gateway_profile.hpp"
 #include "api/image_request.hpp"
+#include "api/paid_image.hpp"
 #include "api/request_plan.hpp"
 #include "image/image_format.hpp"
+#include "library_limits.hpp"
 #include "image/rgba_image.hpp"
 #include "store/client_settings.hpp"
 
@@ -34,19 +36,11 @@ struct ClientOptions {
     // Non-empty: exactly these profile folders (pictor-request-runner gets its host's, found
     // from the host's library and environment), instead of ProfileCatalog::standard.
     std::vector<std::string> profile_folders;
-    double connect_timeout_s = 10;
-    uint64_t max_response_bytes = 512ull << 20;
-    uint64_t max_pixels = 64ull * 1000 * 1000;
-    int max_retries = 2;
+    double connect_timeout_s = library_limits::connect_timeout_s;
+    uint64_t max_response_bytes = library_limits::max_response_bytes;
+    uint64_t max_pixels = library_limits::max_pixels;
+    int max_retries = library_limits::max_retries;
     LogFn log;
-};
-
-struct ReceivedImage {
-    std::string encoded;      // the bytes as the server sent them
-    ImageFormat format = ImageFormat::unknown;
-    RgbaImage rgba;
-    std::string history_path; // "" when history could not be written (see metadata warnings)
-    std::string request_id;
 };
 
 struct ImageResult {
@@ -101,6 +95,8 @@ public:
     ImageClient &operator=(const ImageClient &) = delete;
 
 private:
+    class PaidRun; // the stages of run(), in image_client.cpp
+
     // Redacts the secrets from everything a server sent back (headers, body, error text).
     void scrub(net::HttpResponse &response) const;
 

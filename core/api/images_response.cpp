@@ -10,9 +10,8 @@
 #include "image/base64.hpp"
 
 namespace pictor {
-namespace {
 
-[[noreturn]] void unusable(const std::string &why) {
+void unusable(const std::string &why) {
     ErrorInfo info;
     info.kind = ErrorKind::bad_response;
     info.message = "the gateway's answer is unusable: " + why +
@@ -22,7 +21,25 @@ namespace {
     throw Error(info);
 }
 
-} // namespace
+void add_usage(nlohmann::json &total, const nlohmann::json &usage) {
+    // Only objects add up: a gateway's "usage": 5 or [] is ignored rather than thrown on, and
+    // a total that is not an object yet is replaced.
+    if (!usage.is_object())
+        return;
+    if (!total.is_object()) {
+        total = usage;
+        return;
+    }
+    for (auto it = usage.begin(); it != usage.end(); ++it) {
+        auto &slot = total[it.key()];
+        if (it->is_number_integer() && slot.is_number_integer())
+            slot = slot.get<int64_t>() + it->get<int64_t>();
+        else if (it->is_object() && slot.is_object())
+            add_usage(slot, *it);
+        else if (slot.is_null())
+            slot = *it;
+    }
+}
 
 std::string_view strip_data_url_prefix(std::string_view value) {
     size_t start = 0;

@@ -53,6 +53,14 @@ EventImage read_event_image(const std::string &skeleton,
 // beside a good answer.
 bool reports_error(const nlohmann::json &answer);
 
+// Throws Error(bad_response, request sent, may be billed) saying the answer is unusable and why.
+[[noreturn]] void unusable(const std::string &why);
+
+// Adds the integers found at the same place in two usage objects (several calls or streamed
+// images, one result); a member only one side has is kept. A usage that is not an object is
+// ignored.
+void add_usage(nlohmann::json &total, const nlohmann::json &usage);
+
 // "data:image/png;base64,AAAA" -> "AAAA"; anything else unchanged.
 std::string_view strip_data_url_prefix(std::string_view value);
 

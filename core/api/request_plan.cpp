@@ -7,13 +7,15 @@
 
 #include "api/http_error.hpp"
 #include "api/pricing.hpp"
+#include "api/upload_plan.hpp"
 #include "error.hpp"
 #include "image/image_decode.hpp"
+#include "library_limits.hpp"
 
 namespace pictor {
 namespace {
 
-constexpr size_t max_prompt_chars = 32000;
+using library_limits::max_prompt_chars;
 constexpr int max_variations = 10;
 
 [[noreturn]] void refuse(const std::string &message) {
@@ -36,6 +38,14 @@ std::string size_over_limit(uint64_t size, uint64_t limit) {
     if (mib(size) == mib(limit))
         return std::to_string(size) + " bytes; at most " + std::to_string(limit) + " bytes (" + mib(limit) + ")";
     return mib(size) + "; at most " + mib(limit);
+}
+
+// 32000 -> "32,000", as the API's documentation writes it.
+std::string with_thousands(uint64_t value) {
+    std::string digits = std::to_string(value);
+    for (int at = int(digits.size()) - 3; at > 0; at -= 3)
+        digits.insert(size_t(at), ",");
+    return digits;
 }
 
 std::string join(const std::vector<std::string> &items) {
@@ -160,7 +170,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
     for (size_t i = 0; i < r.images.size(); ++i) {
         const auto &image = r.images[i];
         std::string label = image.filename.empty() ? "image " + std::to_string(i + 1) : image.filename;
-        if (image.bytes.size() > p.max_edit_image_bytes)
+        // Over the limit is refused only when the send would not re-encode it to fit.
+        if (image.bytes.size() > p.max_edit_image_bytes && !reencodes_to_fit(p, r, image))
             refuse(label + " is " + size_over_limit(image.bytes.size(), p.max_edit_image_bytes) +
                    " per image on profile " + p.name + " — save it as JPEG or scale it down");
         ImageInfo info;
@@ -197,21 +208,8 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
                " — they must be the same size");
 }
 
-} // namespace
-
-double timeout_for_quality(const std::string &quality) {
-    if (quality == "low")
-        return 120;
-    if (quality == "medium")
-        return 240;
-    return 600;
-}
-
-RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, const ImageRequest &r, bool edit) {
-    RequestPlan plan;
-    plan.model = p;
-    plan.endpoint = edit ? "edits" : "generations";
-
+// The prompt and the number of images, the same for every route.
+void check_prompt_and_count(const ImageRequest &r) {
     if (r.prompt.empty())
         refuse("the prompt is empty — describe the image you want");
     // JSON (and so the API) carries only UTF-8; guessing another encoding would change the prompt.
@@ -219,23 +217,14 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, c
         refuse("the prompt is not valid UTF-8 text (was it written in another encoding?) — convert it, "
                "e.g. with iconv, and try again");
     if (utf8_length(r.prompt) > max_prompt_chars)
-        refuse("the prompt has " + std::to_string(utf8_length(r.prompt)) +
-               " characters; gpt-image-2 takes at most 32,000");
+        refuse("the prompt has " + std::to_string(utf8_length(r.prompt)) + " characters; gpt-image-2 takes at most " +
+               with_thousands(max_prompt_chars));
     if (r.n < 1 || r.n > max_variations)
         refuse("the number of images must be between 1 and " + std::to_string(max_variations));
-    if (edit)
-        check_input_images(p, r);
-    else if (r.has_markup)
-        refuse("markup applies to edits only: send it with the image it marks up");
+}
 
-    Fields fields;
-    fields.add("model", p.model);
-    fields.add("prompt", r.prompt);
-
-    std::string size = choose_size(p, r.size, plan.expected_size);
-    if (!size.empty())
-        fields.add("size", size);
-
+// quality and complexity, through the model entry's value maps.
+void add_quality_fields(const GatewayProfile &p, const ImageRequest &r, RequestPlan &plan, Fields &fields) {
     if (!r.quality.empty()) {
         plan.quality = r.quality;
         auto mapped = p.quality_values.find(r.quality);
@@ -255,8 +244,11 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, c
                                                 : " — use one of: " + join(value_names(p.complexity_values))));
         fields.add("complexity", mapped->second);
     }
+}
 
-    std::string format = r.output_format;
+// output_format, output_compression and background: what the answer's file looks like.
+void add_output_fields(const GatewayProfile &p, const ImageRequest &r, Fields &fields) {
+    const std::string &format = r.output_format;
     if (!format.empty()) {
         if (!p.sends_output_format) {
             if (format != "png")
@@ -291,6 +283,10 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, c
     if (r.background == "transparent" && format == "jpeg")
         refuse("a transparent background needs png or webp output; JPEG has no transparency — set "
                "\"output_format\" to png or webp");
+}
+
+// moderation, response_format, the extra fields and streaming: the rest of the fields, in order.
+void add_remaining_fields(const GatewayProfile &p, const ImageRequest &r, bool edit, Fields &fields) {
     if (!r.moderation.empty()) {
         if (!one_of(r.moderation, {"auto", "low"}))
             refuse("moderation must be auto or low, not \"" + r.moderation + "\"");
@@ -311,6 +307,98 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, c
         fields.add("stream", true);
         fields.add("partial_images", r.partial_images);
     }
+}
+
+std::string checked_base_url(const std::string &base_url) {
+    std::string base = base_url;
+    while (!base.empty() && base.back() == '/')
+        base.pop_back();
+    if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
+        refuse("the base URL \"" + base + "\" must start with https:// (or http:// for a local gateway)");
+    return base;
+}
+
+// The multipart form of an edit: the fields, then the images (borrowed from the request), the
+// mask and the markup.
+void add_edit_form(const ImageRequest &r, const Fields &fields, int per_call, net::HttpRequest &h) {
+    for (const auto &[name, value] : fields.list)
+        h.multipart.push_back({name, value.is_string() ? value.get<std::string>() : value.dump(), "", ""});
+    if (per_call > 1)
+        h.multipart.push_back({"n", std::to_string(per_call), "", ""});
+    const char *image_field = r.images.size() == 1 ? "image" : "image[]";
+    for (size_t i = 0; i < r.images.size(); ++i) {
+        const auto &image = r.images[i];
+        ImageFormat format =
+            sniff_image_format(reinterpret_cast<const uint8_t *>(image.bytes.data()), image.bytes.size());
+        std::string name = image.filename.empty() ? "image-" + std::to_string(i + 1) + image_format_extension(format)
+                                                  : image.filename;
+        h.multipart.push_back({image_field, "", name, image_format_mime_type(format), &image.bytes});
+    }
+    if (r.has_mask)
+        h.multipart.push_back(
+            {"mask", "", r.mask.filename.empty() ? "mask.png" : r.mask.filename, "image/png", &r.mask.bytes});
+    if (r.has_markup)
+        h.multipart.push_back({"markup", "", r.markup.filename.empty() ? "markup.png" : r.markup.filename,
+                               "image/png", &r.markup.bytes});
+}
+
+// One HTTP call of the plan.
+PlannedCall plan_call(const GatewayProfile &p, const ImageRequest &r, const RequestPlan &plan, const Fields &fields,
+                      const std::string &base, int per_call, bool edit) {
+    PlannedCall call;
+    call.images = per_call;
+    net::HttpRequest &h = call.http;
+    h.url = base + "/images/" + plan.endpoint;
+    h.answer_is_final = [texts = p.final_error_texts](const net::HttpResponse &response) {
+        return std::any_of(texts.begin(), texts.end(),
+                           [&](const std::string &text) { return response.body.find(text) != std::string::npos; });
+    };
+    h.total_timeout_ms = long(plan.timeout_s * 1000);
+    if (!edit) {
+        nlohmann::json body = nlohmann::json::object();
+        for (const auto &[name, value] : fields.list)
+            body[name] = value;
+        if (per_call > 1)
+            body["n"] = per_call;
+        h.body = body.dump();
+        h.headers.push_back("Content-Type: application/json");
+    } else {
+        add_edit_form(r, fields, per_call, h);
+    }
+    h.headers.push_back("Accept: application/json");
+    return call;
+}
+
+} // namespace
+
+double timeout_for_quality(const std::string &quality) {
+    if (quality == "low")
+        return 120;
+    if (quality == "medium")
+        return 240;
+    return 600;
+}
+
+RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, const ImageRequest &r, bool edit) {
+    RequestPlan plan;
+    plan.model = p;
+    plan.endpoint = edit ? "edits" : "generations";
+
+    check_prompt_and_count(r);
+    if (edit)
+        check_input_images(p, r);
+    else if (r.has_markup)
+        refuse("markup applies to edits only: send it with the image it marks up");
+
+    Fields fields;
+    fields.add("model", p.model);
+    fields.add("prompt", r.prompt);
+    std::string size = choose_size(p, r.size, plan.expected_size);
+    if (!size.empty())
+        fields.add("size", size);
+    add_quality_fields(p, r, plan, fields);
+    add_output_fields(p, r, fields);
+    add_remaining_fields(p, r, edit, fields);
 
     // One call with n when the route takes n that large; else n parallel single-image calls
     // (never n on routes that reject it or bill n times for one image).
@@ -319,12 +407,7 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, c
     int per_call = one_call ? r.n : 1;
     plan.images_total = r.n;
     plan.timeout_s = r.timeout_s > 0 ? r.timeout_s : timeout_for_quality(r.quality);
-
-    std::string base = base_url;
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
-    if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
-        refuse("the base URL \"" + base + "\" must start with https:// (or http:// for a local gateway)");
+    const std::string base = checked_base_url(base_url);
 
     nlohmann::json parameters = nlohmann::json::object();
     for (const auto &[name, value] : fields.list)
@@ -335,49 +418,8 @@ RequestPlan plan_request(const GatewayProfile &p, const std::string &base_url, c
     plan.parameters = parameters;
     plan.cost_usd = estimate_cost_usd(p, plan.expected_size, plan.quality, calls, plan.images_total);
 
-    for (int c = 0; c < calls; ++c) {
-        PlannedCall call;
-        call.images = per_call;
-        net::HttpRequest &h = call.http;
-        h.url = base + "/images/" + plan.endpoint;
-        h.answer_is_final = [texts = p.final_error_texts](const net::HttpResponse &response) {
-            return std::any_of(texts.begin(), texts.end(),
-                               [&](const std::string &text) { return response.body.find(text) != std::string::npos; });
-        };
-        h.total_timeout_ms = long(plan.timeout_s * 1000);
-        if (!edit) {
-            nlohmann::json body = nlohmann::json::object();
-            for (const auto &[name, value] : fields.list)
-                body[name] = value;
-            if (per_call > 1)
-                body["n"] = per_call;
-            h.body = body.dump();
-            h.headers.push_back("Content-Type: application/json");
-        } else {
-            for (const auto &[name, value] : fields.list)
-                h.multipart.push_back({name, value.is_string() ? value.get<std::string>() : value.dump(), "", ""});
-            if (per_call > 1)
-                h.multipart.push_back({"n", std::to_string(per_call), "", ""});
-            const char *image_field = r.images.size() == 1 ? "image" : "image[]";
-            for (size_t i = 0; i < r.images.size(); ++i) {
-                const auto &image = r.images[i];
-                ImageFormat format = sniff_image_format(reinterpret_cast<const uint8_t *>(image.bytes.data()),
-                                                        image.bytes.size());
-                std::string name = image.filename.empty()
-                                       ? "image-" + std::to_string(i + 1) + image_format_extension(format)
-                                       : image.filename;
-                h.multipart.push_back({image_field, image.bytes, name, image_format_mime_type(format)});
-            }
-            if (r.has_mask)
-                h.multipart.push_back({"mask", r.mask.bytes,
-                                       r.mask.filename.empty() ? "mask.png" : r.mask.filename, "image/png"});
-            if (r.has_markup)
-                h.multipart.push_back({"markup", r.markup.bytes,
-                                       r.markup.filename.empty() ? "markup.png" : r.markup.filename, "image/png"});
-        }
-        h.headers.push_back("Accept: application/json");
-        plan.calls.push_back(std::move(call));
-    }
+    for (int c = 0; c < calls; ++c)
+        plan.calls.push_back(plan_call(p, r, plan, fields, base, per_call, edit));
     return plan;
 }
 

@@ -34,7 +34,8 @@ struct RequestPlan {
 };
 
 // Throws Error(invalid_request) with request_sent false, saying what to change. `profile` is
-// the route with the model to send as its ModelSpec (GatewayProfile::for_model).
+// the route with the model to send as its ModelSpec (GatewayProfile::for_model). The calls'
+// file parts point at `request`'s image bytes (no copy): the plan must not outlive it.
 RequestPlan plan_request(const GatewayProfile &profile, const std::string &base_url, const ImageRequest &request,
                          bool edit);
 

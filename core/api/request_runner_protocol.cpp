@@ -5,10 +5,8 @@
 
 #include <cerrno>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 
-#include "store/durable_file.hpp"
+#include "store/history_sidecar.hpp"
 
 namespace pictor::runner {
 
@@ -220,23 +218,7 @@ ErrorInfo error_from_json(const nlohmann::json &j) {
 }
 
 void mark_history_delivered(const std::string &image_path, bool delivered) {
-    const size_t dot = image_path.rfind('.');
-    const size_t slash = image_path.rfind('/');
-    if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
-        throw Error(ErrorKind::io, "not a history image path: " + image_path);
-    const std::string sidecar_path = image_path.substr(0, dot) + ".json";
-    std::ifstream in(sidecar_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    nlohmann::json sidecar = nlohmann::json::parse(text.str(), nullptr, false);
-    if (!in || !sidecar.is_object())
-        throw Error(ErrorKind::io, "the history sidecar " + sidecar_path + " cannot be read");
-    if (delivered)
-        sidecar.erase("delivered"); // an entry without the field is a delivered one
-    else
-        sidecar["delivered"] = false;
-    write_file_durably(sidecar_path, sidecar.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-                       0600);
+    set_history_delivered(image_path, delivered); // the sidecar's schema lives in store/history_sidecar
 }
 
 } // namespace pictor::runner

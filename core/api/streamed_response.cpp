@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "api/http_error.hpp"
+#include "api/images_response.hpp"
 #include "error.hpp"
 #include "image/image_decode.hpp"
 
@@ -16,35 +17,6 @@ std::string lowercase(std::string text) {
     for (auto &c : text)
         c = char(std::tolower(static_cast<unsigned char>(c)));
     return text;
-}
-
-[[noreturn]] void unusable(const std::string &why) {
-    ErrorInfo info;
-    info.kind = ErrorKind::bad_response;
-    info.message = "the gateway's answer is unusable: " + why +
-                   " — check that the base URL points at an OpenAI-compatible /v1 endpoint";
-    info.request_sent = true;
-    info.may_be_billed = true;
-    throw Error(info);
-}
-
-// Adds the numbers of two usage objects (one per completed image of a stream).
-void add_usage(nlohmann::json &total, const nlohmann::json &usage) {
-    if (!usage.is_object())
-        return;
-    if (!total.is_object()) {
-        total = usage;
-        return;
-    }
-    for (auto it = usage.begin(); it != usage.end(); ++it) {
-        auto &slot = total[it.key()];
-        if (it->is_number_integer() && slot.is_number_integer())
-            slot = slot.get<int64_t>() + it->get<int64_t>();
-        else if (it->is_object() && slot.is_object())
-            add_usage(slot, *it);
-        else if (slot.is_null())
-            slot = *it;
-    }
 }
 
 bool ends_with(const std::string &text, const std::string &suffix) {

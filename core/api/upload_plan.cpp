@@ -67,13 +67,17 @@ std::string describe_upload(const nlohmann::json &entry) {
     return text;
 }
 
+bool reencodes_to_fit(const GatewayProfile &profile, const ImageRequest &request, const InputImage &image) {
+    return !request.keep_uploads && image.bytes.size() > profile.max_edit_image_bytes;
+}
+
 nlohmann::json fit_input_images(const GatewayProfile &profile, ImageRequest &request) {
     nlohmann::json uploads = nlohmann::json::array();
     std::optional<EncodedUpload> first_refit;
     for (size_t i = 0; i < request.images.size(); ++i) {
         InputImage &image = request.images[i];
         const std::string fallback = "image-" + std::to_string(i + 1);
-        if (request.keep_uploads || image.bytes.size() <= profile.max_edit_image_bytes) {
+        if (!reencodes_to_fit(profile, request, image)) {
             uploads.push_back(given_entry(image.filename.empty() ? fallback : image.filename, image.bytes));
             continue;
         }

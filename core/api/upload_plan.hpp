@@ -24,6 +24,11 @@ InputImage upload_part(const EncodedUpload &upload, const std::string &stem);
 // "layer.jpg: jpeg q95 4:4:4, 3.1 MiB, 3840x2160 (scaled down from 5120x2880)".
 std::string describe_upload(const nlohmann::json &entry);
 
+// Whether the send re-encodes `image` to fit (over the profile's per-image limit and not
+// request.keep_uploads): the one decision fit_input_images acts on and request_plan's checks
+// (pictor_check_request, pictor_estimate_cost) take into account.
+bool reencodes_to_fit(const GatewayProfile &profile, const ImageRequest &request, const InputImage &image);
+
 // Every image of an edit as it will be sent. Images over profile.max_edit_image_bytes are
 // re-encoded as encode_upload does (request.upload_quality), and the mask scaled with a
 // scaled first image, unless request.keep_uploads (then request_plan refuses them, as before).

@@ -1,5 +1,7 @@
 #include "image/base64_blocks.hpp"
 
+#include "image/base64_alphabet.hpp"
+
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 #define PICTOR_BASE64_SSSE3 1
 #include <tmmintrin.h>
@@ -70,6 +72,23 @@ size_t base64_decode_blocks(const unsigned char *in, size_t size, uint8_t *out) 
     (void)size;
     (void)out;
     return 0;
+}
+
+size_t base64_decode_groups(const unsigned char *in, size_t size, uint8_t *out) {
+    using base64_alphabet::kDecode;
+    size_t i = base64_decode_blocks(in, size, out);
+    out += i / 4 * 3;
+    while (size - i >= 4) {
+        const uint8_t a = kDecode[in[i]], b = kDecode[in[i + 1]], c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];
+        if ((a | b | c | d) & 0x80) break;
+        const uint32_t v = uint32_t(a) << 18 | uint32_t(b) << 12 | uint32_t(c) << 6 | d;
+        out[0] = uint8_t(v >> 16);
+        out[1] = uint8_t(v >> 8);
+        out[2] = uint8_t(v);
+        out += 3;
+        i += 4;
+    }
+    return i;
 }
 
 } // namespace pictor

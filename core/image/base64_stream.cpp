@@ -22,20 +22,9 @@ void Base64StreamDecoder::feed(const char *text, size_t size, std::string &out) 
     while (i < size) {
         if (group_chars_ == 0 && !padded_) {
             // Fast path: whole groups of four alphabet characters.
-            const size_t blocks = base64_decode_blocks(in + i, size - i, o);
-            i += blocks;
-            o += blocks / 4 * 3;
-            while (size - i >= 4) {
-                const uint8_t a = kDecode[in[i]], b = kDecode[in[i + 1]],
-                              c = kDecode[in[i + 2]], d = kDecode[in[i + 3]];
-                if ((a | b | c | d) & 0x80) break;
-                const uint32_t v = uint32_t(a) << 18 | uint32_t(b) << 12 | uint32_t(c) << 6 | d;
-                o[0] = uint8_t(v >> 16);
-                o[1] = uint8_t(v >> 8);
-                o[2] = uint8_t(v);
-                o += 3;
-                i += 4;
-            }
+            const size_t groups = base64_decode_groups(in + i, size - i, o);
+            i += groups;
+            o += groups / 4 * 3;
             if (i == size) break;
         }
         const uint8_t v = kDecode[in[i]];

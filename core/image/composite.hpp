@@ -13,7 +13,4 @@ RgbaImage blend_through_mask(const RgbaImage &base, const RgbaImage &over, const
 // The image with its alpha multiplied by the mask (rounded), for hosts without layer masks.
 RgbaImage apply_mask_to_alpha(const RgbaImage &image, const GrayImage &mask);
 
-// The mask sent with an edit: RGBA, every pixel white, alpha = 255 - coverage (alpha 0 = repaint).
-RgbaImage edit_mask_from_coverage(const GrayImage &coverage);
-
 } // namespace pictor

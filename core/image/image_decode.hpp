@@ -8,6 +8,7 @@
 
 #include "image/image_format.hpp"
 #include "image/rgba_image.hpp"
+#include "library_limits.hpp"
 
 namespace pictor {
 
@@ -33,7 +34,7 @@ private:
 struct DecodeLimits {
     // Checked against the dimensions the file declares, before any pixel buffer is allocated
     // (Pillow's decompression-bomb rule). 3840x2160 is 8.3 Mpx; users' own layers may be larger.
-    uint64_t max_pixels = 64ull * 1000 * 1000;
+    uint64_t max_pixels = library_limits::max_pixels;
     // For the images of one answer (null: none): an image that does not fit is not kept
     // decoded; its encoded bytes still are.
     std::shared_ptr<PixelBudget> answer_pixels;

@@ -11,7 +11,7 @@ namespace pictor {
 
 struct EncodeOptions {
     int quality = 90;          // JPEG / WebP, 0-100 (100 = WebP lossless)
-    int png_zlib_level = 1;    // uploads favour speed: level 1 with a fixed filter is ~10x faster
+    int png_zlib_level = 1;    // 1-3: the fast parallel encoder (adaptive filters, run-length deflate), ~10x faster than libpng at 6
     bool keep_alpha = false;   // PNG: write RGBA even when every pixel is opaque (masks need it)
     bool jpeg_full_chroma = false; // JPEG: 4:4:4 (no chroma subsampling) with optimized Huffman
                                    // tables: what "visually lossless" uploads use

@@ -3,6 +3,8 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <future>
@@ -31,30 +33,68 @@ void put_chunk(std::vector<uint8_t> &out, const char type[4], const uint8_t *dat
     put32(out, uint32_t(crc));
 }
 
-// One filtered row: the filter byte, then the pixels (RGB or RGBA) minus their predictor.
-void filter_row(const uint8_t *rgba, const uint8_t *above, uint32_t width, bool alpha, int filter,
-                uint8_t *out) {
-    const int bpp = alpha ? 4 : 3;
-    *out++ = uint8_t(filter);
-    uint8_t *px = out;
+// The row's pixels as the PNG stores them: RGBA, or RGB when alpha is not written.
+void pack_row(const uint8_t *rgba, uint32_t width, bool alpha, uint8_t *out) {
     if (alpha) {
-        std::memcpy(px, rgba, size_t(width) * 4);
-    } else {
-        for (uint32_t x = 0; x < width; ++x) {
-            px[x * 3] = rgba[x * 4];
-            px[x * 3 + 1] = rgba[x * 4 + 1];
-            px[x * 3 + 2] = rgba[x * 4 + 2];
-        }
+        std::memcpy(out, rgba, size_t(width) * 4);
+        return;
     }
-    const size_t n = size_t(width) * bpp;
-    if (filter == 1) {
-        for (size_t i = n; i-- > size_t(bpp);) px[i] = uint8_t(px[i] - px[i - bpp]);
-    } else if (filter == 2 && above) {
-        if (alpha) {
-            for (size_t i = 0; i < n; ++i) px[i] = uint8_t(px[i] - above[i]);
-        } else {
-            for (uint32_t x = 0; x < width; ++x)
-                for (int c = 0; c < 3; ++c) px[x * 3 + c] = uint8_t(px[x * 3 + c] - above[x * 4 + c]);
+    for (uint32_t x = 0; x < width; ++x) {
+        out[x * 3] = rgba[x * 4];
+        out[x * 3 + 1] = rgba[x * 4 + 1];
+        out[x * 3 + 2] = rgba[x * 4 + 2];
+    }
+}
+
+inline uint8_t paeth(int a, int b, int c) {
+    const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
+    return uint8_t(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+}
+
+// PNG filter `type` (0-4) of the packed row `cur` (n bytes) over `prev` (zeros on the first
+// row), into out (n bytes, without the filter byte).
+void apply_filter(int type, const uint8_t *cur, const uint8_t *prev, size_t n, int bpp, uint8_t *out) {
+    const size_t b = size_t(bpp);
+    switch (type) {
+    case 0: std::memcpy(out, cur, n); break;
+    case 1:
+        for (size_t i = 0; i < n; ++i) out[i] = uint8_t(cur[i] - (i >= b ? cur[i - b] : 0));
+        break;
+    case 2:
+        for (size_t i = 0; i < n; ++i) out[i] = uint8_t(cur[i] - prev[i]);
+        break;
+    case 3:
+        for (size_t i = 0; i < n; ++i) out[i] = uint8_t(cur[i] - ((i >= b ? cur[i - b] : 0) + prev[i]) / 2);
+        break;
+    default:
+        for (size_t i = 0; i < b && i < n; ++i) out[i] = uint8_t(cur[i] - prev[i]);
+        for (size_t i = b; i < n; ++i) out[i] = uint8_t(cur[i] - paeth(cur[i - b], prev[i], prev[i - b]));
+    }
+}
+
+// libpng's heuristic: the filter whose output, read as signed bytes, sums to the least.
+uint64_t signed_sum(const uint8_t *row, size_t n) {
+    uint64_t sum = 0;
+    for (size_t i = 0; i < n; ++i) sum += uint8_t(row[i] < 128 ? row[i] : 256 - row[i]);
+    return sum;
+}
+
+// One filtered row into out: the filter byte, then the n filtered bytes. `trial` holds n bytes.
+void filter_row(const uint8_t *cur, const uint8_t *prev, size_t n, int bpp, int filter, uint8_t *out,
+                uint8_t *trial) {
+    if (filter != kFastPngAdaptive) {
+        out[0] = uint8_t(filter);
+        apply_filter(filter, cur, prev, n, bpp, out + 1);
+        return;
+    }
+    uint64_t best = UINT64_MAX;
+    for (int type = 0; type <= 4; ++type) {
+        apply_filter(type, cur, prev, n, bpp, trial);
+        const uint64_t sum = signed_sum(trial, n);
+        if (sum < best) {
+            best = sum;
+            out[0] = uint8_t(type);
+            std::memcpy(out + 1, trial, n);
         }
     }
 }
@@ -72,19 +112,23 @@ Band deflate_band(const RgbaImage &image, uint32_t first, uint32_t last, const F
     Band band;
     const size_t row_bytes = 1 + size_t(image.width) * (o.write_alpha ? 4 : 3);
     z_stream z{};
-    if (deflateInit2(&z, o.zlib_level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, o.zlib_level, Z_DEFLATED, -15, 8, o.zlib_strategy) != Z_OK)
         throw Error(ErrorKind::no_memory, "PNG: zlib could not start (out of memory?)");
     struct Ender {
         z_stream *z;
         ~Ender() { deflateEnd(z); }
     } ender{&z};
-    std::vector<uint8_t> row(row_bytes);
+    const int bpp = o.write_alpha ? 4 : 3;
+    const size_t n = row_bytes - 1;
+    std::vector<uint8_t> row(row_bytes), trial(n), cur(n), prev(n, 0); // prev: zeros above row 0
+    if (first > 0)
+        pack_row(image.pixels.data() + size_t(first - 1) * image.stride(), image.width, o.write_alpha, prev.data());
     band.deflated.reserve(row_bytes * (last - first) / 3); // a guess; reserving touches nothing
     uint8_t chunk[1 << 16];
     for (uint32_t y = first; y < last; ++y) {
-        const uint8_t *pixels = image.pixels.data() + size_t(y) * image.stride();
-        const uint8_t *above = y > 0 ? pixels - image.stride() : nullptr;
-        filter_row(pixels, above, image.width, o.write_alpha, o.filter, row.data());
+        pack_row(image.pixels.data() + size_t(y) * image.stride(), image.width, o.write_alpha, cur.data());
+        filter_row(cur.data(), prev.data(), n, bpp, o.filter, row.data(), trial.data());
+        cur.swap(prev);
         band.adler = adler32_z(band.adler, row.data(), row_bytes);
         band.length += uLong(row_bytes);
         z.next_in = row.data();
@@ -104,8 +148,8 @@ Band deflate_band(const RgbaImage &image, uint32_t first, uint32_t last, const F
 } // namespace
 
 std::vector<uint8_t> png_encode_fast(const RgbaImage &image, const FastPngOptions &o) {
-    if (o.zlib_level < 0 || o.zlib_level > 9 || o.filter < 0 || o.filter > 2)
-        throw Error(ErrorKind::invalid_argument, "PNG: fast encoding takes zlib level 0-9 and filter 0-2");
+    if (o.zlib_level < 0 || o.zlib_level > 9 || o.filter < 0 || o.filter > kFastPngAdaptive)
+        throw Error(ErrorKind::invalid_argument, "PNG: fast encoding takes zlib level 0-9 and filter 0-5");
     const uint64_t raw_bytes = uint64_t(image.height) * (1 + uint64_t(image.width) * (o.write_alpha ? 4 : 3));
     unsigned threads = o.threads;
     if (threads == 0) // automatic: a band per core, none smaller than kMinBandBytes

@@ -10,9 +10,14 @@
 
 namespace pictor {
 
+// Filter value meaning "per row, the filter libpng's heuristic picks" (least sum of |bytes|).
+inline constexpr int kFastPngAdaptive = 5;
+
 struct FastPngOptions {
-    int zlib_level = 1;   // 1-3; higher levels go through libpng (png_encode)
-    int filter = 1;       // PNG filter type used on every row: 0 none, 1 sub, 2 up
+    int zlib_level = 1;   // 0-9
+    int zlib_strategy = 0; // Z_DEFAULT_STRATEGY; Z_FILTERED (1) suits filtered photographs
+    int filter = 1;       // PNG filter type of every row: 0 none, 1 sub, 2 up, 3 average, 4 Paeth,
+                          // or kFastPngAdaptive
     bool write_alpha = true;
     unsigned threads = 0; // 0: one per core (at most 4), bands of at least 1 MB; else exactly this
 };

@@ -239,4 +239,19 @@ GrayImage feather_coverage(const GrayImage &coverage, int px) {
     return out;
 }
 
+RgbaImage edit_mask_from_coverage(const GrayImage &coverage) {
+    RgbaImage mask;
+    mask.width = coverage.width;
+    mask.height = coverage.height;
+    mask.pixels.resize(mask.stride() * mask.height);
+    const size_t count = size_t(coverage.width) * coverage.height;
+    for (size_t i = 0; i < count; ++i) {
+        mask.pixels[i * 4 + 0] = 255;
+        mask.pixels[i * 4 + 1] = 255;
+        mask.pixels[i * 4 + 2] = 255;
+        mask.pixels[i * 4 + 3] = uint8_t(255 - coverage.pixels[i]);
+    }
+    return mask;
+}
+
 } // namespace pictor

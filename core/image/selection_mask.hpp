@@ -4,6 +4,7 @@
 
 #include "image/gray_image.hpp"
 #include "image/pixel_rect.hpp"
+#include "image/rgba_image.hpp"
 
 namespace pictor {
 
@@ -25,6 +26,9 @@ GrayImage grow_coverage(const GrayImage &coverage, int px);
 // repeats the edge pixels, so a selection touching an edge is not faded along it.
 // Work and memory are proportional to the selection's bounds plus px, not to the image.
 GrayImage feather_coverage(const GrayImage &coverage, int px);
+
+// The mask sent with an edit: RGBA, every pixel white, alpha = 255 - coverage (alpha 0 = repaint).
+RgbaImage edit_mask_from_coverage(const GrayImage &coverage);
 
 // How far grow + feather can reach beyond the selection's bounds; the margin a caller must read
 // around the bounds so the result is exact.

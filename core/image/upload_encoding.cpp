@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "error.hpp"
-#include "image/composite.hpp"
 #include "image/image_decode.hpp"
 #include "image/image_encode.hpp"
 #include "image/png_codec.hpp"
 #include "image/resample.hpp"
+#include "image/selection_mask.hpp"
 
 namespace pictor {
 

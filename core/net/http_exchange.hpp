@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "library_limits.hpp"
+
 namespace pictor::net {
 
 struct MultipartPart {
@@ -14,6 +16,10 @@ struct MultipartPart {
     std::string data;         // field value or file bytes
     std::string filename;     // non-empty: a file part
     std::string content_type; // file parts carry their true type ("image/png")
+    // File bytes sent in place of `data` without a copy (an edit's images: tens of MB each);
+    // they belong to the request the plan was made from, which outlives the transfer.
+    const std::string *borrowed = nullptr;
+    const std::string &bytes() const { return borrowed ? *borrowed : data; }
 };
 
 struct HttpResponse;
@@ -25,9 +31,9 @@ struct HttpRequest {
     std::string bearer_token;          // Authorization, sent only to the URL's own host
     std::string body;                  // used when multipart is empty
     std::vector<MultipartPart> multipart;
-    long connect_timeout_ms = 10000;
+    long connect_timeout_ms = long(library_limits::connect_timeout_s * 1000);
     long total_timeout_ms = 600000;    // the whole exchange: every attempt and retry wait
-    uint64_t max_response_bytes = 512ull << 20;
+    uint64_t max_response_bytes = library_limits::max_response_bytes;
     bool follow_redirects = false;     // GETs of image URLs only; never with a bearer token
     std::string ca_file;
     // Set by the layer that knows the API: true for an answer that no retry can change (a

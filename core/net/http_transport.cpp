@@ -290,10 +290,10 @@ void start_attempt(Transfer &t, CURLM *multi) {
             curl_mimepart *part = curl_mime_addpart(t.mime);
             curl_mime_name(part, p.name.c_str());
             if (p.filename.empty()) {
-                curl_mime_data(part, p.data.data(), p.data.size());
+                curl_mime_data(part, p.bytes().data(), p.bytes().size());
             } else {
-                curl_mime_data_cb(part, curl_off_t(p.data.size()), read_part, seek_part, free_part,
-                                  new PartReader{&p.data});
+                curl_mime_data_cb(part, curl_off_t(p.bytes().size()), read_part, seek_part, free_part,
+                                  new PartReader{&p.bytes()});
                 curl_mime_filename(part, p.filename.c_str());
                 curl_mime_type(part, p.content_type.c_str());
             }
@@ -339,6 +339,82 @@ void collect_result(Transfer &t, CURLcode code) {
         resp.cancelled = true;
 }
 
+// "<- 200 URL (3.1 MiB in 812 ms, request id ...)" or why nothing came.
+void trace_answer(const Transfer &t, const TraceFn &trace) {
+    const HttpResponse &resp = t.response;
+    std::string rid = resp.header("x-request-id");
+    if (rid.empty())
+        rid = resp.header("x-api-request-id");
+    if (resp.status > 0)
+        trace("<- " + std::to_string(resp.status) + " " + t.request->url + " (" + human_bytes(resp.bytes_received) +
+              " in " + std::to_string(int(resp.total_s * 1000)) + " ms" +
+              (rid.empty() ? "" : ", request id " + rid) + ")");
+    else
+        trace("<- no answer from " + t.request->url + ": " + resp.curl_error);
+}
+
+// After an attempt ended: true when it will be tried again (nothing was generated, the
+// policy allows another try, and the wait fits in the request's time), with the wait set.
+bool schedule_retry(Transfer &t, const RetryPolicy &policy, const TraceFn &trace) {
+    HttpResponse &resp = t.response;
+    const bool final_answer = t.request->answer_is_final && t.request->answer_is_final(resp);
+    const bool may_retry =
+        !resp.cancelled && !final_answer && is_retryable(resp) && resp.attempts <= policy.max_retries;
+    if (!may_retry)
+        return false;
+    const double delay = retry_delay_s(policy, resp, resp.attempts);
+    const auto wait = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(delay));
+    // A wait (a Retry-After) that would outlast the request's time is not taken: the timeout
+    // bounds the whole exchange, retries and waits included.
+    if (Clock::now() + wait >= t.deadline) {
+        trace("   not retried: waiting " + std::to_string(delay).substr(0, 4) +
+              " s would pass the request's time limit");
+        return false;
+    }
+    trace("   retrying in " + std::to_string(delay).substr(0, 4) +
+          " s (nothing was generated, so nothing is billed twice)");
+    resp.retry_wait_s += delay;
+    t.release();
+    t.waiting_to_retry = true;
+    t.retry_at = Clock::now() + wait;
+    return true;
+}
+
+std::vector<TransferStatus> transfer_statuses(const std::vector<std::unique_ptr<Transfer>> &transfers) {
+    std::vector<TransferStatus> statuses;
+    statuses.reserve(transfers.size());
+    const auto now = Clock::now();
+    for (const auto &t : transfers) {
+        TransferStatus s;
+        s.phase = t->phase();
+        s.bytes_sent = t->ul_now;
+        s.bytes_to_send = t->ul_total;
+        s.bytes_received = t->received;
+        s.bytes_to_receive = t->dl_total;
+        s.attempt = std::max(1, t->response.attempts);
+        s.finished = t->finished;
+        if (t->waiting_to_retry)
+            s.retry_in_s = std::max(0.0, std::chrono::duration<double>(t->retry_at - now).count());
+        statuses.push_back(s);
+    }
+    return statuses;
+}
+
+// Every transfer still running ends as cancelled.
+void cancel_unfinished(std::vector<std::unique_ptr<Transfer>> &transfers, CURLM *multi) {
+    for (auto &t : transfers) {
+        if (t->finished)
+            continue;
+        t->response.cancelled = true;
+        if (t->easy) {
+            curl_multi_remove_handle(multi, t->easy); // before the handle is cleaned up
+            collect_result(*t, CURLE_ABORTED_BY_CALLBACK);
+        }
+        t->finished = true;
+        t->waiting_to_retry = false;
+    }
+}
+
 } // namespace
 
 HttpTransport::HttpTransport(RetryPolicy policy, TraceFn trace)
@@ -364,15 +440,11 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
         t->sink = transfers.size() < sinks.size() ? sinks[transfers.size()] : nullptr;
         transfers.push_back(std::move(t));
     }
-    auto trace = [&](const std::string &line) {
+    const TraceFn trace = [this](const std::string &line) {
         if (trace_)
             trace_(line);
     };
     // Handles must leave the multi handle before they are cleaned up.
-    auto detach = [&](Transfer &t) {
-        if (t.easy)
-            curl_multi_remove_handle(multi.get(), t.easy);
-    };
     struct DetachAll {
         std::vector<std::unique_ptr<Transfer>> &transfers;
         CURLM *multi;
@@ -387,7 +459,7 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
         const HttpRequest &r = requests[i];
         uint64_t body_size = r.body.size();
         for (const auto &p : r.multipart)
-            body_size += p.data.size();
+            body_size += p.bytes().size();
         trace("-> " + r.method + " " + r.url + (r.multipart.empty() ? "" : " (multipart, ") +
               (r.multipart.empty() ? " (" : "") + human_bytes(body_size) + ")");
         start_attempt(*transfers[i], multi.get());
@@ -399,17 +471,7 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
         if (cancel && cancel->load())
             cancelled = true;
         if (cancelled) {
-            for (auto &t : transfers) {
-                if (t->finished)
-                    continue;
-                t->response.cancelled = true;
-                if (t->easy) {
-                    detach(*t);
-                    collect_result(*t, CURLE_ABORTED_BY_CALLBACK);
-                }
-                t->finished = true;
-                t->waiting_to_retry = false;
-            }
+            cancel_unfinished(transfers, multi.get());
             break;
         }
         auto now = Clock::now();
@@ -434,37 +496,9 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
                 if (code != CURLE_OK && t->sink->complete())
                     t->response.answer_complete = true;
             }
-            HttpResponse &resp = t->response;
-            std::string rid = resp.header("x-request-id");
-            if (rid.empty())
-                rid = resp.header("x-api-request-id");
-            if (resp.status > 0)
-                trace("<- " + std::to_string(resp.status) + " " + t->request->url + " (" +
-                      human_bytes(resp.bytes_received) + " in " + std::to_string(int(resp.total_s * 1000)) +
-                      " ms" + (rid.empty() ? "" : ", request id " + rid) + ")");
-            else
-                trace("<- no answer from " + t->request->url + ": " + resp.curl_error);
-            const bool final_answer = t->request->answer_is_final && t->request->answer_is_final(resp);
-            const bool may_retry = !resp.cancelled && !final_answer && is_retryable(resp) &&
-                                   resp.attempts <= policy_.max_retries;
-            const double delay = may_retry ? retry_delay_s(policy_, resp, resp.attempts) : 0;
-            // A wait (a Retry-After) that would outlast the request's time is not taken: the
-            // timeout bounds the whole exchange, retries and waits included.
-            const bool in_time = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                                    std::chrono::duration<double>(delay)) < t->deadline;
-            if (may_retry && !in_time)
-                trace("   not retried: waiting " + std::to_string(delay).substr(0, 4) +
-                      " s would pass the request's time limit");
-            if (may_retry && in_time) {
-                trace("   retrying in " + std::to_string(delay).substr(0, 4) +
-                      " s (nothing was generated, so nothing is billed twice)");
-                t->response.retry_wait_s += delay;
-                t->release();
-                t->waiting_to_retry = true;
-                t->retry_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                                 std::chrono::duration<double>(delay));
+            trace_answer(*t, trace);
+            if (schedule_retry(*t, policy_, trace))
                 continue;
-            }
             t->release();
             t->finished = true;
             --unfinished;
@@ -472,26 +506,8 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
                 on_finished(t->index, t->response);
         }
 
-        if (progress) {
-            std::vector<TransferStatus> statuses;
-            statuses.reserve(transfers.size());
-            auto now2 = Clock::now();
-            for (auto &t : transfers) {
-                TransferStatus s;
-                s.phase = t->phase();
-                s.bytes_sent = t->ul_now;
-                s.bytes_to_send = t->ul_total;
-                s.bytes_received = t->received;
-                s.bytes_to_receive = t->dl_total;
-                s.attempt = std::max(1, t->response.attempts);
-                s.finished = t->finished;
-                if (t->waiting_to_retry)
-                    s.retry_in_s = std::max(0.0, std::chrono::duration<double>(t->retry_at - now2).count());
-                statuses.push_back(s);
-            }
-            if (!progress(statuses))
-                cancelled = true;
-        }
+        if (progress && !progress(transfer_statuses(transfers)))
+            cancelled = true;
         if (unfinished > 0 && !cancelled)
             curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
     }

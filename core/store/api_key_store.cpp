@@ -68,13 +68,15 @@ StoredKeyPlace store_api_key(const std::string &api_key, KeyDestination destinat
     return place;
 }
 
-std::string store_default_profile(const std::string &profile) {
-    return update_config_file("profile", [&](nlohmann::json &config) {
-        if (profile.empty())
-            config.erase("profile");
+std::string store_config_setting(const std::string &key, const std::string &value) {
+    return update_config_file(key.c_str(), [&](nlohmann::json &config) {
+        if (value.empty())
+            config.erase(key);
         else
-            config["profile"] = profile;
+            config[key] = value;
     });
 }
+
+std::string store_default_profile(const std::string &profile) { return store_config_setting("profile", profile); }
 
 } // namespace pictor

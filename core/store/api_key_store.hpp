@@ -25,4 +25,7 @@ StoredKeyPlace store_api_key(const std::string &api_key, KeyDestination destinat
 // not checked here (the caller knows its catalog). Throws Error(io) as store_api_key does.
 std::string store_default_profile(const std::string &profile);
 
+// Any text setting of the config file (profile, upload_quality), the same way; "" removes it.
+std::string store_config_setting(const std::string &key, const std::string &value);
+
 } // namespace pictor

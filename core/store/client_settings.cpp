@@ -96,6 +96,17 @@ std::string configured_upload_quality() {
     return value.empty() ? config_string(read_config_file(config_file_path()), "upload_quality") : value;
 }
 
+bool configured_abandon_on_cancel() {
+    const nlohmann::json config = read_config_file(config_file_path());
+    auto it = config.find("abandon_on_cancel");
+    if (it == config.end())
+        return false;
+    if (!it->is_boolean())
+        throw Error(ErrorKind::invalid_request, "\"abandon_on_cancel\" in " + config_file_path() +
+                                                    " must be true or false: fix it or remove it to use the default");
+    return it->get<bool>();
+}
+
 ClientSettings resolve_client_settings(const ClientSettings &given, bool use_environment) {
     ClientSettings s = given;
     if (!s.api_key.empty())

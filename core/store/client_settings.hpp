@@ -31,6 +31,11 @@ std::string config_file_path();
 // config's "upload_quality" ("lossless" | "fast"), else "" (lossless).
 std::string configured_upload_quality();
 
+// The config's "abandon_on_cancel" (true | false, else false): a host's cancel stops a request
+// running in pictor-request-runner too, instead of leaving it to finish into history. Throws
+// Error(invalid_request) when it is not true or false.
+bool configured_abandon_on_cancel();
+
 // Limits a user can change without code, for every host at once. 0 / -1 = not configured.
 struct ClientLimits {
     double connect_timeout_s = 0;

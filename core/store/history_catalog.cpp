@@ -10,7 +10,6 @@
 #include <map>
 
 #include "error.hpp"
-#include "store/durable_file.hpp"
 #include "store/history_thumbnail.hpp"
 
 namespace pictor {
@@ -27,31 +26,10 @@ bool is_id_text(const std::string &text) {
     });
 }
 
-std::string sidecar_text(const nlohmann::json &sidecar, const char *key) {
-    auto it = sidecar.find(key);
-    return it != sidecar.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-void fill_from_sidecar(HistoryRecord &record) {
-    try {
-        nlohmann::json json = nlohmann::json::parse(read_whole_file(record.sidecar_path), nullptr, false);
-        if (json.is_object())
-            record.sidecar = std::move(json);
-    } catch (const Error &) {
-        // Listed anyway, with what is known; a broken sidecar must not hide the image.
-    }
-    record.time = sidecar_text(record.sidecar, "time");
-    record.profile = sidecar_text(record.sidecar, "profile");
-    record.model = sidecar_text(record.sidecar, "model");
-    record.size = sidecar_text(record.sidecar, "size");
-    record.prompt = sidecar_text(record.sidecar, "prompt");
-    record.request_id = sidecar_text(record.sidecar, "request_id");
-}
-
 // "2026-11-21T15:30:12Z": the sidecar's, else read from an id "20261121-153012-...".
 std::string sort_time(const HistoryRecord &record) {
-    if (!record.time.empty())
-        return record.time;
+    if (!record.sidecar.time.empty())
+        return record.sidecar.time;
     const std::string &id = record.id;
     if (id.size() >= 15 && id[8] == '-')
         return id.substr(0, 4) + "-" + id.substr(4, 2) + "-" + id.substr(6, 2) + "T" + id.substr(9, 2) + ":" +
@@ -102,10 +80,14 @@ std::vector<HistoryRecord> list_history(const std::string &directory) {
 
     std::vector<HistoryRecord> records;
     for (auto &[id, record] : by_id) {
-        if (!record.sidecar_path.empty())
-            fill_from_sidecar(record);
+        // A broken sidecar is listed anyway, with what is known: it must not hide the image.
+        if (!record.sidecar_path.empty()) {
+            std::optional<HistorySidecar> sidecar = read_history_sidecar(record.sidecar_path);
+            record.sidecar_read = sidecar.has_value();
+            record.sidecar = sidecar.value_or(HistorySidecar{});
+        }
         // A sidecar names its image; trust it over a stray file with the same stem.
-        std::string image_file = sidecar_text(record.sidecar, "image_file");
+        const std::string &image_file = record.sidecar.image_file;
         if (!image_file.empty() && image_file.find('/') == std::string::npos)
             record.image_path = directory + "/" + image_file;
         struct stat info {};
@@ -149,7 +131,7 @@ std::vector<HistoryRecord> search_history(const std::string &directory, const st
     std::vector<HistoryRecord> all = list_history(directory);
     std::vector<HistoryRecord> found;
     for (auto it = all.rbegin(); it != all.rend() && (limit == 0 || found.size() < limit); ++it)
-        if (text.empty() || contains_folded(it->prompt, text) || it->id.compare(0, text.size(), text) == 0)
+        if (text.empty() || contains_folded(it->sidecar.prompt, text) || it->id.compare(0, text.size(), text) == 0)
             found.push_back(std::move(*it));
     return found;
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "store/history_sidecar.hpp"
 
 namespace pictor {
 
@@ -14,9 +14,8 @@ struct HistoryRecord {
     std::string id;           // "20261121-153012-ab12cd-1"
     std::string image_path;   // "" when only the sidecar is left (image deleted by hand)
     std::string sidecar_path; // "" when the process died between the image and its sidecar
-    nlohmann::json sidecar;   // {} without a sidecar (or an unreadable one)
-    // Shorthands read from the sidecar ("" when unknown).
-    std::string time, profile, model, size, prompt, request_id;
+    HistorySidecar sidecar;   // empty fields without a sidecar (or an unreadable one)
+    bool sidecar_read = false; // the sidecar was there and readable
     int64_t written_ns = 0;   // the image's (else the sidecar's) mtime: orders one second's entries
 };
 

@@ -36,22 +36,20 @@ std::string random_tag() {
 HistoryStore::HistoryStore(std::string directory) : directory_(std::move(directory)) {}
 
 HistoryEntry HistoryStore::save(const std::string &encoded_image, const std::string &extension,
-                                nlohmann::json metadata, int index) {
+                                HistorySidecar sidecar) {
     // 0700: prompts and images are private to the user.
     make_directories(directory_, 0700);
     std::time_t now = std::time(nullptr);
     HistoryEntry entry;
-    entry.id = timestamp("%Y%m%d-%H%M%S", now) + "-" + random_tag() + "-" + std::to_string(index);
+    entry.id = timestamp("%Y%m%d-%H%M%S", now) + "-" + random_tag() + "-" + std::to_string(sidecar.index);
     entry.image_path = directory_ + "/" + entry.id + extension;
     entry.sidecar_path = directory_ + "/" + entry.id + ".json";
 
     write_file_durably(entry.image_path, encoded_image, 0600);
-    metadata["id"] = entry.id;
-    metadata["image_file"] = entry.id + extension;
-    metadata["time"] = timestamp("%Y-%m-%dT%H:%M:%SZ", now);
-    // Prompts, file names and server text may hold any bytes; the sidecar stays valid JSON.
-    write_file_durably(entry.sidecar_path,
-                       metadata.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", 0600);
+    sidecar.id = entry.id;
+    sidecar.image_file = entry.id + extension;
+    sidecar.time = timestamp("%Y-%m-%dT%H:%M:%SZ", now);
+    write_history_sidecar(entry.sidecar_path, sidecar);
     return entry;
 }
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "store/history_sidecar.hpp"
 
 namespace pictor {
 
@@ -19,10 +19,9 @@ class HistoryStore {
 public:
     explicit HistoryStore(std::string directory);
 
-    // Writes the image bytes, then the sidecar (metadata plus "id", "image_file", "time").
-    // Throws Error(io).
-    HistoryEntry save(const std::string &encoded_image, const std::string &extension,
-                      nlohmann::json metadata, int index);
+    // Writes the image bytes, then the sidecar with its "id", "image_file" and "time" set (the
+    // id ends in sidecar.index). Throws Error(io).
+    HistoryEntry save(const std::string &encoded_image, const std::string &extension, HistorySidecar sidecar);
 
     // Creates the folder and a scratch file in it, and removes that file: called before a paid
     // request is sent. Throws Error(io) saying nothing was sent when that fails (a read-only

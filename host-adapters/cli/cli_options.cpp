@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include <nlohmann/json.hpp>
+#include <pictor/pictor.h>
 
 namespace pictor_cli {
 
@@ -79,6 +80,16 @@ unsigned command_bit(ImageCommand command) {
     case ImageCommand::inpaint: return kInpaint;
     }
     return 0;
+}
+
+// The library's limits and defaults, read once.
+const pictor_limits &limits() {
+    static const pictor_limits read = [] {
+        pictor_limits l;
+        pictor_get_limits(&l);
+        return l;
+    }();
+    return read;
 }
 
 // --grow / --feather / --context: whole pixels within the library's limits.
@@ -168,16 +179,16 @@ const OptionSpec kOptions[] = {
      }},
     {"--grow", 0, "PX", kInpaint, "grow the selection by PX pixels (default 4)",
      [](ImageOptions &o, const std::string &v) -> std::string {
-         return parse_pixels("--grow", v, 1024, &o.grow_px);
+         return parse_pixels("--grow", v, limits().max_grow_px, &o.grow_px);
      }},
     {"--feather", 0, "PX", kInpaint, "soften its edge over PX pixels (default 8)",
      [](ImageOptions &o, const std::string &v) -> std::string {
-         return parse_pixels("--feather", v, 1024, &o.feather_px);
+         return parse_pixels("--feather", v, limits().max_feather_px, &o.feather_px);
      }},
     {"--context", 0, "PX", kInpaint,
      "send PX pixels of picture around it (default 64)",
      [](ImageOptions &o, const std::string &v) -> std::string {
-         return parse_pixels("--context", v, 4096, &o.context_px);
+         return parse_pixels("--context", v, limits().max_context_px, &o.context_px);
      }},
     {"--count", 'n', "COUNT", kAnyCommand,
      "how many images, 1-10 (default 1); a route that\n"
@@ -522,6 +533,19 @@ std::string image_command_help(ImageCommand command) {
         "billed); 130 interrupted by Ctrl-C (the server may still bill a request it\n"
         "received).\n";
     return text;
+}
+
+void fill_request_fields(const ImageOptions &options, pictor_request *request) {
+    request->prompt = options.prompt.c_str();
+    request->size = or_null(options.size);
+    request->quality = or_null(options.quality);
+    request->output_format = or_null(options.format);
+    request->output_compression = options.compression;
+    request->background = or_null(options.background);
+    request->moderation = or_null(options.moderation);
+    request->n = options.count;
+    request->timeout_s = options.timeout_s;
+    request->max_cost_usd = options.max_cost_usd;
 }
 
 } // namespace pictor_cli

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <pictor/pictor.h>
+
 namespace pictor_cli {
 
 enum class ImageCommand { generate, edit, inpaint };
@@ -65,5 +67,9 @@ ParsedImageOptions parse_image_options(const std::vector<std::string> &args, Ima
 std::string image_command_usage(ImageCommand command);
 // The whole --help text.
 std::string image_command_help(ImageCommand command);
+
+// The request fields every command takes from its options (prompt, size, quality, format,
+// compression, background, moderation, count, timeout, cost cap), set on an initialised request.
+void fill_request_fields(const ImageOptions &options, pictor_request *request);
 
 } // namespace pictor_cli

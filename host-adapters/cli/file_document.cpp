@@ -11,12 +11,14 @@ FileDocument::FileDocument(uint32_t width, uint32_t height, const uint8_t *rgba,
       line_(line) {}
 
 bool FileDocument::selection_is_empty() const {
-    return std::all_of(coverage_.begin(), coverage_.end(), [](uint8_t v) { return v == 0; });
+    pictor_selection_desc bounds{};
+    bounds.struct_size = sizeof bounds;
+    return pictor_coverage_bounds(coverage_.data(), width_, height_, width_, &bounds) != PICTOR_OK || bounds.is_empty;
 }
 
 pictor_host FileDocument::table() {
-    pictor_host host{};
-    host.struct_size = sizeof host;
+    pictor_host host;
+    pictor_host_init(&host);
     host.user_data = this;
     host.canvas_size = canvas_size;
     host.describe_layer = describe_layer;
@@ -59,25 +61,9 @@ int FileDocument::read_layer(void *user, int32_t layer, int32_t x, int32_t y, ui
 
 int FileDocument::describe_selection(void *user, pictor_selection_desc *desc) {
     auto *self = static_cast<FileDocument *>(user);
-    int64_t left = self->width_, top = self->height_, right = -1, bottom = -1;
-    for (uint32_t y = 0; y < self->height_; ++y) {
-        const uint8_t *row = &self->coverage_[size_t(y) * self->width_];
-        for (uint32_t x = 0; x < self->width_; ++x)
-            if (row[x]) {
-                left = std::min<int64_t>(left, x);
-                right = std::max<int64_t>(right, x);
-                top = std::min<int64_t>(top, y);
-                bottom = y;
-            }
-    }
-    desc->is_empty = right < 0;
-    if (right >= 0) {
-        desc->x = int32_t(left);
-        desc->y = int32_t(top);
-        desc->width = uint32_t(right - left + 1);
-        desc->height = uint32_t(bottom - top + 1);
-    }
-    return 0;
+    return pictor_coverage_bounds(self->coverage_.data(), self->width_, self->height_, self->width_, desc) == PICTOR_OK
+               ? 0
+               : 1;
 }
 
 int FileDocument::read_selection(void *user, int32_t x, int32_t y, uint32_t width, uint32_t height,

@@ -64,16 +64,7 @@ std::string read_edit_inputs(const ImageOptions &options, const pictor_client *c
 
 void fill_request(const ImageOptions &options, EditInputs *edit, ProgressLine *progress,
                   pictor_request *request) {
-    request->prompt = options.prompt.c_str();
-    request->size = or_null(options.size);
-    request->quality = or_null(options.quality);
-    request->output_format = or_null(options.format);
-    request->output_compression = options.compression;
-    request->background = or_null(options.background);
-    request->moderation = or_null(options.moderation);
-    request->n = options.count;
-    request->timeout_s = options.timeout_s;
-    request->max_cost_usd = options.max_cost_usd;
+    fill_request_fields(options, request);
     if (edit) {
         request->images = edit->images.data();
         request->image_count = edit->images.size();
@@ -141,9 +132,12 @@ std::vector<std::string> write_results(const ImageOptions &options, const pictor
         if (!error.empty()) {
             // The images arrived, so they are billed: say so, and where they are kept, as
             // fields a script can read, not only in the message.
-            *failure = Failure::local(status, error + "; the image was received (and billed)");
-            failure->request_sent = failure->may_be_billed = true;
             const char *request_id = pictor_image_request_id(image);
+            *failure = Failure::local(status, error + "; the image was received (and billed)" +
+                                                  (request_id && *request_id
+                                                       ? std::string(" (request id ") + request_id + ")"
+                                                       : std::string()));
+            failure->request_sent = failure->may_be_billed = true;
             failure->request_id = request_id ? request_id : "";
             for (size_t k = 0; k < received; ++k) {
                 const char *history = pictor_image_history_path(pictor_result_image(result, k));
@@ -260,8 +254,9 @@ int run_image_command(const std::vector<std::string> &args, ImageCommand command
     const size_t received = pictor_result_image_count(result.get());
     if (received == 0) {
         Failure empty = Failure::local(PICTOR_ERR_BAD_RESPONSE,
-                                       "the server answered without an image; try again, or "
-                                       "another --profile if it keeps happening");
+                                       "the server answered without an image, and the request may "
+                                       "still be billed; try again, or another --profile if it keeps "
+                                       "happening");
         empty.request_sent = empty.may_be_billed = true;
         return report_failure(empty, options.json, progress);
     }

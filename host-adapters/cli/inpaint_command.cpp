@@ -56,17 +56,6 @@ std::string write_pixels(const std::string &path, uint32_t width, uint32_t heigh
     return write_image(image, path, quality, status);
 }
 
-void fill_request(const ImageOptions &options, pictor_request *request) {
-    request->prompt = options.prompt.c_str();
-    request->quality = or_null(options.quality);
-    request->output_format = or_null(options.format);
-    request->output_compression = options.compression;
-    request->background = or_null(options.background);
-    request->moderation = or_null(options.moderation);
-    request->n = options.count;
-    request->timeout_s = options.timeout_s;
-    request->max_cost_usd = options.max_cost_usd;
-}
 
 } // namespace
 
@@ -105,7 +94,7 @@ int run_inpaint(const std::vector<std::string> &args) {
                              ": the selection must be the size of the image; nothing was sent");
     const uint32_t width = pictor_image_width(image.get()), height = pictor_image_height(image.get());
     FileDocument document(width, height, pictor_image_rgba(image.get()),
-                          selection_coverage(selection.get(), selection_file.bytes), &progress);
+                          selection_coverage(selection.get()), &progress);
     image.reset();
     if (document.selection_is_empty())
         return report_failure(Failure::local(PICTOR_ERR_INVALID_REQUEST,
@@ -128,7 +117,7 @@ int run_inpaint(const std::vector<std::string> &args) {
     if (status == PICTOR_OK) status = pictor_command_options_init(&command);
     if (status != PICTOR_OK)
         return report_failure(Failure::from_library(status, *pictor_thread_last_error()), options.json, progress);
-    fill_request(options, &request);
+    fill_request_fields(options, &request); // no --size: the selection decides
     command.command = PICTOR_COMMAND_INPAINT_SELECTION;
     command.request = &request;
     command.layer = 0;
@@ -154,7 +143,8 @@ int run_inpaint(const std::vector<std::string> &args) {
 
     const std::vector<ReceivedLayer> &layers = document.layers();
     if (layers.empty()) {
-        Failure empty = Failure::local(PICTOR_ERR_BAD_RESPONSE, "the server answered without an image; try again");
+        Failure empty = Failure::local(PICTOR_ERR_BAD_RESPONSE, "the server answered without an image, and the request may "
+                                                            "still be billed; try again");
         empty.request_sent = empty.may_be_billed = true;
         return report_failure(empty, options.json, progress);
     }

@@ -23,18 +23,20 @@ void print_usage(std::FILE *out) {
     std::fputs("\nRun 'pictor COMMAND --help' for a command's options.\n", out);
 }
 
+// The program and the shared library are installed separately: a library of another release
+// line is refused before anything runs, with what to do, rather than misbehave later.
+bool library_matches() {
+    if (pictor_library_is_compatible()) return true;
+    std::fprintf(stderr,
+                 "pictor: built for libpictor %d.%d.%d but running with %s; "
+                 "reinstall pictor and libpictor from the same release\n",
+                 PICTOR_VERSION_MAJOR, PICTOR_VERSION_MINOR, PICTOR_VERSION_PATCH, pictor_version_string());
+    return false;
+}
+
 int print_version() {
     std::printf("pictor %s\n", pictor_version_string());
-    // The program and the shared library are installed separately; a mismatch explains odd
-    // behaviour better than any later error would.
-    if (pictor_version_number() != PICTOR_VERSION_NUMBER) {
-        std::fprintf(stderr,
-                     "pictor: warning: built for libpictor %d.%d.%d but running with %s; "
-                     "reinstall pictor and libpictor from the same release\n",
-                     PICTOR_VERSION_MAJOR, PICTOR_VERSION_MINOR, PICTOR_VERSION_PATCH,
-                     pictor_version_string());
-    }
-    return kExitSuccess;
+    return library_matches() ? kExitSuccess : kExitFailure;
 }
 
 } // namespace
@@ -51,6 +53,7 @@ int main(int argc, char **argv) {
         print_usage(stdout);
         return kExitSuccess;
     }
+    if (!library_matches()) return kExitFailure;
     const Command *command = find_command(first);
     if (!command) {
         std::fprintf(stderr, "pictor: %s '%s'\n", first[0] == '-' ? "unknown option" : "unknown command",

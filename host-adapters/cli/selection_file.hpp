@@ -9,9 +9,9 @@
 
 namespace pictor_cli {
 
-// The coverage of a decoded selection image. An image with an alpha channel (a PNG of colour
-// type gray+alpha or RGBA, or any pixel not fully opaque) gives its alpha; an opaque one its
-// gray level (luminance, so a grayscale file reads as is). `encoded` is the file's bytes.
-std::vector<uint8_t> selection_coverage(const pictor_image *image, const std::vector<uint8_t> &encoded);
+// The coverage of a decoded selection image. An image with an alpha channel (one its file
+// declares, see pictor_image_has_alpha, or any pixel not fully opaque) gives its alpha; an opaque
+// one its gray level (luminance, so a grayscale file reads as is).
+std::vector<uint8_t> selection_coverage(const pictor_image *image);
 
 } // namespace pictor_cli

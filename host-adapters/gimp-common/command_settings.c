@@ -20,6 +20,14 @@ static const PictorGimpCommandInfo commands[PICTOR_GIMP_COMMAND_COUNT] = {
      "script: the further drawables given, else the other visible layers, top first); a "
      "selection, if there is one, becomes the mask. The result is added on top of the layer "
      "stack as a new layer the size of the canvas."},
+    {"plug-in-pictor-edit-with-markup", "Edit with _Markup...", "Edit with Markup", "_Edit",
+     "Edit the active layer with gpt-image-2, following arrows and notes drawn on another layer",
+     "Sends the active layer with a markup: another layer, transparent but for what you drew "
+     "on it (arrows, circles, notes) to say what to change, read over the canvas at the size "
+     "of the active layer as sent, alpha kept. Only models whose profile entry takes markup "
+     "offer it. A markup is never sent with a mask: with a selection the command refuses "
+     "(Select > None first). The result is added on top of the layer stack as a new layer the "
+     "size of the canvas."},
 };
 
 const PictorGimpCommandInfo *pictor_gimp_command_info(PictorGimpCommand command) {
@@ -47,6 +55,15 @@ void pictor_gimp_settings_defaults(PictorGimpSettings *settings, PictorGimpComma
     settings->grow = -1;
     settings->feather = -1;
     settings->context = -1;
+    settings->markup_layer = -1;
+}
+
+gint pictor_gimp_upload_quality_value(const gchar *name) {
+    static const gchar *const names[] = {"", "lossless", "fast"}; /* pictor_upload_quality order */
+    for (gint i = 0; i < (gint)G_N_ELEMENTS(names); i++)
+        if (g_strcmp0(name ? name : "", names[i]) == 0)
+            return i;
+    return -1;
 }
 
 gboolean pictor_gimp_settings_copy(gchar *field, gsize field_size, const gchar *value) {

@@ -4,16 +4,24 @@
 #define PICTOR_GIMP_COMMAND_SETTINGS_H
 
 #include <glib.h>
+#include <pictor/pictor.h>
 
-/* The API's own limit; the buffer holds it in full so "last values" never cut a prompt. */
-#define PICTOR_GIMP_PROMPT_MAX 32000
-/* The API takes at most 16 images: the layer being edited and 15 references. */
-#define PICTOR_GIMP_MAX_REFERENCES 15
-/* What -1 means for inpaint's grow, feather and context (the library's defaults, shown in the
- * dialogs as numbers). */
-#define PICTOR_GIMP_DEFAULT_GROW 4
-#define PICTOR_GIMP_DEFAULT_FEATHER 8
-#define PICTOR_GIMP_DEFAULT_CONTEXT 64
+/* The library's limits and defaults (pictor_get_limits), read once: the prompt's length, the
+ * layer being edited plus the references an edit takes, and what -1 means for inpaint's grow,
+ * feather and context (shown in the dialogs as numbers), with their largest values. */
+const pictor_limits *pictor_gimp_limits(void);
+#define PICTOR_GIMP_PROMPT_MAX \
+    ((gint)MIN(pictor_gimp_limits()->max_prompt_chars, PICTOR_GIMP_PROMPT_STORE_CHARS))
+/* GIMP keeps "last values" as a flat struct: room for a prompt this long. A longer prompt would
+ * be cut there, so PICTOR_GIMP_PROMPT_MAX never exceeds it. */
+#define PICTOR_GIMP_PROMPT_STORE_CHARS 32000
+#define PICTOR_GIMP_MAX_REFERENCES ((guint)pictor_gimp_limits()->max_reference_layers)
+#define PICTOR_GIMP_DEFAULT_GROW (pictor_gimp_limits()->default_grow_px)
+#define PICTOR_GIMP_DEFAULT_FEATHER (pictor_gimp_limits()->default_feather_px)
+#define PICTOR_GIMP_DEFAULT_CONTEXT (pictor_gimp_limits()->default_context_px)
+#define PICTOR_GIMP_MAX_GROW (pictor_gimp_limits()->max_grow_px)
+#define PICTOR_GIMP_MAX_FEATHER (pictor_gimp_limits()->max_feather_px)
+#define PICTOR_GIMP_MAX_CONTEXT (pictor_gimp_limits()->max_context_px)
 
 /* Where the entries appear: Filters > Pictor, next to GIMP's other generators and filters. */
 #define PICTOR_GIMP_MENU_PATH "<Image>/Filters/Pictor"
@@ -37,9 +45,10 @@
 typedef enum {
     PICTOR_GIMP_GENERATE = 0,
     PICTOR_GIMP_INPAINT = 1,
-    PICTOR_GIMP_EDIT = 2
+    PICTOR_GIMP_EDIT = 2,
+    PICTOR_GIMP_EDIT_MARKUP = 3 /* the active layer and a layer of arrows and notes */
 } PictorGimpCommand;
-#define PICTOR_GIMP_COMMAND_COUNT 3
+#define PICTOR_GIMP_COMMAND_COUNT 4
 
 typedef struct {
     const gchar *procedure;  /* "plug-in-pictor-generate": the name scripts call */
@@ -57,7 +66,7 @@ gboolean pictor_gimp_command_for_procedure(const gchar *procedure, PictorGimpCom
 const gchar *pictor_gimp_command_title(PictorGimpCommand command);
 
 typedef struct {
-    gchar prompt[PICTOR_GIMP_PROMPT_MAX * 4 + 1]; /* UTF-8: up to 4 bytes a character */
+    gchar prompt[PICTOR_GIMP_PROMPT_STORE_CHARS * 4 + 1]; /* UTF-8: up to 4 bytes a character */
     gchar profile[128];   /* "" = the environment / config file / "openai", as the CLI */
     gchar size[32];       /* "" = the route's default, "auto", "canvas" or "WxH" */
     gchar quality[32];    /* "" = the route's default */
@@ -65,6 +74,10 @@ typedef struct {
     gint32 grow;          /* inpaint, pixels; -1 = the library's default */
     gint32 feather;
     gint32 context;
+    gchar model[128];     /* "" = the profile's default model */
+    gchar complexity[32]; /* "" = not sent */
+    gchar upload_quality[16]; /* "" = the one saved in Pictor Settings, "lossless", "fast" */
+    gint32 markup_layer;  /* edit with markup: the layer of arrows and notes; -1 = none chosen */
 } PictorGimpSettings;
 
 /* The defaults a first run starts from. */
@@ -74,6 +87,15 @@ gboolean pictor_gimp_settings_copy(gchar *field, gsize field_size, const gchar *
 /* Copies the named string into its field, or returns FALSE with *error naming the argument. */
 gboolean pictor_gimp_settings_copy_argument(gchar *field, gsize field_size, const gchar *value,
                                             const gchar *what, gchar **error);
+
+/* "" -> PICTOR_UPLOAD_DEFAULT (0), "lossless" -> 1, "fast" -> 2; -1 for anything else. */
+gint pictor_gimp_upload_quality_value(const gchar *name);
+#define PICTOR_GIMP_UPLOAD_QUALITY_BLURB \
+    "\"lossless\" (PNG when it fits the route), \"fast\" (visually lossless JPEG, or WebP with " \
+    "alpha: smaller, sent sooner) or \"\" for the one saved in Pictor Settings"
+#define PICTOR_GIMP_MODEL_BLURB "One of the profile's models (Pictor Settings lists them); \"\": its default"
+#define PICTOR_GIMP_COMPLEXITY_BLURB \
+    "\"low\", \"medium\", \"high\" where the model takes a complexity, or \"\" to send none"
 
 /* Why a command cannot run on an image that is not RGB, or on a channel. */
 #define PICTOR_GIMP_TEXT_GRAYSCALE \

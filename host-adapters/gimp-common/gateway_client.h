@@ -11,6 +11,9 @@
 /* profile "" or NULL: PICTOR_PROFILE, the config file, else "openai". NULL on failure with
  * *error set to the library's message (which says what to do). */
 pictor_client *pictor_gimp_client_create(const gchar *profile, gchar **error);
+/* The clients above run requests in Pictor's helper process (run_in_helper): a request
+ * outlives the plug-in, and Cancel means "stop waiting". */
+#define PICTOR_GIMP_RUN_IN_HELPER 1
 
 /* FALSE with *error set when libpictor is not the one the plug-in was built against. */
 gboolean pictor_gimp_library_matches(gchar **error);
@@ -27,10 +30,20 @@ typedef struct {
     gboolean api_key_from_environment; /* it then wins over a key stored in Pictor Settings */
     gint max_images_per_request;
     gboolean streams;       /* the route sends partial images while it paints */
+    /* The model these describe, and the choice of models: */
+    gchar *model;
+    gchar **complexities;   /* NULL-terminated, maybe empty (the model takes none) */
+    gboolean markup;        /* edits take a markup overlay */
+    gchar **models;         /* every model the profile lists, in its order; NULL-terminated */
+    gchar *default_model;   /* the profile's own choice among them */
 } PictorGimpProfileInfo;
 
-/* What the client's profile offers. Free with pictor_gimp_profile_info_free. */
+/* What the client's profile offers with its current model. Free with
+ * pictor_gimp_profile_info_free. */
 PictorGimpProfileInfo *pictor_gimp_profile_info(pictor_client *client);
+/* The same for one of the profile's models ("" or NULL: the current one; a name the profile does
+ * not list: the current one too, and the request is refused when checked). */
+PictorGimpProfileInfo *pictor_gimp_profile_info_for_model(pictor_client *client, const gchar *model);
 void pictor_gimp_profile_info_free(PictorGimpProfileInfo *info);
 
 /* The names of every installed and user profile, sorted; NULL-terminated (g_strfreev). */
@@ -45,6 +58,16 @@ gchar *pictor_gimp_key_note(const PictorGimpProfileInfo *info);
  * they close. The images of an edit are checked when the job starts. */
 gchar *pictor_gimp_check_settings(pictor_client *client, PictorGimpCommand command,
                                   const PictorGimpSettings *settings);
+
+/* The request these settings make (prompt, size, quality, n, model, complexity, upload
+ * quality), pointing into settings; the job adds what it reads from the image. */
+void pictor_gimp_fill_request(PictorGimpCommand command, const PictorGimpSettings *settings,
+                              pictor_request *request);
+
+/* Edit with Markup on a model whose profile entry takes none (%s: the model). */
+#define PICTOR_GIMP_TEXT_NO_MARKUP \
+    "Model %s takes no markup (its profile entry says so): choose a Model that does, or use " \
+    "Edit with Layers as References. Nothing was sent."
 
 /* The library's message in GIMP's words: the command line's flags and commands become the
  * dialog fields and menu entries a GIMP user has. */

@@ -1,5 +1,6 @@
 #include "history_browser.h"
 
+#include "arrivals_notice.h"
 #include "command_settings.h"
 #include "document_glue.h"
 #include "gateway_client.h"
@@ -19,9 +20,7 @@ static gchar *library_error(void) {
     return pictor_gimp_host_words(pictor_thread_last_error()->message);
 }
 
-/* The entries matching text, newest first, as a JSON array node (free with json_node_unref);
- * NULL with *error. */
-static JsonNode *search(const gchar *text, gsize limit, gchar **error) {
+JsonNode *pictor_gimp_history_search(const gchar *text, gsize limit, gchar **error) {
     char *json = NULL;
     if (pictor_history_search(NULL, text, limit, &json) != PICTOR_OK) {
         *error = library_error();
@@ -91,8 +90,7 @@ static gint32 insert_entry(gint32 image, gint32 above, const gchar *id, const gc
     pictor_gimp_document_init(&document, image);
     document.on_top = above < 0;
     pictor_host host;
-    memset(&host, 0, sizeof(host));
-    host.struct_size = sizeof(host);
+    pictor_host_init(&host);
     pictor_gimp_document_bind(&document, &host);
     gint32 added = -1;
     if (host.add_layer(host.user_data, &layer) != 0) {
@@ -125,7 +123,7 @@ gint32 pictor_gimp_history_insert(gint32 image, gint32 above, const gchar *entry
         *error = g_strdup("Name the history entry to insert: its id, or text of its prompt.");
         return -1;
     }
-    JsonNode *found = search(text, 1, error);
+    JsonNode *found = pictor_gimp_history_search(text, 1, error);
     gint32 layer = -1;
     if (found && json_array_get_length(json_node_get_array(found)) == 0) {
         *error = g_strdup_printf("No image in Pictor's history matches \"%s\": Filters > Pictor > "
@@ -141,6 +139,24 @@ gint32 pictor_gimp_history_insert(gint32 image, gint32 above, const gchar *entry
     return layer;
 }
 
+gint32 pictor_gimp_history_insert_id(gint32 image, gint32 above, const gchar *id, gboolean fit,
+                                     gchar **error) {
+    char *json = NULL;
+    if (pictor_history_entry(NULL, id, &json) != PICTOR_OK) {
+        *error = library_error();
+        return -1;
+    }
+    JsonNode *root = json_from_string(json, NULL);
+    pictor_free(json);
+    const gchar *prompt = root && JSON_NODE_HOLDS_OBJECT(root)
+                              ? member_text(json_node_get_object(root), "prompt")
+                              : "";
+    gint32 layer = insert_entry(image, above, id, prompt, fit, error);
+    if (root)
+        json_node_unref(root);
+    return layer;
+}
+
 /* ---- the window ------------------------------------------------------------------------- */
 
 enum { COL_THUMBNAIL, COL_TEXT, COL_ID, COL_PROMPT, COL_FOLDER, COL_COUNT };
@@ -151,6 +167,7 @@ typedef struct {
     GtkWidget *search;
     GtkWidget *view;
     GtkWidget *fit;
+    GtkWidget *arrived_only; /* shows only the entries not yet delivered; NULL when there are none */
     GtkWidget *status;
     GtkListStore *store;
     guint thumbnail_source;   /* the idle source filling in thumbnails, 0 when none */
@@ -169,6 +186,12 @@ static gchar *shown_time(const gchar *time) {
     return g_strdup(*time ? time : "time unknown");
 }
 
+gboolean pictor_gimp_history_not_delivered(JsonObject *entry) {
+    JsonNode *delivered = json_object_get_member(entry, "delivered");
+    return delivered && JSON_NODE_HOLDS_VALUE(delivered) &&
+           json_node_get_value_type(delivered) == G_TYPE_BOOLEAN && !json_node_get_boolean(delivered);
+}
+
 static gchar *entry_markup(JsonObject *entry) {
     gchar *prompt = shortened(*member_text(entry, "prompt") ? member_text(entry, "prompt")
                                                              : "(no prompt recorded)",
@@ -179,11 +202,7 @@ static gchar *entry_markup(JsonObject *entry) {
                       ? g_strdup_printf("about $%.3f", json_node_get_double(cost_node))
                       : g_strdup("cost unknown");
     const gchar *request_id = member_text(entry, "request_id");
-    /* Written by a host that was closed before the image reached it: the layer never arrived. */
-    JsonNode *delivered = json_object_get_member(entry, "delivered");
-    gboolean recover = delivered && JSON_NODE_HOLDS_VALUE(delivered) &&
-                       json_node_get_value_type(delivered) == G_TYPE_BOOLEAN &&
-                       !json_node_get_boolean(delivered);
+    gboolean recover = pictor_gimp_history_not_delivered(entry);
     gchar *markup = g_markup_printf_escaped(
         "%s<b>%s</b>\n<small>%s \xc2\xb7 %s \xc2\xb7 %s \xc2\xb7 %s \xc2\xb7 %s\nrequest id %s \xc2\xb7 %s</small>",
         recover ? "<span foreground=\"#b00000\"><b>Recover</b></span> " : "", prompt,
@@ -233,18 +252,21 @@ static void fill(Browser *b) {
     stop_thumbnails(b);
     gtk_list_store_clear(b->store);
     gchar *error = NULL;
-    JsonNode *found = search(gtk_entry_get_text(GTK_ENTRY(b->search)), 0, &error);
+    JsonNode *found = pictor_gimp_history_search(gtk_entry_get_text(GTK_ENTRY(b->search)), 0, &error);
     if (!found) {
         set_status(b, error);
         g_free(error);
         return;
     }
     JsonArray *entries = json_node_get_array(found);
-    guint n = json_array_get_length(entries);
-    for (guint i = 0; i < n; i++) {
+    gboolean arrived_only = b->arrived_only &&
+                            gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(b->arrived_only));
+    guint n = 0;
+    for (guint i = 0; i < json_array_get_length(entries); i++) {
         JsonObject *entry = json_array_get_object_element(entries, i);
-        if (!entry)
+        if (!entry || (arrived_only && !pictor_gimp_history_not_delivered(entry)))
             continue;
+        n++;
         gchar *markup = entry_markup(entry);
         gchar *folder = g_path_get_dirname(*member_text(entry, "image_path")
                                                ? member_text(entry, "image_path")
@@ -258,7 +280,9 @@ static void fill(Browser *b) {
     }
     json_node_unref(found);
     const gchar *text = gtk_entry_get_text(GTK_ENTRY(b->search));
-    gchar *said = n == 0 ? g_strdup(*text ? "No image's prompt contains this text."
+    gchar *said = n == 0 && arrived_only && !*text
+                      ? g_strdup("Every image that arrived while you were away has been inserted.")
+                  : n == 0 ? g_strdup(*text ? "No image's prompt contains this text."
                                           : "No image in Pictor's history yet: what Generate, "
                                             "Inpaint and Edit receive is kept there.")
                          : g_strdup_printf("%u image%s, newest first.", n, n == 1 ? "" : "s");
@@ -353,6 +377,11 @@ static void on_search_changed(GtkEditable *editable, gpointer data) {
     fill(data);
 }
 
+static void on_arrived_only_toggled(GtkToggleButton *button, gpointer data) {
+    (void)button;
+    fill(data);
+}
+
 static void on_row_activated(GtkTreeView *view, GtkTreePath *path, GtkTreeViewColumn *column,
                              gpointer data) {
     (void)view;
@@ -361,7 +390,7 @@ static void on_row_activated(GtkTreeView *view, GtkTreePath *path, GtkTreeViewCo
     insert_selected(data);
 }
 
-static void build(Browser *b) {
+static void build(Browser *b, guint arrivals, gboolean arrived_only) {
     b->dialog = gimp_dialog_new(PICTOR_GIMP_HISTORY_TITLE, "pictor-history", NULL, 0, NULL, NULL,
                                 "Copy _Prompt", RESPONSE_COPY, "Open _Folder", RESPONSE_FOLDER,
                                 "_Close", GTK_RESPONSE_CLOSE, "_Insert as Layer", RESPONSE_INSERT,
@@ -402,6 +431,16 @@ static void build(Browser *b) {
     b->fit = gtk_check_button_new_with_mnemonic("_Fit to the canvas (else at its own size)");
     gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(b->fit), TRUE);
     gtk_box_pack_start(GTK_BOX(box), b->fit, FALSE, FALSE, 0);
+    if (arrivals) {
+        gchar *headline = pictor_gimp_arrivals_headline(arrivals);
+        gchar *label = g_strdup_printf("Show _only them (%s)", headline);
+        b->arrived_only = gtk_check_button_new_with_mnemonic(label);
+        gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(b->arrived_only), arrived_only);
+        gtk_box_pack_start(GTK_BOX(box), b->arrived_only, FALSE, FALSE, 0);
+        g_signal_connect(b->arrived_only, "toggled", G_CALLBACK(on_arrived_only_toggled), b);
+        g_free(label);
+        g_free(headline);
+    }
     b->status = gtk_label_new("");
     gtk_misc_set_alignment(GTK_MISC(b->status), 0.0, 0.5);
     gtk_label_set_line_wrap(GTK_LABEL(b->status), TRUE);
@@ -416,13 +455,17 @@ static void build(Browser *b) {
     gtk_widget_show_all(b->dialog);
 }
 
-void pictor_gimp_history_browser(gint32 image, gint32 above, GArray *added) {
+static void browse(gint32 image, gint32 above, GArray *added, gboolean arrived_only) {
+    gchar *error = NULL;
+    gchar **arrivals = pictor_gimp_arrivals(&error);
+    g_free(error); /* the list below says it again */
     Browser b;
     memset(&b, 0, sizeof(b));
     b.image = image;
     b.above = above;
     b.added = added;
-    build(&b);
+    build(&b, arrivals ? g_strv_length(arrivals) : 0, arrived_only);
+    g_strfreev(arrivals);
     for (;;) {
         gint response = gimp_dialog_run(GIMP_DIALOG(b.dialog));
         if (response == RESPONSE_INSERT)
@@ -437,4 +480,27 @@ void pictor_gimp_history_browser(gint32 image, gint32 above, GArray *added) {
     stop_thumbnails(&b);
     gtk_widget_destroy(b.dialog);
     g_object_unref(b.store);
+}
+
+void pictor_gimp_history_browser_arrivals(gint32 image, gint32 above, GArray *added) {
+    browse(image, above, added, TRUE);
+}
+
+void pictor_gimp_history_browser(gint32 image, gint32 above, GArray *added) {
+    gchar *error = NULL;
+    gchar **arrivals = pictor_gimp_arrivals(&error);
+    g_free(error);
+    gboolean show = FALSE;
+    if (arrivals && arrivals[0]) {
+        GArray *inserted = g_array_new(FALSE, FALSE, sizeof(gint32));
+        show = pictor_gimp_arrivals_ask(image, above, arrivals, inserted);
+        /* What the notice inserted stays below what the browser inserts next. */
+        if (inserted->len)
+            above = g_array_index(inserted, gint32, inserted->len - 1);
+        if (added)
+            g_array_append_vals(added, inserted->data, inserted->len);
+        g_array_free(inserted, TRUE);
+    }
+    g_strfreev(arrivals);
+    browse(image, above, added, show);
 }

@@ -1,5 +1,6 @@
 #include "job_session.h"
 
+#include "arrivals_notice.h"
 #include "gateway_client.h"
 #include "gimp_document.h"
 #include "progress_window.h"
@@ -113,10 +114,19 @@ static void on_message(void *user_data, pictor_message_level level, const char *
     g_string_append(session->notes, text);
 }
 
-static void on_cancel_clicked(gpointer data) {
+/* The one place a job is stopped: Stop Waiting (the request goes on in the helper), or Abandon
+ * (the helper stops too; a request already sent may still be billed). */
+static void stop_job(pictor_job *job, gboolean abandon) {
+    if (abandon)
+        pictor_job_abandon(job);
+    else
+        pictor_job_cancel(job);
+}
+
+static void on_cancel_clicked(gpointer data, gboolean abandon) {
     JobSession *session = data;
     session->cancel_requested = TRUE;
-    pictor_job_cancel(session->job);
+    stop_job(session->job, abandon);
 }
 
 /* Previews while it paints, in the progress window, where the route streams. Each partial image
@@ -124,20 +134,15 @@ static void on_cancel_clicked(gpointer data) {
 #define PREVIEWS_WANTED 2
 
 static void fill_request(const PictorGimpJobSpec *spec, gboolean streams, pictor_request *request) {
-    const PictorGimpSettings *s = spec->settings;
-    pictor_request_init(request);
+    pictor_gimp_fill_request(spec->command, spec->settings, request);
     request->partial_images = spec->interactive && streams ? PREVIEWS_WANTED : 0;
-    request->prompt = s->prompt;
-    /* Inpaint sends the size that fits the selection; the library picks it. */
-    request->size = (spec->command != PICTOR_GIMP_INPAINT && s->size[0]) ? s->size : NULL;
-    request->quality = s->quality[0] ? s->quality : NULL;
-    request->n = spec->command == PICTOR_GIMP_GENERATE ? s->variations : 1;
 }
 
 static void fill_options(const PictorGimpJobSpec *spec, const pictor_request *request,
                          pictor_command_options *options) {
     static const pictor_command commands[] = {PICTOR_COMMAND_GENERATE_AS_NEW_LAYER,
                                               PICTOR_COMMAND_INPAINT_SELECTION,
+                                              PICTOR_COMMAND_EDIT_WITH_REFERENCES,
                                               PICTOR_COMMAND_EDIT_WITH_REFERENCES};
     pictor_command_options_init(options);
     options->command = commands[spec->command];
@@ -150,6 +155,8 @@ static void fill_options(const PictorGimpJobSpec *spec, const pictor_request *re
         options->feather_px = spec->settings->feather;
         options->context_px = spec->settings->context;
     }
+    if (spec->command == PICTOR_GIMP_EDIT_MARKUP)
+        options->markup_layer = spec->settings->markup_layer;
     /* libgimp may be called from this thread only. */
     options->callback_thread = PICTOR_CALLBACKS_ON_DISPATCH;
 }
@@ -169,17 +176,11 @@ static gboolean worth_retrying(pictor_status status) {
 }
 
 /* The job's failure as the user should read it. */
+/* The library's message already ends with whether the request may still be billed and its
+ * request id (worded once, from the error's fields). */
 static gchar *failure_text(const pictor_error *error, pictor_status status) {
-    gchar *message = pictor_gimp_host_words((error->message && *error->message)
-                                                ? error->message
-                                                : pictor_status_string(status));
-    GString *text = g_string_new(message);
-    if (status == PICTOR_ERR_CANCELLED && !strstr(message, "bill"))
-        g_string_append(text, " The server may still bill a request it already received.");
-    if (error->request_id && *error->request_id && !strstr(message, error->request_id))
-        g_string_append_printf(text, " (request id %s)", error->request_id);
-    g_free(message);
-    return g_string_free(text, FALSE);
+    return pictor_gimp_host_words((error->message && *error->message) ? error->message
+                                                                      : pictor_status_string(status));
 }
 
 PictorGimpJobOutcome pictor_gimp_run_job(pictor_client *client, const PictorGimpJobSpec *spec,
@@ -189,19 +190,18 @@ PictorGimpJobOutcome pictor_gimp_run_job(pictor_client *client, const PictorGimp
     pictor_gimp_document_init(&session.document, spec->image);
     session.spec = spec;
     /* An edit's result goes on top, where it is seen, not under the references. */
-    session.document.on_top = spec->command == PICTOR_GIMP_EDIT;
+    session.document.on_top = spec->command == PICTOR_GIMP_EDIT || spec->command == PICTOR_GIMP_EDIT_MARKUP;
     session.notes = g_string_new(NULL);
 
     pictor_host host;
-    memset(&host, 0, sizeof(host));
-    host.struct_size = sizeof(host);
+    pictor_host_init(&host);
     pictor_gimp_document_bind(&session.document, &host);
     host.user_data = &session;
     host.progress = on_progress;
     host.preview = on_preview;
     host.message = on_message;
 
-    PictorGimpProfileInfo *info = pictor_gimp_profile_info(client);
+    PictorGimpProfileInfo *info = pictor_gimp_profile_info_for_model(client, spec->settings->model);
     pictor_request request;
     fill_request(spec, info->streams, &request);
     pictor_gimp_profile_info_free(info);
@@ -218,7 +218,8 @@ PictorGimpJobOutcome pictor_gimp_run_job(pictor_client *client, const PictorGimp
         pictor_client_destroy(client);
     } else {
         if (spec->interactive)
-            session.window = pictor_gimp_progress_window_new(title, on_cancel_clicked, &session);
+            session.window = pictor_gimp_progress_window_new(
+                title, PICTOR_GIMP_RUN_IN_HELPER, PICTOR_GIMP_RUN_IN_HELPER, on_cancel_clicked, &session);
         /* The job's callbacks (progress, layers) run inside dispatch, here on GIMP's thread;
          * between them GTK gets its turn so the window redraws and Cancel can be clicked. */
         while (pictor_job_dispatch(session.job, spec->interactive ? 20 : 100)) {
@@ -273,10 +274,19 @@ gboolean pictor_gimp_offer_retry(const gchar *title, const gchar *error) {
 }
 
 gboolean pictor_gimp_run_command(const PictorGimpJobSpec *spec, gchar **error) {
+    /* Before the new request: what earlier ones paid for and never delivered. */
+    pictor_gimp_arrivals_notice(spec->image, spec->layer, spec->interactive, spec->added_layers);
     for (;;) {
         pictor_client *client = pictor_gimp_client_create(spec->settings->profile, error);
         if (!client)
             return FALSE;
+        /* A model without markup, or no markup layer: said in GIMP's words, before any pixel is
+         * read (the dialogs ask the same before they close). */
+        if (spec->command == PICTOR_GIMP_EDIT_MARKUP &&
+            (*error = pictor_gimp_check_settings(client, spec->command, spec->settings))) {
+            pictor_client_destroy(client);
+            return FALSE;
+        }
         PictorGimpJobOutcome outcome = pictor_gimp_run_job(client, spec, error);
         if (outcome == PICTOR_GIMP_JOB_DONE)
             return TRUE;

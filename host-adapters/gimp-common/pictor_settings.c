@@ -129,6 +129,7 @@ typedef struct {
     GtkWidget *status;   /* where the key in use comes from */
     GtkWidget *key;      /* GtkEntry, hidden text */
     GtkWidget *profile;  /* GtkComboBoxText */
+    GtkWidget *upload;   /* GtkComboBoxText: rows in pictor_upload_quality order from LOSSLESS */
     GtkWidget *result;   /* what Save did */
     gchar **profile_names;
     gchar *saved_profile; /* the profile shown when the dialog opened or last saved */
@@ -208,6 +209,18 @@ static void build(SettingsDialog *d) {
     for (gint i = 0; d->profile_names[i]; i++)
         gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->profile), d->profile_names[i]);
     labelled_row(box, "Default _profile:", d->profile);
+    d->upload = gtk_combo_box_text_new();
+    gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->upload), "lossless (PNG when it fits the route)");
+    gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->upload),
+                                   "fast (visually lossless JPEG or WebP: smaller, sent sooner)");
+    gint from_environment = 0;
+    gtk_combo_box_set_active(GTK_COMBO_BOX(d->upload),
+                             pictor_upload_quality_setting(&from_environment) - PICTOR_UPLOAD_LOSSLESS);
+    gtk_widget_set_tooltip_text(d->upload, from_environment
+                                               ? "PICTOR_UPLOAD_QUALITY in GIMP's environment "
+                                                 "decides it while it is set."
+                                               : "How the layers a command sends are encoded.");
+    labelled_row(box, "_Upload quality:", d->upload);
     d->result = left_label("");
     gtk_box_pack_start(GTK_BOX(box), d->result, FALSE, FALSE, 0);
 
@@ -243,6 +256,16 @@ static void save(SettingsDialog *d, PictorGimpKeyReport *report) {
         if (pictor_store_default_profile(profile, &where) == PICTOR_OK)
             g_string_append_printf(said, "%sThe default profile is now %s (kept in %s).",
                                    said->len ? " " : "", profile, where);
+        else
+            error = pictor_gimp_host_words(pictor_thread_last_error()->message);
+        pictor_free(where);
+    }
+    gint upload = gtk_combo_box_get_active(GTK_COMBO_BOX(d->upload)) + PICTOR_UPLOAD_LOSSLESS;
+    if (!error && upload != (gint)pictor_upload_quality_setting(NULL)) {
+        gchar *where = NULL;
+        if (pictor_store_upload_quality(upload, &where) == PICTOR_OK)
+            g_string_append_printf(said, "%sUploads are now %s (kept in %s).", said->len ? " " : "",
+                                   upload == PICTOR_UPLOAD_FAST ? "fast" : "lossless", where);
         else
             error = pictor_gimp_host_words(pictor_thread_last_error()->message);
         pictor_free(where);

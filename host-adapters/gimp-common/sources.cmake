@@ -5,6 +5,7 @@
 # few libgimp calls whose signatures differ between 2.10 and 3).
 set(PICTOR_GIMP_COMMON_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(PICTOR_GIMP_COMMON_SOURCES
+  ${PICTOR_GIMP_COMMON_DIR}/arrivals_notice.c
   ${PICTOR_GIMP_COMMON_DIR}/command_settings.c
   ${PICTOR_GIMP_COMMON_DIR}/gateway_client.c
   ${PICTOR_GIMP_COMMON_DIR}/gimp_document.c

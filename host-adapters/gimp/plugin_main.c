@@ -193,7 +193,7 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
         *nreturn_vals = 2;
         return;
     }
-    if (!pictor_gimp_command_for_procedure(name, &command)) {
+    if (!pictor_gimp_procedure_command(name, &command)) {
         values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
         return;
     }

@@ -2,7 +2,16 @@
 
 #include <string.h>
 
-/* The exact signatures scripts call (issue 4); changing one breaks every script using it. */
+/* The exact signatures scripts call; changing one breaks every script using it (Script-Fu in
+ * GIMP 2.10 refuses a call with fewer arguments than the procedure has). So, as GIMP's own
+ * file-png-save2 did, the arguments added later (model_args) make a second procedure,
+ * "<name>2": the original's arguments, then these. */
+static const GimpParamDef model_args[] = {
+    {GIMP_PDB_STRING, "model", PICTOR_GIMP_MODEL_BLURB},
+    {GIMP_PDB_STRING, "complexity", PICTOR_GIMP_COMPLEXITY_BLURB},
+    {GIMP_PDB_STRING, "upload-quality", PICTOR_GIMP_UPLOAD_QUALITY_BLURB},
+};
+#define MODEL_ARGS_COUNT ((gint)G_N_ELEMENTS(model_args))
 static const GimpParamDef generate_args[] = {
     {GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }"},
     {GIMP_PDB_IMAGE, "image", "Input image"},
@@ -27,6 +36,16 @@ static const GimpParamDef edit_args[] = {
     {GIMP_PDB_IMAGE, "image", "Input image"},
     {GIMP_PDB_DRAWABLE, "drawable", "The layer to edit; the other visible layers are references"},
     {GIMP_PDB_STRING, "prompt", "How to edit it"},
+    {GIMP_PDB_STRING, "size", "\"canvas\", \"auto\", \"WIDTHxHEIGHT\" or \"\" for the route's default"},
+    {GIMP_PDB_STRING, "quality", "\"low\", \"medium\", \"high\", \"auto\" or \"\" for the route's default"},
+};
+/* New with the model arguments: one procedure, model_args at its end. */
+static const GimpParamDef markup_args[] = {
+    {GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }"},
+    {GIMP_PDB_IMAGE, "image", "Input image"},
+    {GIMP_PDB_DRAWABLE, "drawable", "The layer to edit"},
+    {GIMP_PDB_STRING, "prompt", "How to edit it (the markup shows where)"},
+    {GIMP_PDB_LAYER, "markup-layer", "The layer with the arrows and notes, on transparency"},
     {GIMP_PDB_STRING, "size", "\"canvas\", \"auto\", \"WIDTHxHEIGHT\" or \"\" for the route's default"},
     {GIMP_PDB_STRING, "quality", "\"low\", \"medium\", \"high\", \"auto\" or \"\" for the route's default"},
 };
@@ -64,16 +83,64 @@ static const struct {
     {generate_args, G_N_ELEMENTS(generate_args)},
     {inpaint_args, G_N_ELEMENTS(inpaint_args)},
     {edit_args, G_N_ELEMENTS(edit_args)},
+    {markup_args, G_N_ELEMENTS(markup_args)},
 };
+
+/* The arguments of a command's procedure; with_model: those of its "<name>2" (the markup
+ * command has only the one procedure, with them). Free with g_free. */
+static GimpParamDef *command_params(gint command, gboolean with_model, gint *count) {
+    gint base = command_args[command].n_args;
+    with_model = with_model || command == PICTOR_GIMP_EDIT_MARKUP;
+    *count = base + (with_model ? MODEL_ARGS_COUNT : 0);
+    GimpParamDef *params = g_new(GimpParamDef, *count);
+    memcpy(params, command_args[command].args, base * sizeof(GimpParamDef));
+    if (with_model)
+        memcpy(params + base, model_args, sizeof(model_args));
+    return params;
+}
+
+static gchar *second_name(gint command) {
+    return g_strconcat(pictor_gimp_command_info((PictorGimpCommand)command)->procedure, "2", NULL);
+}
+
+gboolean pictor_gimp_procedure_command(const gchar *name, PictorGimpCommand *command) {
+    if (pictor_gimp_command_for_procedure(name, command))
+        return TRUE;
+    for (gint i = 0; i < PICTOR_GIMP_COMMAND_COUNT; i++) {
+        gchar *second = second_name(i);
+        gboolean match = i != PICTOR_GIMP_EDIT_MARKUP && strcmp(second, name) == 0;
+        g_free(second);
+        if (match) {
+            *command = (PictorGimpCommand)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
 
 void pictor_gimp_register_procedures(void) {
     for (gint i = 0; i < PICTOR_GIMP_COMMAND_COUNT; i++) {
         const PictorGimpCommandInfo *p = pictor_gimp_command_info((PictorGimpCommand)i);
+        gint count = 0;
+        GimpParamDef *params = command_params(i, FALSE, &count);
         gimp_install_procedure(p->procedure, p->blurb, p->help, PICTOR_GIMP_AUTHOR,
                                PICTOR_GIMP_AUTHOR, "2025", p->menu_label, "RGB*", GIMP_PLUGIN,
-                               command_args[i].n_args, G_N_ELEMENTS(error_return),
-                               command_args[i].args, error_return);
+                               count, G_N_ELEMENTS(error_return), params, error_return);
+        g_free(params);
         gimp_plugin_menu_register(p->procedure, PICTOR_GIMP_MENU_PATH);
+        if (i == PICTOR_GIMP_EDIT_MARKUP)
+            continue;
+        /* For scripts only: the menu entry's dialog has these choices already. */
+        gchar *second = second_name(i);
+        gchar *help = g_strconcat(p->help, " As ", p->procedure, ", with the model, its complexity "
+                                  "and the upload quality at the end.", NULL);
+        params = command_params(i, TRUE, &count);
+        gimp_install_procedure(second, p->blurb, help, PICTOR_GIMP_AUTHOR, PICTOR_GIMP_AUTHOR,
+                               "2026", NULL, "RGB*", GIMP_PLUGIN, count,
+                               G_N_ELEMENTS(error_return), params, error_return);
+        g_free(params);
+        g_free(help);
+        g_free(second);
     }
     gimp_install_procedure(PICTOR_GIMP_PROC_SETTINGS,
                            "Store the API key and choose the default Pictor profile",
@@ -105,12 +172,11 @@ static gboolean copy_string_param(gchar *field, gsize size, const GimpParam *par
 gboolean pictor_gimp_settings_from_params(PictorGimpCommand command, gint nparams,
                                           const GimpParam *param, PictorGimpSettings *settings,
                                           gchar **error) {
-    static const gint expected[] = {G_N_ELEMENTS(generate_args), G_N_ELEMENTS(inpaint_args),
-                                    G_N_ELEMENTS(edit_args)};
-    if (nparams != expected[command]) {
+    /* "<name>" or "<name>2" (model arguments at the end); the markup command has them always. */
+    const gint base = command_args[command].n_args, all = base + MODEL_ARGS_COUNT;
+    if (nparams != all && (nparams != base || command == PICTOR_GIMP_EDIT_MARKUP)) {
         *error = g_strdup_printf("%s takes %d parameters, got %d: see Help > Procedure Browser.",
-                                 pictor_gimp_command_info(command)->procedure, expected[command],
-                                 nparams);
+                                 pictor_gimp_command_info(command)->procedure, all, nparams);
         return FALSE;
     }
     if (!copy_string_param(settings->prompt, sizeof(settings->prompt), &param[3], "prompt", error))
@@ -141,6 +207,27 @@ gboolean pictor_gimp_settings_from_params(PictorGimpCommand command, gint nparam
                                error))
             return FALSE;
         break;
+    case PICTOR_GIMP_EDIT_MARKUP:
+        settings->markup_layer = param[4].data.d_layer;
+        if (!copy_string_param(settings->size, sizeof(settings->size), &param[5], "size", error) ||
+            !copy_string_param(settings->quality, sizeof(settings->quality), &param[6], "quality",
+                               error))
+            return FALSE;
+        break;
+    }
+    if (nparams == all) {
+        const GimpParam *model = &param[base];
+        if (!copy_string_param(settings->model, sizeof(settings->model), &model[0], "model", error) ||
+            !copy_string_param(settings->complexity, sizeof(settings->complexity), &model[1],
+                               "complexity", error) ||
+            !copy_string_param(settings->upload_quality, sizeof(settings->upload_quality),
+                               &model[2], "upload-quality", error))
+            return FALSE;
+        if (pictor_gimp_upload_quality_value(settings->upload_quality) < 0) {
+            *error = g_strdup_printf("upload-quality is \"%s\": pass \"lossless\", \"fast\" or \"\".",
+                                     settings->upload_quality);
+            return FALSE;
+        }
     }
     /* A script's profile comes from the environment and config file, as for the CLI. */
     settings->profile[0] = '\0';

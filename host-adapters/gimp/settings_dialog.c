@@ -17,6 +17,12 @@ typedef struct {
     GtkWidget *profile_note;
     GtkWidget *size;          /* GtkComboBoxText with entry */
     GtkWidget *quality;       /* GtkComboBoxText; row 0 = the route's default */
+    GtkWidget *model;         /* GtkComboBoxText: the profile's models (edit with markup: those
+                                 taking markup) */
+    GtkWidget *complexity;    /* GtkComboBoxText; row 0 = none sent; insensitive when the model
+                                 takes none */
+    GtkWidget *markup;        /* GimpLayerComboBox (edit with markup) */
+    gboolean loading;         /* the combos are being refilled: their signals are ours */
     GtkWidget *variations;
     GtkWidget *grow, *feather, *context;
     GArray *reference_ids;    /* gint32 per check button */
@@ -52,6 +58,19 @@ static const gchar *chosen_quality(SettingsDialog *d) {
     return d->info->qualities[row - 1];
 }
 
+static const gchar *chosen_complexity(SettingsDialog *d) {
+    gint row = gtk_combo_box_get_active(GTK_COMBO_BOX(d->complexity));
+    if (row <= 0 || !d->info || !d->info->complexities[0])
+        return "";
+    return d->info->complexities[row - 1];
+}
+
+/* The model row's text: what the combo shows is the model's name. */
+static gchar *chosen_model(SettingsDialog *d) {
+    gchar *model = gtk_combo_box_text_get_active_text(GTK_COMBO_BOX_TEXT(d->model));
+    return model ? model : g_strdup("");
+}
+
 static void update_cost(SettingsDialog *d) {
     if (!d->client) {
         gtk_label_set_text(GTK_LABEL(d->cost), "Estimated cost: unknown (the profile did not load)");
@@ -63,14 +82,21 @@ static void update_cost(SettingsDialog *d) {
     const gchar *size = d->size ? combo_text(d->size) : "";
     /* "canvas" becomes a real size only once the job knows the canvas; estimate the default. */
     request.size = (size && *size && strcmp(size, "canvas") != 0) ? size : NULL;
-    const gchar *quality = chosen_quality(d);
+    const gchar *quality = chosen_quality(d), *complexity = chosen_complexity(d);
     request.quality = *quality ? quality : NULL;
+    request.complexity = *complexity ? complexity : NULL;
+    gchar *model = chosen_model(d);
+    request.model = *model ? model : NULL;
     request.n = d->variations ? gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->variations)) : 1;
     double usd = 0;
     gchar *text;
     /* Estimated as the image made: an edit's input images are only read once the job starts
      * (they add input tokens, a small part of the price). */
-    if (pictor_estimate_cost(d->client, &request, 0, &usd) == PICTOR_OK)
+    pictor_status estimated = pictor_estimate_cost(d->client, &request, 0, &usd);
+    g_free(model);
+    if (estimated == PICTOR_OK && usd < 0)
+        text = g_strdup("Estimated cost: unknown (the model's profile entry states no price)");
+    else if (estimated == PICTOR_OK)
         text = g_strdup_printf("Estimated cost: about $%.3f%s (reference price; large sizes are "
                                "billed by tokens)",
                                usd, d->command == PICTOR_GIMP_GENERATE ? "" : " plus the images sent");
@@ -87,9 +113,54 @@ static void fill_combo(GtkWidget *combo, gchar **items) {
         gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(combo), *item);
 }
 
-/* Loads the chosen profile and refills the size and quality lists with what it offers,
- * keeping the current choice when the new route has it. */
-static void load_profile(SettingsDialog *d, const gchar *keep_size, const gchar *keep_quality) {
+/* Refills the size, quality and complexity lists with what the chosen model takes, keeping the
+ * current choice when the model has it. */
+static void load_model(SettingsDialog *d, const gchar *keep_size, const gchar *keep_quality,
+                       const gchar *keep_complexity) {
+    gchar *model = chosen_model(d);
+    pictor_gimp_profile_info_free(d->info);
+    d->info = pictor_gimp_profile_info_for_model(d->client, model);
+    g_free(model);
+    d->loading = TRUE;
+    if (d->size) {
+        gchar *size = g_strdup(keep_size);
+        fill_combo(d->size, NULL);
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), "canvas");
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), "auto");
+        for (gchar **s = d->info->sizes; *s; s++)
+            gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), *s);
+        gtk_entry_set_text(GTK_ENTRY(gtk_bin_get_child(GTK_BIN(d->size))), size);
+        gtk_widget_set_sensitive(d->size, d->info->takes_size);
+        g_free(size);
+    }
+    const struct {
+        GtkWidget *combo;
+        gchar **offered;
+        const gchar *keep, *none;
+    } lists[] = {{d->quality, d->info->qualities, keep_quality, "(the route's default)"},
+                 {d->complexity, d->info->complexities, keep_complexity, "(none sent)"}};
+    for (gsize l = 0; l < G_N_ELEMENTS(lists); l++) {
+        gchar *keep = g_strdup(lists[l].keep);
+        fill_combo(lists[l].combo, NULL);
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(lists[l].combo), lists[l].none);
+        gint active = 0;
+        for (gint i = 0; lists[l].offered[i]; i++) {
+            gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(lists[l].combo), lists[l].offered[i]);
+            if (strcmp(lists[l].offered[i], keep) == 0)
+                active = i + 1;
+        }
+        gtk_combo_box_set_active(GTK_COMBO_BOX(lists[l].combo), active);
+        gtk_widget_set_sensitive(lists[l].combo, lists[l].offered[0] != NULL);
+        g_free(keep);
+    }
+    d->loading = FALSE;
+    update_cost(d);
+}
+
+/* Loads the chosen profile, lists its models (for Edit with Markup those taking markup) with
+ * keep_model or the profile's default chosen, then the model's lists. */
+static void load_profile(SettingsDialog *d, const gchar *keep_model, const gchar *keep_size,
+                         const gchar *keep_quality, const gchar *keep_complexity) {
     if (d->client)
         pictor_client_destroy(d->client);
     pictor_gimp_profile_info_free(d->info);
@@ -102,52 +173,63 @@ static void load_profile(SettingsDialog *d, const gchar *keep_size, const gchar 
         update_cost(d);
         return;
     }
-    d->info = pictor_gimp_profile_info(d->client);
-    gchar *key = pictor_gimp_key_note(d->info);
-    gchar *note = g_strdup_printf("%s: %s\n%s", d->info->name, d->info->description, key);
+    PictorGimpProfileInfo *info = pictor_gimp_profile_info(d->client);
+    gchar *key = pictor_gimp_key_note(info);
+    gchar *note = g_strdup_printf("%s: %s\n%s", info->name, info->description, key);
     gtk_label_set_text(GTK_LABEL(d->profile_note), note);
     g_free(note);
     g_free(key);
 
-    if (d->size) {
-        gchar *size = g_strdup(keep_size);
-        fill_combo(d->size, NULL);
-        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), "canvas");
-        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), "auto");
-        for (gchar **s = d->info->sizes; *s; s++)
-            gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->size), *s);
-        gtk_entry_set_text(GTK_ENTRY(gtk_bin_get_child(GTK_BIN(d->size))), size);
-        gtk_widget_set_sensitive(d->size, d->info->takes_size);
-        g_free(size);
+    gchar *model = g_strdup(keep_model && *keep_model ? keep_model : info->default_model);
+    d->loading = TRUE;
+    fill_combo(d->model, NULL);
+    gint rows = 0, active = -1, fallback = -1;
+    for (gchar **m = info->models; *m; m++) {
+        if (d->command == PICTOR_GIMP_EDIT_MARKUP) {
+            PictorGimpProfileInfo *entry = pictor_gimp_profile_info_for_model(d->client, *m);
+            gboolean takes = entry->markup;
+            pictor_gimp_profile_info_free(entry);
+            if (!takes)
+                continue;
+        }
+        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->model), *m);
+        if (strcmp(*m, model) == 0)
+            active = rows;
+        if (strcmp(*m, info->default_model) == 0)
+            fallback = rows;
+        rows++;
     }
-    gchar *quality = g_strdup(keep_quality);
-    fill_combo(d->quality, NULL);
-    gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->quality), "(the route's default)");
-    gint active = 0;
-    for (gint i = 0; d->info->qualities[i]; i++) {
-        gtk_combo_box_text_append_text(GTK_COMBO_BOX_TEXT(d->quality), d->info->qualities[i]);
-        if (strcmp(d->info->qualities[i], quality) == 0)
-            active = i + 1;
-    }
-    gtk_combo_box_set_active(GTK_COMBO_BOX(d->quality), active);
-    gtk_widget_set_sensitive(d->quality, d->info->qualities[0] != NULL);
-    g_free(quality);
-    update_cost(d);
+    gtk_combo_box_set_active(GTK_COMBO_BOX(d->model), active >= 0 ? active : MAX(fallback, 0));
+    d->loading = FALSE;
+    if (rows == 0) /* refused on OK, with the reason */
+        gtk_label_set_text(GTK_LABEL(d->profile_note), "No model of this profile takes markup.");
+    g_free(model);
+    pictor_gimp_profile_info_free(info);
+    load_model(d, keep_size, keep_quality, keep_complexity);
 }
 
-static void on_profile_changed(GtkComboBox *combo, gpointer data) {
-    (void)combo;
+/* A new profile or model: its lists, keeping what the user chose where it has it. */
+static void on_route_changed(GtkComboBox *combo, gpointer data) {
     SettingsDialog *d = data;
+    if (d->loading)
+        return;
     gchar *size = g_strdup(d->size ? combo_text(d->size) : "");
-    gchar *quality = g_strdup(chosen_quality(d));
-    load_profile(d, size, quality);
+    gchar *quality = g_strdup(chosen_quality(d)), *complexity = g_strdup(chosen_complexity(d));
+    gchar *model = chosen_model(d);
+    if (GTK_WIDGET(combo) == d->profile)
+        load_profile(d, model, size, quality, complexity);
+    else
+        load_model(d, size, quality, complexity);
+    g_free(model);
     g_free(size);
     g_free(quality);
+    g_free(complexity);
 }
 
 static void on_estimate_input_changed(GtkWidget *widget, gpointer data) {
     (void)widget;
-    update_cost(data);
+    if (!((SettingsDialog *)data)->loading)
+        update_cost(data);
 }
 
 static GtkWidget *add_row(GtkWidget *table, gint row, const gchar *label, GtkWidget *widget) {
@@ -221,7 +303,7 @@ static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) 
     gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(d->prompt)), s->prompt, -1);
     gtk_container_add(GTK_CONTAINER(scrolled), d->prompt);
 
-    GtkWidget *table = gtk_table_new(7, 2, FALSE);
+    GtkWidget *table = gtk_table_new(10, 2, FALSE);
     gtk_table_set_row_spacings(GTK_TABLE(table), 4);
     gtk_table_set_col_spacings(GTK_TABLE(table), 8);
     gtk_box_pack_start(GTK_BOX(box), table, FALSE, FALSE, 0);
@@ -252,8 +334,22 @@ static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) 
                                              "or WIDTHxHEIGHT");
         add_row(table, row++, "Size:", d->size);
     }
+    d->model = add_row(table, row++, "Model:", gtk_combo_box_text_new());
+    gtk_widget_set_tooltip_text(d->model, "The models this profile's route serves; sizes, "
+                                          "qualities and the cost follow the one chosen");
+    if (d->command == PICTOR_GIMP_EDIT_MARKUP) {
+        d->markup = gimp_layer_combo_box_new(NULL, NULL);
+        if (s->markup_layer > 0 && gimp_item_is_valid(s->markup_layer) &&
+            gimp_item_get_image(s->markup_layer) == d->image)
+            gimp_int_combo_box_set_active(GIMP_INT_COMBO_BOX(d->markup), s->markup_layer);
+        gtk_widget_set_tooltip_text(d->markup, "A transparent layer with what you drew to say what "
+                                               "to change; sent at the edited layer's size. A "
+                                               "selection cannot be sent with it.");
+        add_row(table, row++, "Markup layer:", d->markup);
+    }
     d->quality = gtk_combo_box_text_new();
     add_row(table, row++, "Quality:", d->quality);
+    d->complexity = add_row(table, row++, "Complexity:", gtk_combo_box_text_new());
     if (d->command == PICTOR_GIMP_GENERATE) {
         d->variations = spin(CLAMP(s->variations, 1, 10), 1, 10);
         gtk_widget_set_tooltip_text(d->variations, "One layer per image; each image is billed");
@@ -261,11 +357,11 @@ static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) 
     }
     if (d->command == PICTOR_GIMP_INPAINT) {
         d->grow = add_row(table, row++, "Grow selection (px):",
-                          spin(s->grow >= 0 ? s->grow : PICTOR_GIMP_DEFAULT_GROW, 0, 1024));
+                          spin(s->grow >= 0 ? s->grow : PICTOR_GIMP_DEFAULT_GROW, 0, PICTOR_GIMP_MAX_GROW));
         d->feather = add_row(table, row++, "Feather edge (px):",
-                             spin(s->feather >= 0 ? s->feather : PICTOR_GIMP_DEFAULT_FEATHER, 0, 1024));
+                             spin(s->feather >= 0 ? s->feather : PICTOR_GIMP_DEFAULT_FEATHER, 0, PICTOR_GIMP_MAX_FEATHER));
         d->context = add_row(table, row++, "Context around it (px):",
-                             spin(s->context >= 0 ? s->context : PICTOR_GIMP_DEFAULT_CONTEXT, 0, 4096));
+                             spin(s->context >= 0 ? s->context : PICTOR_GIMP_DEFAULT_CONTEXT, 0, PICTOR_GIMP_MAX_CONTEXT));
     }
     if (d->command == PICTOR_GIMP_EDIT)
         add_reference_list(d, box, layer);
@@ -275,9 +371,11 @@ static void build(SettingsDialog *d, gint32 layer, const PictorGimpSettings *s) 
     gtk_label_set_line_wrap(GTK_LABEL(d->cost), TRUE);
     gtk_box_pack_start(GTK_BOX(box), d->cost, FALSE, FALSE, 0);
 
-    load_profile(d, s->size, s->quality);
-    g_signal_connect(d->profile, "changed", G_CALLBACK(on_profile_changed), d);
+    load_profile(d, s->model, s->size, s->quality, s->complexity);
+    g_signal_connect(d->profile, "changed", G_CALLBACK(on_route_changed), d);
+    g_signal_connect(d->model, "changed", G_CALLBACK(on_route_changed), d);
     g_signal_connect(d->quality, "changed", G_CALLBACK(on_estimate_input_changed), d);
+    g_signal_connect(d->complexity, "changed", G_CALLBACK(on_estimate_input_changed), d);
     if (d->size)
         g_signal_connect(d->size, "changed", G_CALLBACK(on_estimate_input_changed), d);
     if (d->variations)
@@ -324,6 +422,12 @@ static void read_choices(SettingsDialog *d, PictorGimpSettings *s, GArray *refer
         g_free(size);
     }
     pictor_gimp_settings_copy(s->quality, sizeof(s->quality), chosen_quality(d));
+    pictor_gimp_settings_copy(s->complexity, sizeof(s->complexity), chosen_complexity(d));
+    gchar *model = chosen_model(d);
+    pictor_gimp_settings_copy(s->model, sizeof(s->model), model);
+    g_free(model);
+    if (d->markup && !gimp_int_combo_box_get_active(GIMP_INT_COMBO_BOX(d->markup), &s->markup_layer))
+        s->markup_layer = -1;
     if (d->variations)
         s->variations = gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(d->variations));
     if (d->grow) {

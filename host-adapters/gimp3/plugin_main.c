@@ -1,4 +1,4 @@
-/* The GIMP 3 plug-in: a GimpPlugIn with the three Pictor image procedures, Pictor Settings and
+/* The GIMP 3 plug-in: a GimpPlugIn with the Pictor image procedures, Pictor Settings and
  * Pictor History.
  * The work itself (selection to mask, the request, compositing) is the library's, behind
  * <pictor/pictor.h>; what both GIMP adapters share lives in ../gimp-common. */
@@ -94,15 +94,22 @@ static GimpProcedure *create_command(GimpPlugIn *plug_in, const gchar *name, Pic
         break;
     case PICTOR_GIMP_INPAINT:
         add_pixels(procedure, "grow", "Gro_w selection (px; -1: 4)",
-                   "Pixels the selection grows by before it is sent (-1: 4)", 1024, defaults->grow);
+                   "Pixels the selection grows by before it is sent (-1: 4)", PICTOR_GIMP_MAX_GROW, defaults->grow);
         add_pixels(procedure, "feather", "_Feather edge (px; -1: 8)",
-                   "Width in pixels of the soft edge (-1: 8)", 1024, defaults->feather);
+                   "Width in pixels of the soft edge (-1: 8)", PICTOR_GIMP_MAX_FEATHER, defaults->feather);
         add_pixels(procedure, "context", "Conte_xt around it (px; -1: 64)",
-                   "Pixels of the image around the selection sent along (-1: 64)", 4096,
+                   "Pixels of the image around the selection sent along (-1: 64)", PICTOR_GIMP_MAX_CONTEXT,
                    defaults->context);
         add_quality(procedure, defaults);
         break;
     case PICTOR_GIMP_EDIT:
+        add_size(procedure, defaults);
+        add_quality(procedure, defaults);
+        break;
+    case PICTOR_GIMP_EDIT_MARKUP:
+        gimp_procedure_add_layer_argument(procedure, "markup-layer", "_Markup layer",
+                                          "The layer with the arrows and notes, on transparency",
+                                          TRUE, G_PARAM_READWRITE);
         add_size(procedure, defaults);
         add_quality(procedure, defaults);
         break;
@@ -111,6 +118,13 @@ static GimpProcedure *create_command(GimpPlugIn *plug_in, const gchar *name, Pic
                                        "Pictor profile (gateway route); \"\": the default from "
                                        "PICTOR_PROFILE or Pictor Settings",
                                        "", G_PARAM_READWRITE);
+    /* Added after the first release: at the end, so positional calls keep working. */
+    gimp_procedure_add_string_argument(procedure, "model", "_Model", PICTOR_GIMP_MODEL_BLURB, "",
+                                       G_PARAM_READWRITE);
+    gimp_procedure_add_string_argument(procedure, "complexity", "Comple_xity",
+                                       PICTOR_GIMP_COMPLEXITY_BLURB, "", G_PARAM_READWRITE);
+    gimp_procedure_add_string_argument(procedure, "upload-quality", "_Upload quality",
+                                       PICTOR_GIMP_UPLOAD_QUALITY_BLURB, "", G_PARAM_READWRITE);
     gimp_procedure_add_core_object_array_return_value(procedure, "layers", "Layers",
                                                       "The layers added, in the order added",
                                                       GIMP_TYPE_LAYER, G_PARAM_READWRITE);
@@ -203,8 +217,16 @@ static GimpValueArray *fail(GimpProcedure *procedure, GimpPDBStatusType status, 
 
 static gboolean read_config(GimpProcedureConfig *config, PictorGimpCommand command,
                             PictorGimpSettings *settings, gchar **error) {
-    gchar *prompt = NULL, *size = NULL, *quality = NULL, *profile = NULL;
-    g_object_get(config, "prompt", &prompt, "quality", &quality, "profile", &profile, NULL);
+    gchar *prompt = NULL, *size = NULL, *quality = NULL, *profile = NULL, *model = NULL,
+          *complexity = NULL, *upload = NULL;
+    g_object_get(config, "prompt", &prompt, "quality", &quality, "profile", &profile, "model",
+                 &model, "complexity", &complexity, "upload-quality", &upload, NULL);
+    if (command == PICTOR_GIMP_EDIT_MARKUP) {
+        GimpLayer *markup = NULL;
+        g_object_get(config, "markup-layer", &markup, NULL);
+        settings->markup_layer = markup ? gimp_item_get_id(GIMP_ITEM(markup)) : -1;
+        g_clear_object(&markup);
+    }
     if (command != PICTOR_GIMP_INPAINT)
         g_object_get(config, "size", &size, NULL);
     if (command == PICTOR_GIMP_GENERATE)
@@ -220,8 +242,22 @@ static gboolean read_config(GimpProcedureConfig *config, PictorGimpCommand comma
         pictor_gimp_settings_copy_argument(settings->profile, sizeof(settings->profile), profile,
                                            "profile", error) &&
         pictor_gimp_settings_copy_argument(settings->size, sizeof(settings->size), size, "size",
-                                           error);
+                                           error) &&
+        pictor_gimp_settings_copy_argument(settings->model, sizeof(settings->model), model, "model",
+                                           error) &&
+        pictor_gimp_settings_copy_argument(settings->complexity, sizeof(settings->complexity),
+                                           complexity, "complexity", error) &&
+        pictor_gimp_settings_copy_argument(settings->upload_quality, sizeof(settings->upload_quality),
+                                           upload, "upload-quality", error);
     g_strstrip(settings->size);
+    if (ok && pictor_gimp_upload_quality_value(settings->upload_quality) < 0) {
+        *error = g_strdup_printf("upload-quality is \"%s\": pass \"lossless\", \"fast\" or \"\".",
+                                 settings->upload_quality);
+        ok = FALSE;
+    }
+    g_free(model);
+    g_free(complexity);
+    g_free(upload);
     g_free(prompt);
     g_free(size);
     g_free(quality);
@@ -272,33 +308,44 @@ static GimpValueArray *layers_added(GimpProcedure *procedure, GArray *ids) {
     return values;
 }
 
+/* An execution error with error's text, freeing it. */
+static GimpValueArray *fail_freeing(GimpProcedure *procedure, gchar *error) {
+    GimpValueArray *values = fail(procedure, GIMP_PDB_EXECUTION_ERROR, error);
+    g_free(error);
+    return values;
+}
+
+/* The end of every run: the displays updated (unless a script runs it), the layers added or
+ * the failure returned; error is freed. */
+static GimpValueArray *finish_run(GimpProcedure *procedure, GimpRunMode run_mode, gboolean ok,
+                                  gchar *error, GArray *added) {
+    if (run_mode != GIMP_RUN_NONINTERACTIVE)
+        gimp_displays_flush();
+    if (!ok)
+        return fail_freeing(procedure, error);
+    g_free(error);
+    return layers_added(procedure, added);
+}
+
 static GimpValueArray *run_command(GimpProcedure *procedure, GimpRunMode run_mode, GimpImage *image,
                                    GimpDrawable **drawables, GimpProcedureConfig *config,
                                    gpointer run_data) {
     PictorGimpCommand command = (PictorGimpCommand)GPOINTER_TO_INT(run_data);
     gchar *error = NULL;
     gegl_init(NULL, NULL); /* drawable buffers are GEGL buffers */
-    if (!pictor_gimp_library_matches(&error)) {
-        GimpValueArray *values = fail(procedure, GIMP_PDB_EXECUTION_ERROR, error);
-        g_free(error);
-        return values;
-    }
+    if (!pictor_gimp_library_matches(&error))
+        return fail_freeing(procedure, error);
     if (!drawables || !drawables[0])
         return fail(procedure, GIMP_PDB_CALLING_ERROR,
                     "Pictor needs a layer: select one in the Layers dialog, then run it again.");
     gint32 layer = pictor_gimp_active_layer(gimp_image_get_id(image),
                                             gimp_item_get_id(GIMP_ITEM(drawables[0])), &error);
-    if (layer < 0) {
-        GimpValueArray *values = fail(procedure, GIMP_PDB_EXECUTION_ERROR, error);
-        g_free(error);
-        return values;
-    }
+    if (layer < 0)
+        return fail_freeing(procedure, error);
     GArray *references = g_array_new(FALSE, FALSE, sizeof(gint32));
     if (command == PICTOR_GIMP_EDIT && !collect_references(image, drawables, layer, references, &error)) {
-        GimpValueArray *values = fail(procedure, GIMP_PDB_EXECUTION_ERROR, error);
-        g_free(error);
         g_array_free(references, TRUE);
-        return values;
+        return fail_freeing(procedure, error);
     }
 
     gboolean interactive = run_mode == GIMP_RUN_INTERACTIVE;
@@ -329,11 +376,7 @@ static GimpValueArray *run_command(GimpProcedure *procedure, GimpRunMode run_mod
                                   added};
         ok = pictor_gimp_run_command(&spec, &error);
     }
-    if (run_mode != GIMP_RUN_NONINTERACTIVE)
-        gimp_displays_flush();
-    GimpValueArray *values = ok ? layers_added(procedure, added)
-                                : fail(procedure, GIMP_PDB_EXECUTION_ERROR, error);
-    g_free(error);
+    GimpValueArray *values = finish_run(procedure, run_mode, ok, error, added);
     g_array_free(added, TRUE);
     g_array_free(references, TRUE);
     g_free(settings);
@@ -400,11 +443,7 @@ static GimpValueArray *run_history(GimpProcedure *procedure, GimpRunMode run_mod
             g_array_append_val(added, layer);
         g_free(entry);
     }
-    if (run_mode != GIMP_RUN_NONINTERACTIVE)
-        gimp_displays_flush();
-    GimpValueArray *values = ok ? layers_added(procedure, added)
-                                : fail(procedure, GIMP_PDB_EXECUTION_ERROR, error);
-    g_free(error);
+    GimpValueArray *values = finish_run(procedure, run_mode, ok, error, added);
     g_array_free(added, TRUE);
     return values;
 }

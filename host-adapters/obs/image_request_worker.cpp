@@ -1,5 +1,6 @@
 #include "image_request_worker.hpp"
 
+#include "history_choice.hpp"
 #include "pictor_client_factory.hpp"
 
 #include <pictor/pictor.h>
@@ -78,6 +79,7 @@ RequestOutcome load_history_entry(const std::string &id) {
     outcome.history_path = pictor_image_history_path(image.get());
     outcome.request_id = pictor_image_request_id(image.get());
     outcome.ok = true;
+    mark_shown_if_undelivered(id);
     return outcome;
 }
 
@@ -90,6 +92,20 @@ std::string in_obs_words(const pictor_error *failure) {
         return obs_module_text(failure->request_sent ? "Error.KeyRefused" : "Error.NoKey");
     default: return failure->message;
     }
+}
+
+bool opaque(const RgbaImage &image) {
+    for (size_t i = 3; i < image.pixels.size(); i += 4)
+        if (image.pixels[i] != 255)
+            return false;
+    return true;
+}
+
+// The source's choice, or (DEFAULT) the user's pictor setting, resolved here because the frame
+// is encoded here.
+int effective_upload_quality(int chosen) {
+    return chosen == PICTOR_UPLOAD_LOSSLESS || chosen == PICTOR_UPLOAD_FAST ? chosen
+                                                                           : int(pictor_upload_quality_setting(nullptr));
 }
 
 // "cost_usd_estimate" of a result's metadata: what the request may have cost.
@@ -147,8 +163,9 @@ void ImageRequestWorker::cancel() {
         pictor_client_cancel(client_);
     if (network_)
         blog(LOG_WARNING,
-             "[pictor] %s: the running image request was abandoned; if the gateway already "
-             "received it, it may still be billed (the image would then be lost).",
+             "[pictor] %s: stopped waiting for the running image request; if the gateway already "
+             "received it, it may still be billed, and its image will be in Pictor's history, marked "
+             "not yet delivered (unless \"abandon_on_cancel\" is set in pictor's config).",
              owner_label_.c_str());
 }
 
@@ -210,6 +227,9 @@ RequestOutcome ImageRequestWorker::send(const RequestSpec &spec) {
     request.prompt = spec.prompt.c_str();
     request.size = spec.size.empty() ? nullptr : spec.size.c_str();
     request.quality = spec.quality.empty() ? nullptr : spec.quality.c_str();
+    request.model = spec.model.empty() ? nullptr : spec.model.c_str();
+    request.complexity = spec.complexity.empty() ? nullptr : spec.complexity.c_str();
+    request.upload_quality = effective_upload_quality(spec.upload_quality);
     request.n = 1;
     request.progress = &ImageRequestWorker::on_progress;
     request.progress_user_data = this;
@@ -222,24 +242,30 @@ RequestOutcome ImageRequestWorker::send(const RequestSpec &spec) {
     std::unique_ptr<uint8_t, BufferDeleter> encoded_frame;
     pictor_input_image frame{};
     if (spec.kind == RequestKind::edit) {
-        // The frame goes out as PNG (pictor encodes PNG fast), the way the gateway expects it.
+        // Lossless: PNG (pictor encodes PNG fast). Fast: an opaque frame as the visually
+        // lossless JPEG of pictor's fast uploads; a frame with transparency stays PNG. Either
+        // way pictor re-encodes it to fit a route whose per-image limit it passes.
+        const bool jpeg = request.upload_quality == PICTOR_UPLOAD_FAST && opaque(spec.input);
+        pictor_limits limits;
+        pictor_get_limits(&limits);
         pictor_image *pixels = nullptr;
-        uint8_t *png = nullptr;
-        size_t png_size = 0;
+        uint8_t *bytes = nullptr;
+        size_t size = 0;
         status = pictor_image_from_rgba(spec.input.width, spec.input.height, spec.input.pixels.data(),
                                         size_t(spec.input.width) * 4, &pixels);
         if (status == PICTOR_OK) {
-            status = pictor_image_encode(pixels, "png", -1, &png, &png_size);
+            status = pictor_image_encode(pixels, jpeg ? "jpeg" : "png", jpeg ? limits.upload_jpeg_quality : -1,
+                                         &bytes, &size);
             pictor_image_free(pixels);
         }
         if (status != PICTOR_OK) {
-            outcome.message = std::string("could not encode the source's frame as PNG: ") +
+            outcome.message = std::string("could not encode the source's frame: ") +
                               pictor_thread_last_error()->message;
         } else {
-            encoded_frame.reset(png);
-            frame.data = png;
-            frame.size = png_size;
-            frame.filename = "obs-frame.png";
+            encoded_frame.reset(bytes);
+            frame.data = bytes;
+            frame.size = size;
+            frame.filename = jpeg ? "obs-frame.jpg" : "obs-frame.png";
             request.images = &frame;
             request.image_count = 1;
             status = pictor_edit(client, &request, &raw_result);

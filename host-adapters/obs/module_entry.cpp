@@ -1,5 +1,7 @@
 // The OBS module "pictor": registers the Pictor Image source and the Pictor Restyle filter.
-// Loading does no network and reads no key; requests start only on a button or a hotkey.
+// Loading does no network and reads no key (it reads the history folder, to say what arrived
+// while OBS was away); requests start only on a button or a hotkey.
+#include "history_choice.hpp"
 #include "image_source.hpp"
 #include "pictor_settings_entry.hpp"
 #include "restyle_filter.hpp"
@@ -18,10 +20,9 @@ MODULE_EXPORT const char *obs_module_description(void) {
 }
 
 bool obs_module_load(void) {
-    // While pictor's major version is 0 every minor may change the ABI: refuse a library that
-    // does not match the header this module was built with, rather than crash later.
-    const int library = pictor_version_number();
-    if (library / 100 != PICTOR_VERSION_NUMBER / 100 || (pictor_abi_version() >> 8) != (PICTOR_ABI_VERSION >> 8)) {
+    // Refuse a library that does not match the header this module was built with, rather than
+    // crash later.
+    if (!pictor_library_is_compatible()) {
         blog(LOG_ERROR,
              "[pictor] this module was built for libpictor %d.%d but found %s; reinstall the module "
              "and libpictor from the same build",
@@ -32,10 +33,12 @@ bool obs_module_load(void) {
     pictor_obs::register_restyle_filter();
     pictor_obs::register_settings_entry();
     blog(LOG_INFO, "[pictor] module loaded (libpictor %s)", pictor_version_string());
+    pictor_obs::announce_undelivered_images(); // local: reads the history folder only
     return true;
 }
 
 void obs_module_unload(void) {
     // Sources and filters are destroyed before modules unload; each abandoned its own request.
+    pictor_obs::stop_settings_entry();
     blog(LOG_INFO, "[pictor] module unloaded");
 }

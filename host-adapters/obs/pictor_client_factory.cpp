@@ -32,9 +32,11 @@ pictor_client *create_pictor_client(const RequestSpec &spec, std::string &error)
     }
     config.profile = or_null(spec.profile);
     config.base_url = or_null(spec.base_url);
+    config.model = or_null(spec.model); // its sizes, qualities and prices in the profile JSON
     config.api_key = nullptr; // always from the shared configuration, never from OBS
     config.use_environment = 1;
     config.log = forward_to_obs_log;
+    config.run_in_helper = 1; // a request outlives OBS closing: its image lands in history
     pictor_client *client = nullptr;
     if (pictor_client_create(&config, &client) != PICTOR_OK) {
         error = pictor_thread_last_error()->message;

@@ -1,7 +1,9 @@
 #include "pictor_settings_entry.hpp"
 
+#include "history_choice.hpp"
 #include "pictor_client_factory.hpp"
 #include "request_settings.hpp"
+#include "request_status.hpp"
 
 #include <pictor/pictor.h>
 
@@ -16,6 +18,7 @@
 
 #include <mutex>
 #include <string>
+#include <thread>
 
 namespace pictor_obs {
 
@@ -29,6 +32,9 @@ constexpr const char *default_profile = "default_profile";
 constexpr const char *save_profile = "save_profile";
 constexpr const char *check = "check";
 constexpr const char *result_info = "result";
+constexpr const char *upload_quality = "upload_quality";
+constexpr const char *save_upload_quality = "save_upload_quality";
+constexpr const char *arrived_info = "history_arrived";
 
 std::mutex result_mutex;
 std::string last_result; // what the last button did, shown in the window
@@ -97,24 +103,91 @@ bool on_save_profile(obs_properties_t *, obs_property_t *, void *data) {
     return true;
 }
 
-// What a request with the default settings would use: profile, address, key and its source.
-// Local only (nothing is sent, nothing billed).
-bool on_check(obs_properties_t *, obs_property_t *, void *) {
+bool on_save_upload_quality(obs_properties_t *, obs_property_t *, void *data) {
+    obs_data_t *settings = obs_source_get_settings(self_of(data));
+    const int quality = int(obs_data_get_int(settings, upload_quality));
+    obs_data_release(settings);
+    char *where = nullptr;
+    if (pictor_store_upload_quality(quality, &where) != PICTOR_OK) {
+        set_result(std::string(obs_module_text("Settings.UploadNotSaved")) + " " + pictor_thread_last_error()->message);
+        return true;
+    }
+    set_result(std::string(obs_module_text("Settings.UploadSaved")) + " " +
+               obs_module_text(quality == PICTOR_UPLOAD_FAST ? "Upload.Fast" : "Upload.Lossless") + " (" +
+               (where ? where : "") + ").");
+    pictor_free(where);
+    return true;
+}
+
+// What pictor_client_check_connection found, in the window's words.
+std::string connection_text(pictor_client *client) {
+    char *json = nullptr;
+    if (pictor_client_check_connection(client, &json) != PICTOR_OK)
+        return std::string(obs_module_text("Settings.CheckFailed")) + " " + pictor_client_last_error(client)->message;
+    const nlohmann::json report = nlohmann::json::parse(json ? json : "{}", nullptr, false);
+    pictor_free(json);
+    const nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client), nullptr, false);
+    const std::string result = json_string(report, "result");
+    const std::string url = json_string(report, "url");
+    const int status = report.is_object() && report.value("status", nlohmann::json()).is_number_integer()
+                           ? report["status"].get<int>()
+                           : 0;
+    std::string text = std::string(obs_module_text("Settings.Profile")) + " " + json_string(profile, "name") + ". ";
+    if (result == "ok")
+        text += std::string(obs_module_text("Check.Ok")) + " " + url + ". " + obs_module_text("Key.From") + " " +
+                json_string(profile, "api_key_source") + ".";
+    else if (result == "key_refused")
+        text += std::string(obs_module_text("Check.KeyRefused")) + " (" + url + ", HTTP " + std::to_string(status) +
+                "). " + obs_module_text("Check.KeyRefusedWhat");
+    else if (result == "unreachable")
+        text += std::string(obs_module_text("Check.Unreachable")) + " " + url + ": " + json_string(report, "error") +
+                ". " + obs_module_text("Check.UnreachableWhat");
+    else if (result == "no_model_list")
+        text += std::string(obs_module_text("Check.NoModelList")) + " (" + url + ", HTTP " + std::to_string(status) +
+                ").";
+    else if (result == "no_key")
+        text += obs_module_text("Key.None");
+    else
+        text += std::string(obs_module_text("Check.Unexpected")) + " " + std::to_string(status) + " (" + url + ").";
+    return text + " " + obs_module_text("Check.Free");
+}
+
+// One check at a time, on its own thread: it waits on the network (up to the connect timeout
+// plus 30 s), and OBS's UI must not.
+std::mutex check_mutex;
+std::thread check_thread;
+pictor_client *checking_client = nullptr; // while a check runs: for pictor_client_cancel at unload
+bool check_running = false;
+
+bool on_check(obs_properties_t *, obs_property_t *, void *data) {
+    std::lock_guard<std::mutex> lock(check_mutex);
+    if (check_running)
+        return false;
     std::string error;
     pictor_client *client = create_pictor_client(RequestSpec{}, error);
     if (!client) {
         set_result(std::string(obs_module_text("Settings.CheckFailed")) + " " + error);
         return true;
     }
-    const nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client), nullptr, false);
-    pictor_client_destroy(client);
-    const auto has = profile.is_object() ? profile.find("has_api_key") : profile.end();
-    const bool has_key = has != profile.end() && has->is_boolean() && has->get<bool>();
-    std::string text = std::string(obs_module_text("Settings.Profile")) + " " + json_string(profile, "name") + ", " +
-                       json_string(profile, "base_url") + ". ";
-    text += has_key ? std::string(obs_module_text("Key.From")) + " " + json_string(profile, "api_key_source") + "."
-                    : std::string(obs_module_text("Key.None"));
-    set_result(text + " " + obs_module_text("Settings.CheckLocal"));
+    if (check_thread.joinable())
+        check_thread.join(); // the previous check, already finished
+    check_running = true;
+    checking_client = client;
+    set_result(obs_module_text("Check.Running"));
+    obs_weak_source_t *window = obs_source_get_weak_source(self_of(data));
+    check_thread = std::thread([client, window] {
+        const std::string text = connection_text(client);
+        {
+            std::lock_guard<std::mutex> done(check_mutex);
+            checking_client = nullptr;
+            check_running = false;
+        }
+        pictor_client_destroy(client);
+        set_result(text);
+        blog(LOG_INFO, "[pictor] connection check: %s", text.c_str());
+        queue_properties_refresh(window);
+        obs_weak_source_release(window);
+    });
     return true;
 }
 
@@ -132,7 +205,20 @@ obs_properties_t *settings_properties(void *) {
                                                        OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
     add_profile_choices(profiles, obs_module_text("Settings.ProfileOpenai"));
     obs_properties_add_button(props, save_profile, obs_module_text("Settings.SaveProfile"), on_save_profile);
-    obs_properties_add_button(props, check, obs_module_text("Settings.Check"), on_check);
+    obs_property_t *uploads = obs_properties_add_list(props, upload_quality, obs_module_text("Upload"),
+                                                      OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_INT);
+    obs_property_list_add_int(uploads, obs_module_text("Upload.Lossless"), PICTOR_UPLOAD_LOSSLESS);
+    obs_property_list_add_int(uploads, obs_module_text("Upload.Fast"), PICTOR_UPLOAD_FAST);
+    obs_property_set_long_description(uploads, obs_module_text("Upload.Description"));
+    obs_properties_add_button(props, save_upload_quality, obs_module_text("Settings.SaveUpload"),
+                              on_save_upload_quality);
+    obs_property_t *check_button = obs_properties_add_button(props, check, obs_module_text("Settings.Check"), on_check);
+    obs_property_set_long_description(check_button, obs_module_text("Settings.Check.Description"));
+    const std::string arrived = undelivered_text();
+    if (!arrived.empty()) {
+        obs_property_t *line = obs_properties_add_text(props, arrived_info, arrived.c_str(), OBS_TEXT_INFO);
+        obs_property_text_set_info_type(line, OBS_TEXT_INFO_WARNING);
+    }
     return props;
 }
 
@@ -168,6 +254,16 @@ obs_source_t *self_of(void *data) { return static_cast<SettingsWindow *>(data)->
 
 } // namespace
 
+void stop_settings_entry() {
+    {
+        std::lock_guard<std::mutex> lock(check_mutex);
+        if (checking_client)
+            pictor_client_cancel(checking_client); // the check returns within about 100 ms
+    }
+    if (check_thread.joinable())
+        check_thread.join();
+}
+
 void register_settings_entry() {
     obs_source_info info = {};
     info.id = settings_id;
@@ -179,6 +275,7 @@ void register_settings_entry() {
     info.get_defaults = [](obs_data_t *settings) {
         obs_data_set_default_int(settings, key_store, PICTOR_KEY_STORE_AUTO);
         obs_data_set_default_string(settings, default_profile, "");
+        obs_data_set_default_int(settings, upload_quality, pictor_upload_quality_setting(nullptr));
     };
     info.get_properties = settings_properties;
     obs_register_source(&info);

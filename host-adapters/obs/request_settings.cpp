@@ -45,9 +45,15 @@ void add_profile_choices(obs_property_t *list, const char *empty_label) {
 namespace {
 
 // The resolved profile of spec's route (pictor_client_profile_json); {} when it cannot be made.
+// A model the profile no longer lists: the profile without it, so the choices still show.
 nlohmann::json route_profile(const RequestSpec &spec) {
     std::string error;
     pictor_client *client = create_pictor_client(spec, error);
+    if (!client && !spec.model.empty()) {
+        RequestSpec without_model = spec;
+        without_model.model.clear();
+        client = create_pictor_client(without_model, error);
+    }
     if (!client)
         return nlohmann::json::object();
     nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client), nullptr, false);
@@ -76,7 +82,7 @@ void fill_size_choices(obs_property_t *list, const RequestSpec &spec, const nloh
     if (rule != "none") {
         obs_property_list_add_string(list, obs_module_text("Size.Auto"), "auto");
         offered.push_back("auto");
-        auto sizes = profile.find("sizes");
+        auto sizes = profile.find("suggested_sizes"); // the route's sizes, or the API's presets
         if (sizes != profile.end() && sizes->is_array())
             for (const auto &size : *sizes)
                 if (size.is_string()) {
@@ -89,12 +95,100 @@ void fill_size_choices(obs_property_t *list, const RequestSpec &spec, const nloh
         obs_property_list_add_string(list, spec.size.c_str(), spec.size.c_str());
 }
 
-void add_quality_choices(obs_property_t *list) {
+// A list of the profile JSON (qualities, complexities come sorted by name), in the order a person
+// reads them: low to high first, then any other name (a newer model's) as the profile has it.
+std::vector<std::string> string_list(const nlohmann::json &object, const char *name) {
+    static const std::vector<std::string> reading_order = {"low", "medium", "high", "xhigh", "max", "auto"};
+    std::vector<std::string> values;
+    auto it = object.find(name);
+    if (it != object.end() && it->is_array())
+        for (const auto &value : *it)
+            if (value.is_string())
+                values.push_back(value.get<std::string>());
+    auto rank = [&](const std::string &value) {
+        return size_t(std::find(reading_order.begin(), reading_order.end(), value) - reading_order.begin());
+    };
+    std::stable_sort(values.begin(), values.end(),
+                     [&](const std::string &a, const std::string &b) { return rank(a) < rank(b); });
+    return values;
+}
+
+bool offered(const std::vector<std::string> &values, const std::string &value) {
+    return value.empty() || std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// The locale's word for a value pictor knows ("Quality.low"), else the profile's own name
+// (a newer model's "xhigh").
+std::string value_label(const char *prefix, const std::string &value) {
+    const std::string key = std::string(prefix) + value;
+    const char *text = nullptr;
+    return obs_module_get_string(key.c_str(), &text) && text ? text : value;
+}
+
+// The profile's models ("" = its default, named); a saved model it no longer lists stays shown.
+void fill_model_choices(obs_property_t *list, const RequestSpec &spec, const nlohmann::json &profile) {
+    obs_property_list_clear(list);
+    const std::string fallback = string_member(profile, "default_model");
+    const std::string default_label = std::string(obs_module_text("Model.Default")) +
+                                      (fallback.empty() ? "" : " (" + fallback + ")");
+    obs_property_list_add_string(list, default_label.c_str(), "");
+    std::vector<std::string> names;
+    auto models = profile.find("models");
+    if (models != profile.end() && models->is_array())
+        for (const auto &entry : *models) {
+            const std::string name = string_member(entry, "model");
+            if (name.empty())
+                continue;
+            const std::string about = string_member(entry, "description");
+            obs_property_list_add_string(list, (about.empty() ? name : name + " (" + about + ")").c_str(),
+                                         name.c_str());
+            names.push_back(name);
+        }
+    if (!offered(names, spec.model))
+        obs_property_list_add_string(list, spec.model.c_str(), spec.model.c_str());
+}
+
+// The chosen model's qualities, each with the price of a click at the chosen size.
+void fill_quality_choices(obs_property_t *list, const RequestSpec &spec, const nlohmann::json &profile,
+                          bool edit) {
+    obs_property_list_clear(list);
     obs_property_list_add_string(list, obs_module_text("RouteDefault"), "");
-    obs_property_list_add_string(list, obs_module_text("Quality.Low"), "low");
-    obs_property_list_add_string(list, obs_module_text("Quality.Medium"), "medium");
-    obs_property_list_add_string(list, obs_module_text("Quality.High"), "high");
-    obs_property_list_add_string(list, obs_module_text("Quality.Auto"), "auto");
+    RequestSpec priced = spec;
+    priced.size = resolved_size(spec);
+    for (const std::string &quality : string_list(profile, "qualities")) {
+        priced.quality = quality;
+        const std::string price = click_price(priced, edit);
+        const std::string label = value_label("Quality.", quality) + (price.empty() ? "" : " (" + price + ")");
+        obs_property_list_add_string(list, label.c_str(), quality.c_str());
+    }
+}
+
+// Only where the chosen model lists complexities.
+void fill_complexity_choices(obs_property_t *list, const nlohmann::json &profile) {
+    obs_property_list_clear(list);
+    obs_property_list_add_string(list, obs_module_text("Complexity.NotSent"), "");
+    const std::vector<std::string> values = string_list(profile, "complexities");
+    for (const std::string &value : values)
+        obs_property_list_add_string(list, value_label("Complexity.", value).c_str(), value.c_str());
+    obs_property_set_visible(list, !values.empty());
+}
+
+// A model changed under a quality or complexity it does not take: back to the route's default,
+// so the next click is not refused.
+void drop_values_not_offered(obs_data_t *settings, const nlohmann::json &profile) {
+    if (!offered(string_list(profile, "qualities"), obs_data_get_string(settings, setting::quality)))
+        obs_data_set_string(settings, setting::quality, "");
+    if (!offered(string_list(profile, "complexities"), obs_data_get_string(settings, setting::complexity)))
+        obs_data_set_string(settings, setting::complexity, "");
+}
+
+void fill_upload_choices(obs_property_t *list) {
+    const bool fast_now = pictor_upload_quality_setting(nullptr) == PICTOR_UPLOAD_FAST;
+    const std::string setting_label = std::string(obs_module_text("Upload.Setting")) + " (" +
+                                      obs_module_text(fast_now ? "Upload.Fast" : "Upload.Lossless") + ")";
+    obs_property_list_add_int(list, setting_label.c_str(), PICTOR_UPLOAD_DEFAULT);
+    obs_property_list_add_int(list, obs_module_text("Upload.Lossless"), PICTOR_UPLOAD_LOSSLESS);
+    obs_property_list_add_int(list, obs_module_text("Upload.Fast"), PICTOR_UPLOAD_FAST);
 }
 
 std::string key_source_text(const nlohmann::json &profile) {
@@ -118,8 +212,16 @@ bool on_request_choice_changed(void *edit, obs_properties_t *props, obs_property
     RequestSpec spec;
     read_request_settings(settings, spec);
     const nlohmann::json profile = route_profile(spec);
+    drop_values_not_offered(settings, profile);
+    read_request_settings(settings, spec);
+    if (obs_property_t *models = obs_properties_get(props, setting::model))
+        fill_model_choices(models, spec, profile);
     if (obs_property_t *sizes = obs_properties_get(props, setting::size))
         fill_size_choices(sizes, spec, profile);
+    if (obs_property_t *qualities = obs_properties_get(props, setting::quality))
+        fill_quality_choices(qualities, spec, profile, edit != nullptr);
+    if (obs_property_t *complexities = obs_properties_get(props, setting::complexity))
+        fill_complexity_choices(complexities, profile);
     if (obs_property_t *key = obs_properties_get(props, key_source_info))
         obs_property_set_description(key, key_source_text(profile).c_str());
     if (obs_property_t *cost = obs_properties_get(props, property::cost))
@@ -138,6 +240,9 @@ void set_request_defaults(obs_data_t *settings, bool with_size) {
     // The route's default: routes such as apiyi-vip refuse any quality field, so a fixed default
     // would make every request fail there. The list shows the price of each choice.
     obs_data_set_default_string(settings, setting::quality, "");
+    obs_data_set_default_string(settings, setting::model, ""); // the profile's default model
+    obs_data_set_default_string(settings, setting::complexity, "");
+    obs_data_set_default_int(settings, setting::upload_quality, PICTOR_UPLOAD_DEFAULT);
     // Two blurry previews while a streaming route works (about 100 extra output tokens each):
     // the streamer sees something coming during a wait of a minute or more.
     obs_data_set_default_int(settings, setting::previews, 2);
@@ -158,6 +263,11 @@ void add_request_properties(obs_properties_t *props, obs_data_t *settings, bool 
     obs_property_t *base_url =
         obs_properties_add_text(props, setting::base_url, obs_module_text("BaseURL"), OBS_TEXT_DEFAULT);
     obs_property_set_long_description(base_url, obs_module_text("BaseURL.Description"));
+    obs_property_t *models = obs_properties_add_list(props, setting::model, obs_module_text("Model"),
+                                                     OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+    fill_model_choices(models, spec, profile);
+    obs_property_set_long_description(models, obs_module_text("Model.Description"));
+    obs_property_set_modified_callback2(models, on_request_choice_changed, edit_flag);
     if (with_size) {
         obs_property_t *sizes = obs_properties_add_list(props, setting::size, obs_module_text("Size"),
                                                         OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
@@ -167,8 +277,18 @@ void add_request_properties(obs_properties_t *props, obs_data_t *settings, bool 
     }
     obs_property_t *quality = obs_properties_add_list(props, setting::quality, obs_module_text("Quality"),
                                                       OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
-    add_quality_choices(quality);
+    fill_quality_choices(quality, spec, profile, edit);
     obs_property_set_modified_callback2(quality, on_request_choice_changed, edit_flag);
+    obs_property_t *complexity = obs_properties_add_list(props, setting::complexity, obs_module_text("Complexity"),
+                                                         OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING);
+    fill_complexity_choices(complexity, profile);
+    obs_property_set_modified_callback2(complexity, on_request_choice_changed, edit_flag);
+    if (edit) {
+        obs_property_t *upload = obs_properties_add_list(props, setting::upload_quality, obs_module_text("Upload"),
+                                                         OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_INT);
+        fill_upload_choices(upload);
+        obs_property_set_long_description(upload, obs_module_text("Upload.Description"));
+    }
     obs_property_t *previews =
         obs_properties_add_int_slider(props, setting::previews, obs_module_text("Previews"), 0, 3, 1);
     obs_property_set_long_description(previews, obs_module_text("Previews.Description"));
@@ -183,6 +303,9 @@ void read_request_settings(obs_data_t *settings, RequestSpec &spec) {
     spec.base_url = obs_data_get_string(settings, setting::base_url);
     spec.size = obs_data_get_string(settings, setting::size);
     spec.quality = obs_data_get_string(settings, setting::quality);
+    spec.model = obs_data_get_string(settings, setting::model);
+    spec.complexity = obs_data_get_string(settings, setting::complexity);
+    spec.upload_quality = int(obs_data_get_int(settings, setting::upload_quality));
     spec.previews = int(obs_data_get_int(settings, setting::previews));
 }
 

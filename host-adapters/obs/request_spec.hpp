@@ -31,6 +31,9 @@ struct RequestSpec {
     std::string prompt;
     std::string size;
     std::string quality;
+    std::string model;        // one of the profile's "models"; "" = the profile's default
+    std::string complexity;   // one of the model's "complexities"; "" = not sent
+    int upload_quality = 0;   // pictor_upload_quality of an edit's frame; 0 = the user's setting
     int previews = 0;         // partial images to show while it generates (0-3; streaming routes)
     RgbaImage input;          // edit: the frame to restyle
     std::string history_path; // restore: the file to decode

@@ -140,8 +140,12 @@ void RequestStatus::changed(bool force) {
             return;
         last_refresh_ = now;
     }
-    obs_weak_source_addref(owner_);
-    obs_queue_task(OBS_TASK_UI, refresh_on_ui_thread, owner_, false);
+    queue_properties_refresh(owner_);
+}
+
+void queue_properties_refresh(obs_weak_source_t *source) {
+    obs_weak_source_addref(source);
+    obs_queue_task(OBS_TASK_UI, refresh_on_ui_thread, source, false);
 }
 
 void add_action_properties(obs_properties_t *props, const RequestStatus *status, const char *action,

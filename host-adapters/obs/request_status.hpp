@@ -55,6 +55,10 @@ void add_action_properties(obs_properties_t *props, const RequestStatus *status,
                            const char *action_label, obs_property_clicked_t on_action,
                            obs_property_clicked_t on_cancel, const std::string &cost_text);
 
+// Any thread: asks OBS's UI thread to rebuild source's open properties window (skipped when the
+// source is gone by then).
+void queue_properties_refresh(obs_weak_source_t *source);
+
 namespace property {
 constexpr const char *status = "status";
 constexpr const char *cancel = "cancel";

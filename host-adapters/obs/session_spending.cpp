@@ -23,6 +23,26 @@ std::string dollars(double usd) {
     return text;
 }
 
+// The price of one click with spec (its size already resolved); false when unknown.
+bool estimate_click(const RequestSpec &spec, bool edit, double &usd) {
+    std::string error;
+    pictor_client *client = create_pictor_client(spec, error);
+    if (!client)
+        return false;
+    pictor_request request;
+    pictor_request_init(&request);
+    request.prompt = "price"; // the price does not depend on the prompt
+    request.size = spec.size.empty() ? nullptr : spec.size.c_str();
+    request.quality = spec.quality.empty() ? nullptr : spec.quality.c_str();
+    request.model = spec.model.empty() ? nullptr : spec.model.c_str();
+    request.complexity = spec.complexity.empty() ? nullptr : spec.complexity.c_str();
+    request.n = 1;
+    request.partial_images = spec.previews;
+    const bool known = pictor_estimate_cost(client, &request, edit ? 1 : 0, &usd) == PICTOR_OK && usd >= 0;
+    pictor_client_destroy(client);
+    return known;
+}
+
 } // namespace
 
 void add_session_spending(double usd) {
@@ -31,29 +51,23 @@ void add_session_spending(double usd) {
     ++images_received;
 }
 
+std::string click_price(const RequestSpec &spec, bool edit) {
+    double usd = 0;
+    return estimate_click(spec, edit, usd) ? std::string(obs_module_text("Cost.About")) + " " + dollars(usd) : "";
+}
+
 std::string cost_text(const RequestSpec &spec, bool edit) {
-    std::string click;
-    std::string error;
-    if (pictor_client *client = create_pictor_client(spec, error)) {
-        pictor_request request;
-        pictor_request_init(&request);
-        request.prompt = "price"; // the price does not depend on the prompt
-        request.size = spec.size.empty() ? nullptr : spec.size.c_str();
-        request.quality = spec.quality.empty() ? nullptr : spec.quality.c_str();
-        request.n = 1;
-        request.partial_images = spec.previews;
-        double usd = 0;
-        if (pictor_estimate_cost(client, &request, edit ? 1 : 0, &usd) == PICTOR_OK && usd >= 0)
-            click = std::string(obs_module_text("Cost.PerClick")) + " " + dollars(usd);
-        else
-            click = obs_module_text("Cost.Unknown");
-        pictor_client_destroy(client);
-    } else {
-        click = obs_module_text("Cost.Unknown");
-    }
+    double usd = 0;
+    const std::string click = estimate_click(spec, edit, usd)
+                                  ? std::string(obs_module_text("Cost.PerClick")) + " " + dollars(usd)
+                                  : obs_module_text("Cost.Unknown");
     std::string details = spec.size.empty() ? std::string(obs_module_text("RouteDefault")) : spec.size;
+    if (!spec.model.empty())
+        details = spec.model + ", " + details;
     if (!spec.quality.empty())
         details += ", " + spec.quality;
+    if (!spec.complexity.empty())
+        details += ", " + std::string(obs_module_text("Complexity")) + " " + spec.complexity;
     if (spec.previews > 0)
         details += ", " + std::to_string(spec.previews) + " " + obs_module_text("Cost.Previews");
     std::lock_guard<std::mutex> lock(spending_mutex);

@@ -14,5 +14,7 @@ void add_session_spending(double usd);
 // "Each click: about $0.006 (1280x720, low, 2 previews). This OBS session: $0.01 (2 images)."
 // spec: the request as the next click would send it (size already resolved); edit: a restyle.
 std::string cost_text(const RequestSpec &spec, bool edit);
+// "about $0.006" for one click with spec (size resolved), "" when the model states no price.
+std::string click_price(const RequestSpec &spec, bool edit);
 
 } // namespace pictor_obs

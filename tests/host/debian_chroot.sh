@@ -26,6 +26,31 @@
 # cache key: changing them makes a new chroot. Root only (chroot, mount). Runs of one tool on
 # one machine take turns (flock).
 
+# chroot_build_start NAME TOOL LOCK DEST: the start of a script that builds the working tree in
+# the chroot a chroot TOOL makes (tests/host/gimp3/build_in_chroot.sh, tests/host/obs/
+# run_in_trixie.sh). Without root it exits 77 (skipped; 1 under CI=true). Else it makes sure the
+# chroot exists (its path in $chroot_root), holds the lock $chroot_root.LOCK for the rest of the
+# caller (fd 8: one such build at a time), and copies the whole source tree ($source_dir) to
+# $chroot_root/DEST, modification times kept (a rebuild compiles only what changed).
+chroot_build_start() {
+  local name=$1 tool=$2 lock=$3 dest=$4
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$name: these tests need root (they use a Debian chroot made by $(basename "$tool"))."
+    [ "${CI:-}" = true ] && exit 1
+    exit 77
+  fi
+  chroot_root=$("$tool" ensure)
+  exec 8>"$chroot_root.$lock"
+  flock 8
+  rm -rf "${chroot_root:?}$dest"
+  mkdir -p "$chroot_root$dest"
+  tar -C "$source_dir" --exclude=./.git --exclude='./build*' --exclude=./quickstart-output -cf - . |
+    tar -C "$chroot_root$dest" -xf -
+}
+# A build script sources this file for chroot_build_start alone; a chroot tool sets CHROOT_SUITE
+# and the rest below.
+[ -n "${CHROOT_SUITE:-}" ] || return 0
+
 MIRROR=${PICTOR_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${PICTOR_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 CACHE_DIR=${PICTOR_CACHE_DIR:-$HOME/.cache/pictor}

@@ -350,3 +350,175 @@ def check_history_inserts(out_dir, canvas, entry_image, served, rects, failures)
         failures.check(rects.get("umbrella") == (0, 0, 1024, 1024), f"umbrella rect {rects.get('umbrella')}")
         failures.check(same_pixels(Image.open(umbrella), Image.open(served[0])),
                        "the generated image found again is not the one in history")
+
+
+# ---- a request that outlives its plug-in (pictor-request-runner) ----------------------------
+
+def live_processes(executable, home):
+    """Pids of the processes running `executable` (by /proc/PID/exe) with HOME=`home` (this
+    test's, not another's running at the same time) that have not exited."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/exe") != executable:
+                continue
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    continue
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if b"\0HOME=" + home.encode() + b"\0" not in b"\0" + f.read():
+                    continue
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        found.append(int(pid))
+    return found
+
+
+def run_host(command, env, cwd, timeout_s, during=None):
+    """Runs a host's batch to its end; `during`, if given, is called while it runs. Returns its
+    exit status and output (stdout and stderr, bytes)."""
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd) as host:
+        try:
+            if during:
+                during()
+            output, _ = host.communicate(timeout=timeout_s)
+        except BaseException:
+            host.kill()
+            raise
+    return host.returncode, output
+
+
+def kill_plugin_mid_request(mock, plugin, runner, home, failures, key=CANARY_KEY):
+    """Waits for the mock to receive the plug-in's image request, checks that one runner holds it
+    with the key in neither its command line nor its environment, then kill -9s the plug-in, as
+    GIMP does when the user cancels its progress."""
+    deadline = time.time() + 60
+    while not mock.image_requests() and time.time() < deadline:
+        time.sleep(0.1)
+    if not failures.check(mock.image_requests(), "the request never reached the mock"):
+        return
+    time.sleep(1.0)
+    runners = live_processes(runner, home)
+    failures.check(len(runners) == 1, f"expected one {runner} holding the request, found {runners}")
+    for pid in runners:
+        for name in ("cmdline", "environ"):
+            with open(f"/proc/{pid}/{name}", "rb") as f:
+                failures.check(key.encode() not in f.read(), f"the API key is in the runner's /proc/{pid}/{name}")
+    plugins = live_processes(plugin, home)
+    if not failures.check(len(plugins) == 1, f"expected one plug-in process {plugin}, found {plugins}"):
+        return
+    os.kill(plugins[0], signal.SIGKILL)
+
+
+def check_undelivered_image_arrives(history_dir, runner, home, wait_s, failures):
+    """Within wait_s the killed plug-in's image is in history, its sidecar marked
+    "delivered": false, and no runner is left."""
+    deadline = time.time() + wait_s
+    undelivered = []
+    while time.time() < deadline and not undelivered:
+        for image in history_images(history_dir):
+            try:
+                with open(os.path.splitext(image)[0] + ".json") as f:
+                    if json.load(f).get("delivered") is False:
+                        undelivered.append(image)
+            except (OSError, ValueError):
+                pass  # the sidecar is being written
+        time.sleep(0.2)
+    failures.check(len(undelivered) == 1, f"no image marked not yet delivered in {history_dir} within {wait_s} s")
+    for image in undelivered:
+        with open(image, "rb") as f:
+            failures.check(f.read(8) == b"\x89PNG\r\n\x1a\n", f"{image} is not the PNG served")
+    deadline = time.time() + 10
+    while live_processes(runner, home) and time.time() < deadline:
+        time.sleep(0.2)
+    failures.check(not live_processes(runner, home), f"{runner} is still running after its request")
+
+
+# ---- paid images that arrived while the host was away (both GIMP drivers) -----------------------
+
+# What the plug-ins say when images came in after they had stopped waiting: the contract the
+# GIMP tests hold them to (arrivals_notice.c says it).
+ARRIVED_ONE = "1 paid image arrived while you were away."
+
+
+def history_json(pictor_cli, env):
+    done = subprocess.run([pictor_cli, "history", "list", "--json"], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+def make_arrived_image(pictor_cli, mock, env, prompt, wait_s=60):
+    """An image that reached history after its host had gone, made the real way: the CLI (which
+    runs its requests in pictor-request-runner) asks a slow route for it and is killed with
+    SIGKILL once the mock has the request; the runner finishes alone and marks the entry not yet
+    delivered. env: the CLI's environment (key, history folder, HOME). Returns the entry as
+    `pictor history list --json` lists it."""
+    env = dict(env, PICTOR_BASE_URL=mock.base_url("openai", "delay=3"), PICTOR_PROFILE="openai")
+    before = len(mock.image_requests())
+    cli = subprocess.Popen([pictor_cli, "generate", prompt, "--size", "1024x1024", "--quality", "low",
+                            "-o", os.path.join(env["HOME"], "never-written.png")],
+                           env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while len(mock.image_requests()) == before and time.time() < deadline and cli.poll() is None:
+        time.sleep(0.1)
+    if len(mock.image_requests()) == before:
+        cli.kill()
+        raise RuntimeError("the CLI's request never reached the mock")
+    cli.kill()
+    cli.wait()
+    deadline = time.time() + wait_s
+    while time.time() < deadline:
+        arrived = [e for e in history_json(pictor_cli, env) if e.get("delivered") is False]
+        if arrived:
+            return arrived[0]
+        time.sleep(0.25)
+    raise RuntimeError(f"no entry marked not yet delivered within {wait_s} s of killing the CLI")
+
+
+# A user profile adding a newer model to the shipped openai route (README "extends"), with a
+# quality and a complexity the default model does not have and markup for edits.
+NEWER_MODEL = "gpt-image-2.6-flare"
+NEWER_MODEL_PROFILE = {"extends": "openai", "models": [{
+    "model": NEWER_MODEL, "quality_values": {"xhigh": "xhigh"},
+    "complexity_values": {"low": "low", "medium": "medium", "high": "high"}, "edits": {"markup": True}}]}
+
+
+def write_newer_model_profile(home):
+    folder = os.path.join(home, ".config", "pictor", "profiles")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "openai.json"), "w") as f:
+        json.dump(NEWER_MODEL_PROFILE, f)
+
+
+def check_upload_formats(requests, expected, failures):
+    """The format of the first image part of each request, as the mock decoded it."""
+    formats = [[f.get("format") for f in r.get("files") or [] if f["name"] in ("image", "image[]")][:1]
+               for r in requests]
+    failures.check(formats == expected, f"first image formats sent: {formats}, expected {expected}")
+
+
+def check_markup_request(mock, request, size, drawn, blank, failures):
+    """An edit with markup as the mock logged it: one image and one markup part (no mask), the
+    markup a PNG with alpha at the image's size (`size`), red and opaque at canvas point `drawn`,
+    transparent at the points `blank`; the model the user profile added."""
+    files = request.get("files") or []
+    images = [f for f in files if f["name"] in ("image", "image[]")]
+    markups = [f for f in files if f["name"] == "markup"]
+    failures.check((request.get("fields") or {}).get("model") == NEWER_MODEL,
+                   f"model sent: {(request.get('fields') or {}).get('model')}")
+    failures.check(len(images) == 1 and len(markups) == 1 and not any(f["name"] == "mask" for f in files),
+                   f"parts sent: {[f['name'] for f in files]}")
+    if not (images and markups):
+        return
+    m = markups[0]
+    failures.check((m["width"], m["height"]) == (images[0]["width"], images[0]["height"]) == size,
+                   f"markup {m['width']}x{m['height']}, image {images[0]['width']}x{images[0]['height']}, "
+                   f"expected {size}")
+    alpha = m.get("alpha") or {}  # the mock counts the part's alpha values
+    failures.check(m.get("format") == "png" and alpha.get("zero", 0) > 0 and alpha.get("opaque", 0) > 0,
+                   f"markup part: {m}")
+    pixels = mock.upload_rgba(m["fetch"])
+    failures.check(pixels.getpixel(drawn) == (255, 0, 0, 255), f"drawn pixel: {pixels.getpixel(drawn)}")
+    failures.check(all(pixels.getpixel(p)[3] == 0 for p in blank),
+                   "the markup is not transparent where nothing was drawn")

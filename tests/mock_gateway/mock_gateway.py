@@ -53,8 +53,11 @@ class RequestError(Exception):
 
 
 def parse_route(path):
-    """'/openai/delay=1/v1/images/edits' -> ('openai', 'delay=1', 'edits'), or None."""
+    """'/openai/delay=1/v1/images/edits' -> ('openai', 'delay=1', 'edits'), '/openai/v1/models'
+    -> ('openai', '', 'models'), or None."""
     parts = path.split("/")
+    if parts[-2:] == ["v1", "models"] and len(parts) in (4, 5) and parts[1] in PROFILES:
+        return parts[1], parts[2] if len(parts) == 5 else "", "models"  # GET: the model list
     if len(parts) == 5:
         profile, segment, rest = parts[1], "", parts[2:]
     elif len(parts) == 6:
@@ -388,7 +391,7 @@ class Handler(BaseHTTPRequestHandler):
             if self._plain_on_tls:
                 raise ApiError(400, "Plain HTTP sent to a TLS gateway (the mock was started with "
                                     "--tls-cert).", type_="mock_error")
-            if route is None or self.command != "POST":
+            if route is None or self.command != ("GET" if route[2] == "models" else "POST"):
                 raise errors.invalid_url(self.command, path)
             profile_name, segment, endpoint = route
             try:
@@ -401,7 +404,10 @@ class Handler(BaseHTTPRequestHandler):
                 self._record(faults="spent")
             profile = PROFILES[profile_name]
             id_header = self._request_id_header(profile, scenario, request_id)
-            self._answer(profile, endpoint, scenario, body, id_header, request_id)
+            if endpoint == "models":
+                self._models(profile, scenario, id_header, request_id)
+            else:
+                self._answer(profile, endpoint, scenario, body, id_header, request_id)
         except ApiError as e:
             self._send_error(e, id_header, scenario)
         except ClientGone:
@@ -489,6 +495,16 @@ class Handler(BaseHTTPRequestHandler):
                                 request_id, profile)
             return
         self._send_images(profile, job, sc, served, b64_style, id_header)
+
+    def _models(self, profile, sc, id_header, request_id):
+        """GET /v1/models as OpenAI serves it: the key is checked, nothing is billed. An
+        injected status (status=404: a route without a model list) answers instead."""
+        if sc.error_status:
+            raise payloads.injected_error(profile, sc, request_id)
+        self._check_auth()
+        listing = {"object": "list", "data": [
+            {"id": profile.model, "object": "model", "created": 1745971200, "owned_by": "openai"}]}
+        self._send(200, json.dumps(listing).encode(), headers=id_header, outcome="model list")
 
     def _check_auth(self):
         value = self.headers.get("Authorization") or ""

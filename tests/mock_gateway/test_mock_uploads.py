@@ -125,6 +125,20 @@ class DocumentedRoutes(MockGatewayCase):
             r = self.edit(profile, FIELDS, [("image", "a.png", "image/png", png_bytes())])
             self.assertEqual(r.status, 200, profile)
 
+    def test_model_list_checks_the_key_and_bills_nothing(self):
+        r = self.request("GET", self.base("apiyi") + "/models", headers={"Authorization": f"Bearer {KEY}"})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual([m["id"] for m in r.json()["data"]], ["gpt-image-2"])
+        self.assertEqual(self.log()[-1]["endpoint"], "models")
+        self.assertEqual(self.log()[-1]["billed_images"], 0)
+        self.assertError(self.request("GET", self.base("openai") + "/models",
+                                      headers={"Authorization": "Bearer sk-bad-1"}), 401)
+        self.assertError(self.request("GET", self.base("openai") + "/models"), 401)
+        self.assertError(self.request("GET", self.base("openai", "status=404") + "/models",
+                                      headers={"Authorization": f"Bearer {KEY}"}), 404)
+        self.assertError(self.request("POST", self.base("openai") + "/models", b"{}",
+                                      headers={"Authorization": f"Bearer {KEY}"}), 404)
+
     def test_apiyi_403_is_a_moderation_block(self):
         for profile in ("apiyi", "apiyi-vip", "apiyi-all"):
             model = {"apiyi-vip": "gpt-image-2-vip", "apiyi-all": "gpt-image-2-all"}.get(

@@ -45,12 +45,22 @@ extern "C" {
 
 /* Bumped when a struct below gains fields or a rule changes in a way the library must know
  * about. High byte: incompatible (the library refuses a different one); low byte: additions. */
-#define PICTOR_ABI_VERSION 0x0102
+#define PICTOR_ABI_VERSION 0x0103
 
 /* The library's own version, to compare against the PICTOR_VERSION_* the host was built with. */
 PICTOR_API int pictor_version_number(void);
 PICTOR_API const char *pictor_version_string(void);
 PICTOR_API int pictor_abi_version(void);
+
+/* 1 when this library can serve a host built with the given PICTOR_VERSION_NUMBER and
+ * PICTOR_ABI_VERSION: the same ABI high byte, and the same release major (while the major is 0,
+ * the same minor too, as the SONAME says); else 0. Hosts call the inline wrapper once, when they
+ * load, and refuse to go on (saying to install the host and the library from the same release)
+ * rather than crash later. Bindings that cannot use the header (ctypes) pass their numbers. */
+PICTOR_API int pictor_library_accepts(int host_version_number, int host_abi_version);
+static inline int pictor_library_is_compatible(void) {
+    return pictor_library_accepts(PICTOR_VERSION_NUMBER, PICTOR_ABI_VERSION);
+}
 
 /* ---- status --------------------------------------------------------------------------- */
 
@@ -77,6 +87,37 @@ typedef enum pictor_status {
 /* A static English name: "ok", "invalid_request", "moderation_blocked", ... */
 PICTOR_API const char *pictor_status_string(pictor_status status);
 
+/* ---- limits ---------------------------------------------------------------------------- */
+
+/* The library's limits and defaults, for hosts to show and check the same numbers (a spin
+ * button's range, a prompt field's length) instead of copies of them. */
+typedef struct pictor_limits {
+    uint32_t struct_size;
+    uint64_t max_response_bytes;   /* a larger answer is refused (pictor_client_config's 0) */
+    uint64_t max_pixels;           /* images declaring more are refused (max_pixels 0) */
+    int max_retries;               /* pictor_client_config's -1 */
+    double connect_timeout_s;      /* pictor_client_config's 0 */
+    uint32_t max_prompt_chars;     /* pictor_request.prompt, in characters */
+    uint32_t max_edit_images;      /* image[] parts of an edit (a profile may allow fewer:
+                                      "max_edit_images" in pictor_client_profile_json) */
+    uint32_t max_reference_layers; /* pictor_command_options.reference_count */
+    int default_grow_px;           /* what -1 means in pictor_command_options */
+    int default_feather_px;
+    int default_context_px;
+    int max_grow_px;               /* the largest value pictor_command_options takes */
+    int max_feather_px;
+    int max_context_px;
+    int upload_jpeg_quality;       /* the "visually lossless" JPEG quality of FAST uploads
+                                      (pictor_upload_quality), for hosts that encode a frame
+                                      themselves (pictor_image_encode) */
+} pictor_limits;
+
+/* Fills the fields struct_size covers. Use the inline wrapper. */
+PICTOR_API pictor_status pictor_get_limits_abi(pictor_limits *limits, size_t struct_size, int abi_version);
+static inline pictor_status pictor_get_limits(pictor_limits *limits) {
+    return pictor_get_limits_abi(limits, sizeof(*limits), PICTOR_ABI_VERSION);
+}
+
 /* The detail behind the last failure of a call on a client. Owned by the client; valid until
  * the next call on that client or its destruction. struct_size is set by the library: fields
  * past it (added in later versions) are absent. */
@@ -84,7 +125,11 @@ typedef struct pictor_error {
     uint32_t struct_size;
     pictor_status status;     /* PICTOR_OK if the last call succeeded */
     const char *kind;         /* pictor_status_string(status) */
-    const char *message;      /* what happened and what to do; never contains the API key */
+    const char *message;      /* what happened and what to do, ending with "This request may
+                                 still be billed." when may_be_billed and "(request id ...)"
+                                 when request_id is set: worded once by the library, so a host
+                                 shows it as is and decides from the fields, never the text.
+                                 Never contains the API key. */
     const char *code;         /* the server's error code, e.g. "moderation_blocked"; "" if none */
     const char *request_id;   /* x-request-id / x-api-request-id; "" if none */
     int http_status;          /* 0 when no HTTP answer was read */
@@ -152,7 +197,7 @@ typedef struct pictor_client_config {
     pictor_log_fn log;          /* NULL: no log */
     void *log_user_data;
     /* Appended (read only when struct_size covers them): */
-    /* 1: pictor_generate and pictor_edit run the request in pictor-request-runner, a helper
+    /* 1: pictor_generate, pictor_edit and jobs run the request in pictor-request-runner, a helper
      * process installed with the library (in the "pictor" folder beside it; the environment
      * variable PICTOR_REQUEST_RUNNER names another), which owns the HTTP exchange and writes
      * every image to history as usual. If the host goes away (closed, killed, the terminal
@@ -160,10 +205,12 @@ typedef struct pictor_client_config {
      * "not yet delivered" in history ("delivered": false in pictor_history_list). The key
      * reaches it through a pipe, never a command line or an environment. pictor_client_cancel
      * then means "stop waiting": the call returns PICTOR_ERR_CANCELLED at once and the request
-     * goes on; its image lands in history, not yet delivered. 0 (the default): in-process. */
+     * goes on; its image lands in history, not yet delivered (a job's pictor_job_cancel alike:
+     * the job ends PICTOR_ERR_CANCELLED at once). 0 (the default): in-process. */
     int run_in_helper;
-    /* With run_in_helper: 1 makes pictor_client_cancel stop the helper too (the request is
-     * abandoned; a request already sent may still be billed). */
+    /* With run_in_helper: 1 makes pictor_client_cancel (and pictor_job_cancel) stop the helper
+     * too (the request is abandoned; a request already sent may still be billed). 0: the
+     * user's config file decides ("abandon_on_cancel": true, with use_environment). */
     int abandon_on_cancel;
 } pictor_client_config;
 
@@ -185,13 +232,25 @@ PICTOR_API void pictor_client_destroy(pictor_client *client);
  * was already sent may still be billed by the server. */
 PICTOR_API void pictor_client_cancel(pictor_client *client);
 
-/* The resolved profile as JSON (name, base_url, model, size_rule, sizes, qualities,
+/* The resolved profile as JSON (name, base_url, model, size_rule, sizes, suggested_sizes (what a
+ * size list offers: the sizes, or the API's presets on a route that takes custom sizes), qualities,
  * max_images_per_request, fields, ...), for dialogs. Valid until the client is destroyed.
  * The key is never part of it; "has_api_key" says whether one was found, "api_key_source" where
  * ("PICTOR_API_KEY", "OPENAI_API_KEY", "the desktop keyring", the config file's path, "the host",
  * or "" without a key), and "api_key_from_environment" is true when an environment variable
  * supplied it (it then wins over a key stored with pictor_store_api_key). */
 PICTOR_API const char *pictor_client_profile_json(const pictor_client *client);
+
+/* A check that costs nothing: GET {base_url}/models with the client's key, timeouts and
+ * certificate authorities (never an image request, never retried). *json_out (free with
+ * pictor_free): {"url": the address asked, "result": "ok" (reachable, key accepted) |
+ * "key_refused" (401 / 403) | "unreachable" (no HTTP answer; "error" says why) |
+ * "no_model_list" (the address answers but the route serves no model list, so the key could not
+ * be checked) | "no_key" (nothing sent) | "unexpected" (another status), "status": the HTTP
+ * status or 0, "error": the cause or "", "models": the ids listed ([] unless "ok")}. Returns
+ * PICTOR_OK whenever the check ran (whatever it found); blocks up to the connect timeout plus
+ * 30 s, cancellable with pictor_client_cancel. */
+PICTOR_API pictor_status pictor_client_check_connection(pictor_client *client, char **json_out);
 
 /* Every profile found (installed and the user's) as a JSON array of profile objects.
  * Free with pictor_free. profile_dir: as in pictor_client_config, may be NULL. */
@@ -387,6 +446,10 @@ PICTOR_API const char *pictor_image_format(const pictor_image *image);
 /* The history file holding this image; "" if it has none. */
 PICTOR_API const char *pictor_image_history_path(const pictor_image *image);
 PICTOR_API const char *pictor_image_request_id(const pictor_image *image);
+/* 1 when the encoded bytes declare an alpha channel (PNG colour type gray+alpha or RGBA, a tRNS
+ * chunk, WebP alpha), even if every pixel is opaque; 0 otherwise, and for an image made from
+ * pixels. A host reading a file as a selection takes its alpha when the file says it is meant. */
+PICTOR_API int pictor_image_has_alpha(const pictor_image *image);
 
 /* Decodes a PNG / JPEG / WebP buffer. max_pixels 0: 64 Mpx. Free with pictor_image_free. */
 PICTOR_API pictor_status pictor_decode_image(const uint8_t *data, size_t size, uint64_t max_pixels,
@@ -402,11 +465,13 @@ PICTOR_API void pictor_image_free(pictor_image *image);
 
 /* ---- the host seam: commands that read and write a host's layers -------------------------
  *
- * A host (GIMP, OBS, the command line, a test) describes its document through a pictor_host
- * table of callbacks and starts a command as a job. The library reads the layers and the
+ * A host with layers (GIMP, Krita, the command line's inpaint, a test) describes its
+ * document through a pictor_host table of callbacks and starts a command as a job. (The OBS
+ * module has no layers: it sends a source's frame with pictor_edit and a prompt with
+ * pictor_generate, on a thread of its own.) The library reads the layers and the
  * selection it needs, sends the request on a worker thread, and hands the finished layers back.
  *
- * Coordinates: "canvas space" is the image's pixel grid (GIMP's image, OBS's source frame).
+ * Coordinates: "canvas space" is the image's pixel grid (GIMP's image).
  * A layer has its own size and an offset in canvas space (GIMP layers may be smaller than the
  * canvas or hang over its edge); "layer space" is that layer's own pixel grid.
  *
@@ -418,7 +483,7 @@ PICTOR_API void pictor_image_free(pictor_image *image);
  *      PICTOR_CALLBACKS_ON_DISPATCH (default): inside pictor_job_dispatch() / pictor_job_wait(),
  *        on the thread that calls them — the host's own thread, never the worker;
  *      PICTOR_CALLBACKS_ON_WORKER: on the job's worker thread, as soon as they happen; the host
- *        marshals them itself (OBS: obs_queue_task).
+ *        marshals them itself (onto its UI thread's own queue).
  *  - Pointers passed to a callback are valid only during that call.
  *  - A callback's int return: 0 = go on; non-zero = failure (read/add) or cancel (progress).
  */
@@ -471,6 +536,12 @@ typedef enum pictor_message_level {
     PICTOR_MESSAGE_ERROR = 2
 } pictor_message_level;
 
+/* The bounds of the non-zero pixels of an 8-bit coverage (width x height, stride bytes per row)
+ * as a selection_desc (struct_size set by the caller, as for describe_selection): what a host's
+ * describe_selection answers when its selection is a plain coverage buffer. */
+PICTOR_API pictor_status pictor_coverage_bounds(const uint8_t *coverage, uint32_t width, uint32_t height,
+                                                size_t stride, pictor_selection_desc *desc);
+
 typedef struct pictor_host {
     uint32_t struct_size;
     void *user_data;
@@ -496,6 +567,12 @@ typedef struct pictor_host {
     /* Optional: things the user should read (warnings, "may still be billed", the error). */
     void (*message)(void *user_data, pictor_message_level level, const char *text);
 } pictor_host;
+
+PICTOR_API pictor_status pictor_host_init_abi(pictor_host *host, size_t struct_size, int abi_version);
+/* Sets every callback and user_data to NULL and struct_size to the caller's size. */
+static inline pictor_status pictor_host_init(pictor_host *host) {
+    return pictor_host_init_abi(host, sizeof(*host), PICTOR_ABI_VERSION);
+}
 
 typedef enum pictor_command {
     /* The request's size may be "auto", "WxH", or "canvas": the valid size closest to the
@@ -530,11 +607,19 @@ typedef struct pictor_command_options {
     int feather_px;                    /* -1: default 8. Soft edge width, outside the grown one. */
     int context_px;                    /* -1: default 64. Image around the selection sent. */
     pictor_callback_thread callback_thread;
+    /* Appended (read only when struct_size covers it; pictor_command_options_init sets -1):
+     * edit_with_references only: the host's id of a layer holding what the user drew to say
+     * what to change (arrows, notes, on transparency). Read over the canvas like `layer`, at the
+     * size the first image is sent, and sent as the request's markup (PNG with alpha), where
+     * the model's profile entry has "markup": true. Refused (nothing sent) with a selection:
+     * a request takes a markup or a mask, not both. -1: none. */
+    int32_t markup_layer;
 } pictor_command_options;
 
 PICTOR_API pictor_status pictor_command_options_init_abi(pictor_command_options *options,
                                                          size_t struct_size, int abi_version);
-/* Zeroes the options, sets grow/feather/context to -1 and struct_size to the caller's size. */
+/* Zeroes the options, sets grow/feather/context and markup_layer to -1 and struct_size to the
+ * caller's size. */
 static inline pictor_status pictor_command_options_init(pictor_command_options *options) {
     return pictor_command_options_init_abi(options, sizeof(*options), PICTOR_ABI_VERSION);
 }
@@ -558,6 +643,12 @@ PICTOR_API pictor_status pictor_job_wait(pictor_job *job);
 /* From any thread: the job stops waiting within about 100 ms and ends with
  * PICTOR_ERR_CANCELLED (a request already sent may still be billed; the message says so). */
 PICTOR_API void pictor_job_cancel(pictor_job *job);
+
+/* From any thread: like pictor_job_cancel, and on a client with run_in_helper the helper process
+ * stops too, as with abandon_on_cancel: the request is thrown away and its image, if the server
+ * makes one, is not kept (a request already sent may still be billed; the message says so).
+ * Hosts offer it as a second button beside "Stop waiting". */
+PICTOR_API void pictor_job_abandon(pictor_job *job);
 
 /* 1 once the worker has finished (callbacks may still be queued). */
 PICTOR_API int pictor_job_is_finished(const pictor_job *job);
@@ -647,6 +738,15 @@ PICTOR_API pictor_status pictor_store_api_key(const char *api_key, pictor_key_st
  * user profile has fails with PICTOR_ERR_INVALID_REQUEST listing the known names.
  * *where_out (NULL allowed; free with pictor_free): the config file's path. */
 PICTOR_API pictor_status pictor_store_default_profile(const char *profile, char **where_out);
+
+/* The user's upload quality (pictor_request.upload_quality DEFAULT uses it): the config file's
+ * "upload_quality", kept as pictor_store_default_profile keeps "profile". PICTOR_UPLOAD_DEFAULT
+ * removes it (lossless, unless PICTOR_UPLOAD_QUALITY says otherwise). *where_out as there. */
+PICTOR_API pictor_status pictor_store_upload_quality(int quality, char **where_out);
+/* What DEFAULT means now: PICTOR_UPLOAD_QUALITY, else the config file's, else LOSSLESS.
+ * *from_environment_out (NULL allowed): 1 when PICTOR_UPLOAD_QUALITY decided it (it then wins
+ * over the stored setting). An unreadable value is reported as LOSSLESS. */
+PICTOR_API pictor_upload_quality pictor_upload_quality_setting(int *from_environment_out);
 
 /* Frees memory the library returned to the caller (strings, encoded buffers). */
 PICTOR_API void pictor_free(void *memory);

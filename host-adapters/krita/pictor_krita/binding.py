@@ -10,10 +10,11 @@ import glob
 import json
 import os
 
-# The header this binding mirrors. The high byte must match the library's (incompatible
-# changes); the structs below grow only at their end, and struct_size tells the library which
-# fields we know.
+# The header this binding mirrors (PICTOR_ABI_VERSION, PICTOR_VERSION_NUMBER): the library
+# says whether it can serve it (pictor_library_accepts); the structs below grow only at their
+# end, and struct_size tells the library which fields we know.
 ABI_VERSION = 0x0100
+VERSION_NUMBER = 100
 
 # pictor_status
 OK = 0
@@ -58,7 +59,8 @@ class ClientConfig(ctypes.Structure):
                 ("profile_dir", c_char_p), ("ca_file", c_char_p),
                 ("connect_timeout_s", c_double), ("max_response_bytes", c_uint64),
                 ("max_pixels", c_uint64), ("max_retries", c_int), ("use_environment", c_int),
-                ("log", LOG_FN), ("log_user_data", c_void_p)]
+                ("log", LOG_FN), ("log_user_data", c_void_p),
+                ("run_in_helper", c_int), ("abandon_on_cancel", c_int)]
 
 
 class Progress(ctypes.Structure):
@@ -204,11 +206,13 @@ def library():
             tried.append(path)
             continue
         lib = ctypes.CDLL(path)
-        _declare(lib)
-        if lib.pictor_abi_version() >> 8 != ABI_VERSION >> 8:
+        accepts = getattr(lib, "pictor_library_accepts", None)  # libraries before 0.1 lack it
+        if accepts is None or accepts(c_int(VERSION_NUMBER), c_int(ABI_VERSION)) != 1:
+            lib.pictor_version_string.restype = c_char_p
             raise LibraryNotFound(
                 f"{path} is libpictor {lib.pictor_version_string().decode()}, which does not "
                 "match this plug-in: install the plug-in and the library from the same build.")
+        _declare(lib)
         _lib = lib
         return lib
     raise LibraryNotFound("libpictor was not found (looked for " + ", ".join(tried) +

@@ -221,7 +221,7 @@ class PictorDocker(DockWidget):
         self.size_box.addItem("Default", "")
         if p.get("size_rule") != "none":
             self.size_box.addItem("Canvas (closest valid size)", "canvas")
-            for s in p.get("sizes") or []:
+            for s in p.get("suggested_sizes") or []:  # the sizes, or the API's presets
                 self.size_box.addItem(s, s)
         self.size_box.setEnabled(p.get("size_rule") != "none")
         self.size_box.blockSignals(False)

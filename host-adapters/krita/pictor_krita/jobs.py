@@ -25,11 +25,9 @@ class PictorError(Exception):
 
 
 def _error_from(info, extra=""):
+    # The library's message already ends with whether the request may still be billed and its
+    # request id, worded once from the error's fields.
     message = info["message"] or info["kind"]
-    if info["status"] == binding.ERR_CANCELLED and "bill" not in message:
-        message += " The server may still bill a request it already received."
-    if info["request_id"] and info["request_id"] not in message:
-        message += f" (request id {info['request_id']})"
     return PictorError(message + extra, info["kind"], info["request_id"], info["request_sent"],
                        info["may_be_billed"])
 
@@ -43,6 +41,8 @@ def make_client(profile=""):
     config = binding.new_client_config()
     keep = profile.encode() if profile else None
     config.profile = keep
+    # The request lives in a helper process: closing Krita mid-request keeps the paid image in history.
+    config.run_in_helper = 1
     client = ctypes.c_void_p()
     if lib.pictor_client_create(ctypes.byref(config), ctypes.byref(client)) != binding.OK:
         raise _error_from(binding.thread_error())

@@ -64,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             for (const auto &part : call.http.multipart) {
                 if (part.filename.empty())
                     continue;
-                auto format = pictor::sniff_image_format(reinterpret_cast<const uint8_t *>(part.data.data()),
-                                                         part.data.size());
+                auto format = pictor::sniff_image_format(reinterpret_cast<const uint8_t *>(part.bytes().data()),
+                                                         part.bytes().size());
                 if (part.content_type != pictor::image_format_mime_type(format))
                     __builtin_trap();
             }

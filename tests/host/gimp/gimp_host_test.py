@@ -28,7 +28,10 @@ from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generati
                                check_inpaint_pixels, check_layers_hold_served_images, check_mask_geometry,
                                check_no_key_anywhere, history_images, offset_layer_case,
                                looks_like_model_image, pattern_image, report_outcome, same_pixels,
-                               check_history_inserts, quadrant_image, write_history_entry)
+                               check_history_inserts, quadrant_image, write_history_entry,
+                               ARRIVED_ONE, history_json, make_arrived_image,
+                               kill_plugin_mid_request, check_undelivered_image_arrives, run_host)
+from host_test_support import NEWER_MODEL, check_markup_request, check_upload_formats, write_newer_model_profile  # noqa: E402
 
 GIMP = "gimp-console-2.10"
 GIMP_TIMEOUT_S = 180
@@ -121,11 +124,9 @@ class Environment:
     def mock_requests(self):
         return self.mock.image_requests()
 
-    def run_gimp(self, script_body, base_url):
-        script = os.path.join(self.work, "scenario.scm")
-        with open(script, "w") as f:
-            f.write(SCHEME_PRELUDE + script_body)
-        env = {
+    def environment(self, base_url):
+        """GIMP's environment; the CLI reads the same variables."""
+        return {
             "PATH": "/usr/bin:/bin",
             "HOME": self.home,
             "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
@@ -139,15 +140,21 @@ class Environment:
             "PICTOR_PROFILE": "openai",
             "PICTOR_HISTORY_DIR": self.history,
         }
+
+    def run_gimp(self, script_body, base_url, during=None):
+        """Runs the script in GIMP; `during`, if given, is called while GIMP runs."""
+        script = os.path.join(self.work, "scenario.scm")
+        with open(script, "w") as f:
+            f.write(SCHEME_PRELUDE + script_body)
+        env = self.environment(base_url)
         started = time.time()
-        done = subprocess.run(
+        status, output = run_host(
             [GIMP, "-i", "-d", "-f", "-b", f"(load {scheme_string(script)})", "-b", "(gimp-quit 0)"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=GIMP_TIMEOUT_S,
-            cwd=self.work)
-        self.gimp_output = done.stdout.decode("utf-8", "replace")
+            env, self.work, GIMP_TIMEOUT_S, during)
+        self.gimp_output = output.decode("utf-8", "replace")
         with open(os.path.join(self.work, "gimp-output.txt"), "w") as f:
             f.write(self.gimp_output)
-        print(f"gimp-console-2.10 ran {time.time() - started:.1f} s, exit status {done.returncode}")
+        print(f"gimp-console-2.10 ran {time.time() - started:.1f} s, exit status {status}")
         checks = {}
         for line in self.gimp_output.splitlines():
             m = re.search(r"PICTOR-CHECK ([^=]+)=(.*)$", line)
@@ -443,6 +450,301 @@ def scenario_history_insert(env, failures):
     failures.check(len(env.mock_requests()) == 1, "inserting from history sent a request")
 
 
+def scenario_killed_mid_request(env, failures):
+    """GIMP kills the plug-in when the user cancels its progress: kill -9 of the plug-in while its
+    request waits. The request goes on in pictor-request-runner (found beside the installed
+    libpictor): within the route's wait its image is in history, marked not yet delivered, and
+    no runner is left."""
+    source = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 1).save(source)
+    folder = os.path.realpath(os.path.join(env.home, ".config", "GIMP", "2.10", "plug-ins", "pictor"))
+    plugin, runner = os.path.join(folder, "pictor"), os.path.join(folder, "lib", "pictor", "pictor-request-runner")
+    checks = env.run_gimp(load_image_scheme(source) + """
+(pictor-check "error" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-generate RUN-NONINTERACTIVE img base "a slow lighthouse" "1024x1024" "low" 1))) "none"))
+""", env.base_url("delay=8"), during=lambda: kill_plugin_mid_request(env.mock, plugin, runner, env.home, failures))
+    failures.check(checks.get("error") not in (None, "none"), f"the killed procedure did not fail: {checks.get('error')}")
+    check_undelivered_image_arrives(env.history, runner, env.home, 15, failures)
+
+
+# ---- paid images that arrived while GIMP was away ----------------------------------------------
+
+def cli_path(env):
+    return os.path.join(env.args.build_dir, "host-adapters", "cli", "pictor")
+
+
+def check_arrival_inserted(env, entry, layer_png, rect, failures):
+    """The arrived entry as a layer at its own size with exactly its pixels, its mark cleared."""
+    failures.check(rect == (0, 0, 1024, 1024), f"the arrived image's layer rect is {rect}, not its own size")
+    if failures.check(os.path.exists(layer_png), "the arrived image's layer was not exported"):
+        failures.check(same_pixels(Image.open(layer_png), Image.open(entry["image_path"])),
+                       "the inserted layer's pixels are not the arrived image's")
+    listed = {e["id"]: e for e in history_json(cli_path(env), env.environment(env.base_url()))}
+    failures.check(listed.get(entry["id"], {}).get("delivered") is not False,
+                   "the arrived image is still marked not yet delivered after it was inserted")
+
+
+def scenario_arrivals_batch_notice(env, failures):
+    """An image that arrived while GIMP was away (the CLI killed mid-request): the next Pictor
+    command run from a script says so in a GIMP message naming its id (no dialog: batch runs
+    never wait); a script inserts it by that id with its exact pixels, which clears its mark; the
+    next command says nothing more."""
+    entry = make_arrived_image(cli_path(env), env.mock, env.environment(env.base_url()), "a lighthouse in fog")
+    canvas = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 4).save(canvas)
+    generate = """
+(pictor-check "{0}" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-generate RUN-NONINTERACTIVE img base "a red umbrella" "1024x1024" "low" 1))) "none"))
+(pictor-check "stage" "{0}-done")
+"""
+    checks = env.run_gimp(load_image_scheme(canvas) + generate.format("first") +
+                          load_image_scheme(canvas, "img-own", "base-own") + f"""
+(pictor-check "insert" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-history RUN-NONINTERACTIVE img-own base-own {scheme_string(entry["id"])} 0))) "none"))
+(let* ((top (vector-ref (cadr (gimp-image-get-layers img-own)) 0)) (offsets (gimp-drawable-offsets top)))
+  (pictor-check "own.rect" (string-append (pictor-number (car offsets)) "," (pictor-number (cadr offsets)) ","
+    (pictor-number (car (gimp-drawable-width top))) "," (pictor-number (car (gimp-drawable-height top)))))
+  (pictor-save img-own top {scheme_string(os.path.join(env.out, "own.png"))}))
+""" + generate.format("second"), env.base_url())
+    failures.check(checks.get("first") == "none" and checks.get("second") == "none",
+                   f"generate failed: {checks.get('first')} / {checks.get('second')}")
+    failures.check(checks.get("insert") == "none", f"inserting the arrived image failed: {checks.get('insert')}")
+    output = env.gimp_output
+    first_end = output.find("PICTOR-CHECK stage=first-done")
+    told = output[:first_end]
+    failures.check(ARRIVED_ONE in told, f"the first command did not say {ARRIVED_ONE!r}")
+    failures.check(entry["id"] in told and "plug-in-pictor-history" in told,
+                   "the message does not name the arrived image's id and how a script inserts it")
+    failures.check(output.count("arrived while you were away") == 1,
+                   "the notice was repeated after the arrived image was inserted")
+    rect = tuple(int(v) for v in checks.get("own.rect", "0,0,0,0").split(","))
+    check_arrival_inserted(env, entry, os.path.join(env.out, "own.png"), rect, failures)
+    failures.check(len(env.mock_requests()) == 3, "expected the CLI's request and two generates")
+
+
+# Under xvfb-run: GIMP's core headless, the plug-in's windows on the virtual display. Without a
+# window manager keys do not reach a window, so buttons are clicked where they are (the default
+# one bottom right), and a window is closed with Escape sent to it. `window TITLE [NOT-THIS-ID]`
+# waits for one and sets $wid.
+XVFB_GIMP = r"""
+gimp-console-2.10 -i -d -f -b "(load \"$PICTOR_SCRIPT\")" -b "(gimp-quit 0)" > "$PICTOR_LOG" 2>&1 &
+gimp=$!
+window() {
+  for i in $(seq 1 240); do
+    wid=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | grep -vx "${2:-none}" | head -1)
+    [ -n "$wid" ] && return 0
+    sleep 0.25
+  done
+  echo "no window named $1"; kill $gimp; wait $gimp; exit 1
+}
+click_bottom_right() {
+  eval "$(xdotool getwindowgeometry --shell "$1")"
+  xdotool mousemove $((X + WIDTH - 40)) $((Y + HEIGHT - 25)) click 1
+}
+"""
+
+
+def run_under_xvfb(env, script_body, clicks, base_url, **variables):
+    """The Script-Fu batch in GIMP under xvfb-run while `clicks` (bash, after XVFB_GIMP) works
+    its windows; returns the PICTOR-CHECK values and the exit status."""
+    script, log = os.path.join(env.work, "scenario.scm"), os.path.join(env.work, "gimp-log.txt")
+    with open(script, "w") as f:
+        f.write(SCHEME_PRELUDE + script_body)
+    variables = dict(env.environment(base_url), PICTOR_SCRIPT=script, PICTOR_LOG=log, **variables)
+    done = subprocess.run(["timeout", "240", "xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "bash", "-c",
+                           XVFB_GIMP + clicks], env=variables, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          timeout=260, cwd=env.work)
+    env.gimp_output = done.stdout.decode("utf-8", "replace") + (open(log).read() if os.path.exists(log) else "")
+    with open(os.path.join(env.work, "gimp-output.txt"), "w") as f:
+        f.write(env.gimp_output)
+    checks = dict(m.groups() for m in re.finditer(r"PICTOR-CHECK ([^=]+)=(.*)$", env.gimp_output, re.M))
+    return checks, done.returncode
+
+
+def missing_xvfb_tools(failures):
+    tools = [t for t in ("xvfb-run", "xdotool", "import") if not shutil.which(t, path="/usr/bin:/bin")]
+    return not failures.check(not tools, f"missing {tools}: apt-get install xvfb xdotool imagemagick "
+                                         "(dist/install-build-deps.sh)")
+
+
+NOTICE_CLICKS = r"""
+window "Pictor: Images Arrived"
+sleep 2  # let GTK finish drawing
+import -window "$wid" "$PICTOR_SHOT"
+click_bottom_right "$wid"
+window "Pictor History"
+sleep 2
+import -window "$wid" "$PICTOR_SHOT2"
+xdotool windowfocus --sync "$wid" key --window "$wid" Escape
+wait $gimp
+"""
+
+
+def scenario_arrivals_insert_dialog(env, failures):
+    """Pictor History opened interactively (under Xvfb) after an image arrived while GIMP was
+    away: first the notice (screenshot), whose Insert puts the image into the image as a layer
+    with its exact pixels and clears its mark; then the browser."""
+    if missing_xvfb_tools(failures):
+        return
+    entry = make_arrived_image(cli_path(env), env.mock, env.environment(env.base_url()), "a lighthouse in fog")
+    canvas = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 4).save(canvas)
+    shot, shot2 = os.path.join(env.out, "arrivals-notice.png"), os.path.join(env.out, "arrivals-browser.png")
+    checks, status = run_under_xvfb(env, load_image_scheme(canvas) + f"""
+(pictor-check "history" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-history RUN-INTERACTIVE img base "" 0))) "none"))
+(pictor-describe-layers img {scheme_string(env.out)})
+""", NOTICE_CLICKS, env.base_url(), PICTOR_SHOT=shot, PICTOR_SHOT2=shot2)
+    failures.check(status == 0, f"the interactive run failed ({status})")
+    print(f"screenshots: {shot} {shot2}")
+    if failures.check(os.path.exists(shot), "no screenshot of the notice"):
+        picture = Image.open(shot).convert("RGB")
+        failures.check(picture.size[0] >= 250 and picture.size[1] >= 100 and
+                       len(picture.getcolors(1 << 16) or range(1 << 16)) > 8,
+                       f"the notice screenshot ({picture.size}) does not look like a dialog")
+    failures.check(checks.get("history") == "none", f"the history procedure failed: {checks.get('history')}")
+    failures.check(checks.get("layers") == "2", f"expected the canvas and the arrived image, got {checks.get('layers')} layers")
+    failures.check(checks.get("layer0.name") == "Pictor: a lighthouse in fog", f"the top layer is {checks.get('layer0.name')!r}")
+    check_arrival_inserted(env, entry, os.path.join(env.out, "layer0.png"), layer_rect(checks, 0), failures)
+    failures.check(len(env.mock_requests()) == 1, "the notice or the browser sent a request")
+
+
+# The progress window under Xvfb: OK in the Generate dialog (bottom right), then the progress
+# window of the same title; its Stop Waiting (bottom right) is pressed after a screenshot.
+STOP_WAITING_CLICKS = r"""
+window "Pictor: Generate"
+dialog=$wid
+sleep 2
+click_bottom_right "$dialog"
+window "Pictor: Generate" "$dialog"
+sleep 3  # the request is with the mock, which waits before it answers
+import -window "$wid" "$PICTOR_SHOT"
+click_bottom_right "$wid"
+wait $gimp
+"""
+
+
+def scenario_stop_waiting(env, failures):
+    """The progress window of an interactive Generate (under Xvfb; screenshot kept): Stop Waiting
+    ends the wait at once, says the request goes on, and the image the gateway then sends still
+    lands in history, marked not yet delivered (the next run offers it)."""
+    if missing_xvfb_tools(failures):
+        return
+    canvas = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 4).save(canvas)
+    shot = os.path.join(env.out, "progress-window.png")
+    # The non-interactive run leaves its values as the dialog's (a filled-in prompt).
+    checks, status = run_under_xvfb(env, load_image_scheme(canvas) + """
+(pictor-check "first" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-generate RUN-NONINTERACTIVE img base "a slow lighthouse" "1024x1024" "low" 1))) "none"))
+(pictor-check "interactive" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-generate RUN-INTERACTIVE img base "" "" "" 1))) "none"))
+(pictor-check "layers" (pictor-number (car (gimp-image-get-layers img))))
+""", STOP_WAITING_CLICKS, env.base_url("delay=12"), PICTOR_SHOT=shot)
+    stopped_at = time.time()
+    print(f"screenshot: {shot}")
+    failures.check(status == 0, f"the interactive run failed ({status})")
+    if failures.check(os.path.exists(shot), "no screenshot of the progress window"):
+        picture = Image.open(shot).convert("RGB")
+        failures.check(picture.size[0] >= 300 and len(picture.getcolors(1 << 16) or range(1 << 16)) > 8,
+                       f"the progress window screenshot ({picture.size}) does not look like a window")
+    failures.check(checks.get("first") == "none", f"the first generate failed: {checks.get('first')}")
+    said = checks.get("interactive", "")
+    failures.check("goes on" in said and "history" in said,
+                   f"Stop Waiting did not end the run saying the request goes on: {said!r}")
+    failures.check(checks.get("layers") == "2", f"expected only the first run's layer, got {checks.get('layers')} layers")
+    arrived = []
+    while time.time() < stopped_at + 30 and not arrived:
+        arrived = [e for e in history_json(cli_path(env), env.environment(env.base_url()))
+                   if e.get("delivered") is False]
+        time.sleep(0.25)
+    failures.check(len(arrived) == 1, "the image of the request left running never reached history as not yet delivered")
+
+
+# ---- model choice, upload quality, edit with markup -----------------------------------------
+
+def scenario_model_by_argument(env, failures):
+    """plug-in-pictor-generate2: the model, a quality only it has and its complexity reach the
+    server; the original procedure still takes its original arguments."""
+    write_newer_model_profile(env.home)
+    source = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 1).save(source)
+    checks = env.run_gimp(load_image_scheme(source) + f"""
+(pictor-check "error" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-generate2 RUN-NONINTERACTIVE img base "a red umbrella" "1024x1024" "xhigh" 1
+                            "{NEWER_MODEL}" "high" ""))) "none"))
+(pictor-check "unknown" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-generate2 RUN-NONINTERACTIVE img base "a red umbrella" "1024x1024" "xhigh" 1
+                            "" "" ""))) "none"))
+""", env.base_url())
+    failures.check(checks.get("error") == "none", f"generate2 failed: {checks.get('error')}")
+    failures.check("xhigh" in checks.get("unknown", ""),
+                   f"xhigh on the default model was not refused naming it: {checks.get('unknown')!r}")
+    bodies = [r.get("json") or {} for r in env.mock_requests()]
+    failures.check(len(bodies) == 1, f"expected 1 request (the refused one is never sent), got {len(bodies)}")
+    if bodies:
+        got = {k: bodies[0].get(k) for k in ("model", "quality", "complexity")}
+        failures.check(got == {"model": NEWER_MODEL, "quality": "xhigh", "complexity": "high"},
+                       f"the server got {got}")
+
+
+def scenario_upload_quality_fast(env, failures):
+    """plug-in-pictor-edit2 with upload-quality "fast" sends an opaque layer as JPEG; "" (the saved
+    setting, lossless by default) as PNG."""
+    source = os.path.join(env.work, "photo.png")
+    pattern_image(400, 300, 4).save(source)
+    checks = env.run_gimp(load_image_scheme(source) + """
+(pictor-check "fast" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-edit2 RUN-NONINTERACTIVE img base "make it snow" "canvas" "low" "" "" "fast"))) "none"))
+(pictor-check "default" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-edit2 RUN-NONINTERACTIVE img base "make it snow" "canvas" "low" "" "" ""))) "none"))
+(pictor-check "bad" (or (pictor-error-of (lambda ()
+  (plug-in-pictor-edit2 RUN-NONINTERACTIVE img base "make it snow" "canvas" "low" "" "" "tiny"))) "none"))
+""", env.base_url())
+    failures.check(checks.get("fast") == "none", f"the fast edit failed: {checks.get('fast')}")
+    failures.check(checks.get("default") == "none", f"the default edit failed: {checks.get('default')}")
+    failures.check("upload-quality" in checks.get("bad", ""), f"a bad upload quality: {checks.get('bad')!r}")
+    sent = env.mock_requests()
+    failures.check(len(sent) == 2, f"expected 2 requests, the mock got {len(sent)}")
+    # The edited layer is the first image (the second edit also sends the first one's result).
+    check_upload_formats(sent, [["jpeg"], ["png"]], failures)
+
+
+def scenario_edit_with_markup(env, failures):
+    """plug-in-pictor-edit-with-markup: the markup layer arrives as the part "markup" at the first
+    image's size with alpha, where it was drawn; refused with a selection, or on a model whose
+    entry takes no markup, before anything is sent."""
+    write_newer_model_profile(env.home)
+    source = os.path.join(env.work, "scene.png")
+    pattern_image(400, 300, 7).save(source)
+    call = ('(plug-in-pictor-edit-with-markup RUN-NONINTERACTIVE img base "turn this into a river" '
+            'arrows "canvas" "low" MODEL "" "")')
+    checks = env.run_gimp(load_image_scheme(source) + f"""
+(define arrows (car (gimp-layer-new img 200 100 RGBA-IMAGE "arrows" 100 LAYER-MODE-NORMAL)))
+(gimp-image-insert-layer img arrows 0 0)
+(gimp-layer-set-offsets arrows 50 40)
+(gimp-drawable-fill arrows FILL-TRANSPARENT)
+(gimp-context-set-foreground '(255 0 0))
+(gimp-image-select-rectangle img CHANNEL-OP-REPLACE 60 80 100 20)
+(gimp-drawable-edit-fill arrows FILL-FOREGROUND)
+(pictor-check "selected" (or (pictor-error-of (lambda () {call.replace("MODEL", scheme_string(NEWER_MODEL))})) "none"))
+(gimp-selection-none img)
+(pictor-check "no-markup" (or (pictor-error-of (lambda () {call.replace("MODEL", '""')})) "none"))
+(pictor-check "error" (or (pictor-error-of (lambda () {call.replace("MODEL", scheme_string(NEWER_MODEL))})) "none"))
+(pictor-check "layers" (pictor-number (car (gimp-image-get-layers img))))
+""", env.base_url())
+    failures.check("selection" in checks.get("selected", "").lower(),
+                   f"with a selection: {checks.get('selected')!r}")
+    failures.check("takes no markup" in checks.get("no-markup", ""),
+                   f"on the default model: {checks.get('no-markup')!r}")
+    failures.check(checks.get("error") == "none", f"edit with markup failed: {checks.get('error')}")
+    failures.check(checks.get("layers") == "3", f"expected 3 layers, got {checks.get('layers')}")
+    sent = env.mock_requests()
+    failures.check(len(sent) == 1, f"expected 1 request (the refused ones never sent), got {len(sent)}")
+    if sent:
+        check_markup_request(env.mock, sent[0], (400, 300), (100, 90), [(100, 60), (10, 10)], failures)
+
+
 SCENARIOS = {
     "generate_two_variations": scenario_generate_two_variations,
     "inpaint_ellipse_selection": scenario_inpaint_ellipse_selection,
@@ -452,6 +754,13 @@ SCENARIOS = {
     "edit_with_references": scenario_edit_with_references,
     "repeat_with_last_values": scenario_repeat_with_last_values,
     "history_insert": scenario_history_insert,
+    "arrivals_batch_notice": scenario_arrivals_batch_notice,
+    "arrivals_insert_dialog": scenario_arrivals_insert_dialog,
+    "stop_waiting": scenario_stop_waiting,
+    "killed_mid_request": scenario_killed_mid_request,
+    "model_by_argument": scenario_model_by_argument,
+    "upload_quality_fast": scenario_upload_quality_fast,
+    "edit_with_markup": scenario_edit_with_markup,
 }
 
 

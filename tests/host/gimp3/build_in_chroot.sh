@@ -13,22 +13,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../../.." && pwd)
 chroot_tool=$here/trixie_chroot.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "build_in_chroot: the GIMP 3 tests need root (they build a Debian 13 chroot)."
-  [ "${CI:-}" = true ] && exit 1
-  exit 77
-fi
-root=$("$chroot_tool" ensure)
-
-# Only one build in the chroot at a time (ctest may run two configurations' tests at once).
-exec 8>"$root.build.lock"
-flock 8
-
+source "$source_dir/tests/host/debian_chroot.sh"
 started=$SECONDS
-rm -rf "$root/opt/pictor-src"
-mkdir -p "$root/opt/pictor-src"
-tar -C "$source_dir" --exclude=./.git --exclude='./build*' --exclude=./quickstart-output -cf - . |
-  tar -C "$root/opt/pictor-src" -xf -
+# Only one build in the chroot at a time (ctest may run two configurations' tests at once).
+chroot_build_start build_in_chroot "$chroot_tool" build.lock /opt/pictor-src
+root=$chroot_root
 
 run() { "$chroot_tool" run "$@"; }
 run cmake -S /opt/pictor-src -B /opt/pictor-build -DCMAKE_BUILD_TYPE=RelWithDebInfo \

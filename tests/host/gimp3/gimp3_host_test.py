@@ -13,6 +13,7 @@ Exit status: 0 passed, 1 failed, 77 skipped (gimp-console-3.0 is not installed; 
 """
 
 import argparse
+import glob
 import json
 import os
 import re
@@ -29,7 +30,9 @@ from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generati
                                check_no_key_anywhere, history_images,
                                looks_like_model_image, offset_layer_case, pattern_image,
                                report_outcome, same_pixels, check_history_inserts, quadrant_image,
-                               write_history_entry)
+                               write_history_entry, kill_plugin_mid_request, check_undelivered_image_arrives,
+                               ARRIVED_ONE, history_json, make_arrived_image, run_host)
+from host_test_support import NEWER_MODEL, check_markup_request, check_upload_formats, write_newer_model_profile  # noqa: E402
 
 GIMP = "gimp-console-3.0"
 GIMP_TIMEOUT_S = 180
@@ -164,7 +167,8 @@ class Environment:
             env["PICTOR_PROFILE"] = profile
         return env
 
-    def run_gimp(self, body, base_url, interpreter="python-fu-eval", wrapper=(), **env_args):
+    def run_gimp(self, body, base_url, interpreter="python-fu-eval", wrapper=(), during=None, **env_args):
+        """Runs the batch in GIMP; `during`, if given, is called while GIMP runs."""
         if interpreter == "python-fu-eval":
             script = os.path.join(self.work, "scenario.py")
             with open(script, "w") as f:
@@ -176,17 +180,15 @@ class Environment:
                 f.write(body)
             batch = f'(load "{script}")'
         started = time.time()
-        done = subprocess.run(
-            list(wrapper) + [GIMP, "-i", "-d", "-f", f"--batch-interpreter={interpreter}", "-b", batch,
-                             "--quit"],
-            env=self.environment(base_url, **env_args), stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, timeout=GIMP_TIMEOUT_S, cwd=self.work)
-        self.gimp_output += done.stdout.decode("utf-8", "replace")
+        status, output = run_host(
+            list(wrapper) + [GIMP, "-i", "-d", "-f", f"--batch-interpreter={interpreter}", "-b", batch, "--quit"],
+            self.environment(base_url, **env_args), self.work, GIMP_TIMEOUT_S, during)
+        self.gimp_output += output.decode("utf-8", "replace")
         with open(os.path.join(self.work, "gimp-output.txt"), "w") as f:
             f.write(self.gimp_output)
-        print(f"{GIMP} ran {time.time() - started:.1f} s, exit status {done.returncode}")
-        checks = {"exit": done.returncode}
-        for line in done.stdout.decode("utf-8", "replace").splitlines():
+        print(f"{GIMP} ran {time.time() - started:.1f} s, exit status {status}")
+        checks = {"exit": status}
+        for line in output.decode("utf-8", "replace").splitlines():
             m = re.search(r"PICTOR-CHECK ([^=]+)=(.*)$", line)
             if m:
                 checks[m.group(1)] = json.loads(m.group(2))
@@ -632,6 +634,171 @@ if returned:
     failures.check(len(env.mock.image_requests()) == 1, "inserting from history sent a request")
 
 
+def scenario_killed_mid_request(env, failures):
+    """GIMP kills the plug-in when the user cancels its progress: kill -9 of the plug-in while its
+    request waits. The request goes on in pictor-request-runner (found beside the installed
+    libpictor): within the route's wait its image is in history, marked not yet delivered, and
+    no runner is left."""
+    source = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 1).save(source)
+    plugins = glob.glob("/usr/lib/*/gimp/3.0/plug-ins/pictor/pictor") + glob.glob("/usr/lib/gimp/3.0/plug-ins/pictor/pictor")
+    runners = glob.glob("/usr/lib/*/pictor/pictor-request-runner") + glob.glob("/usr/lib/pictor/pictor-request-runner")
+    if not failures.check(len(plugins) == 1 and len(runners) == 1,
+                          f"the installed plug-in and runner: {plugins}, {runners}"):
+        return
+    plugin, runner = os.path.realpath(plugins[0]), os.path.realpath(runners[0])
+    checks = env.run_gimp(f"""
+img = load({source!r})
+run_pictor("plug-in-pictor-generate", img, [img.get_layers()[0]], prompt="a slow lighthouse", size="1024x1024",
+           quality="low", variations=1)
+""", env.mock.base_url("openai", "delay=8"),
+        during=lambda: kill_plugin_mid_request(env.mock, plugin, runner, env.home, failures))
+    failures.check(checks.get("plug-in-pictor-generate.status") not in (None, "success"),
+                   f"the killed procedure did not fail: {checks.get('plug-in-pictor-generate.status')}")
+    check_undelivered_image_arrives(env.history, runner, env.home, 15, failures)
+
+
+def scenario_arrivals_batch_notice(env, failures):
+    """An image that arrived while GIMP was away (the CLI killed mid-request): the next Pictor
+    command run from a script says so in a GIMP message naming its id (no dialog: batch runs
+    never wait); a script inserts it by that id with its exact pixels, which clears its mark; the
+    next command says nothing more."""
+    cli = "/usr/bin/pictor"
+    entry = make_arrived_image(cli, env.mock, env.environment(env.mock.base_url()), "a lighthouse in fog")
+    canvas = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 4).save(canvas)
+    generate = """
+img = load({canvas!r})
+run_pictor("plug-in-pictor-generate", img, [img.get_layers()[0]], prompt="a red umbrella",
+           size="1024x1024", quality="low", variations=1)
+check("stage", {stage!r})
+"""
+    checks = env.run_gimp(generate.format(canvas=canvas, stage="first-done") + f"""
+img = load({canvas!r})
+returned = run_pictor("plug-in-pictor-history", img, [img.get_layers()[0]], entry={entry["id"]!r},
+                      fit_to_canvas=False)
+if returned:
+    check("own.rect", rect(returned[0]))
+    check("own.name", returned[0].get_name())
+    export_layer(returned[0], {os.path.join(env.out, "own.png")!r})
+""" + generate.format(canvas=canvas, stage="second-done"), env.mock.base_url())
+    failures.check(checks.get("plug-in-pictor-generate.status") == "success" and checks.get("stage") == "second-done",
+                   f"generate failed: {checks.get('plug-in-pictor-generate.error')}")
+    failures.check(checks.get("plug-in-pictor-history.status") == "success",
+                   f"inserting the arrived image failed: {checks.get('plug-in-pictor-history.error')}")
+    output = env.gimp_output
+    told = output[:output.find('PICTOR-CHECK stage="first-done"')]
+    failures.check(ARRIVED_ONE in told, f"the first command did not say {ARRIVED_ONE!r}")
+    failures.check(entry["id"] in told and "plug-in-pictor-history" in told,
+                   "the message does not name the arrived image's id and how a script inserts it")
+    failures.check(output.count("arrived while you were away") == 1,
+                   "the notice was repeated after the arrived image was inserted")
+    failures.check(checks.get("own.name") == "Pictor: a lighthouse in fog", f"the layer is named {checks.get('own.name')!r}")
+    failures.check(tuple(checks.get("own.rect") or ()) == (0, 0, 1024, 1024),
+                   f"the arrived image's layer rect is {checks.get('own.rect')}, not its own size")
+    own = os.path.join(env.out, "own.png")
+    if failures.check(os.path.exists(own), "the arrived image's layer was not exported"):
+        failures.check(same_pixels(Image.open(own), Image.open(entry["image_path"])),
+                       "the inserted layer's pixels are not the arrived image's")
+    listed = {e["id"]: e for e in history_json(cli, env.environment(env.mock.base_url()))}
+    failures.check(listed.get(entry["id"], {}).get("delivered") is not False,
+                   "the arrived image is still marked not yet delivered after it was inserted")
+    failures.check(len(env.mock.image_requests()) == 3, "expected the CLI's request and two generates")
+
+
+# ---- model choice, upload quality, edit with markup -----------------------------------------
+
+# Each call's outcome under its own key (run_pictor's keys are the procedure's, the last call's).
+ATTEMPT = """
+def attempt(key, name, img, drawables, **args):
+    layers = run_pictor(name, img, drawables, **args)
+    check(key, "none" if layers else "failed")
+"""
+
+
+def scenario_model_by_argument(env, failures):
+    """The model argument (appended after profile) with a quality only it has and its complexity
+    reach the server; the same quality on the default model is refused before sending."""
+    write_newer_model_profile(env.home)
+    source = os.path.join(env.work, "canvas.png")
+    pattern_image(320, 240, 1).save(source)
+    checks = env.run_gimp(ATTEMPT + f"""
+img = load({source!r})
+base = img.get_layers()[0]
+attempt("newer", "plug-in-pictor-generate", img, [base], prompt="a red umbrella", size="1024x1024",
+        quality="xhigh", variations=1, model={NEWER_MODEL!r}, complexity="high")
+attempt("default", "plug-in-pictor-generate", img, [base], prompt="a red umbrella", size="1024x1024",
+        quality="xhigh", variations=1)
+""", env.mock.base_url())
+    failures.check(checks.get("newer") == "none", "generate with the newer model failed")
+    failures.check(checks.get("default") == "failed", "xhigh on the default model was not refused")
+    failures.check("xhigh" in str(checks.get("plug-in-pictor-generate.error")),
+                   f"the refusal does not name the quality: {checks.get('plug-in-pictor-generate.error')!r}")
+    bodies = [r.get("json") or {} for r in env.mock.image_requests()]
+    failures.check(len(bodies) == 1, f"expected 1 request (the refused one is never sent), got {len(bodies)}")
+    if bodies:
+        got = {k: bodies[0].get(k) for k in ("model", "quality", "complexity")}
+        failures.check(got == {"model": NEWER_MODEL, "quality": "xhigh", "complexity": "high"},
+                       f"the server got {got}")
+
+
+def scenario_upload_quality_fast(env, failures):
+    """upload-quality "fast" sends an opaque layer as JPEG; "" (the saved setting, lossless by
+    default) as PNG."""
+    source = os.path.join(env.work, "photo.png")
+    pattern_image(400, 300, 4).save(source)
+    checks = env.run_gimp(ATTEMPT + f"""
+img = load({source!r})
+base = img.get_layers()[0]
+base.set_visible(True)
+attempt("fast", "plug-in-pictor-edit", img, [base], prompt="make it snow", size="canvas", quality="low",
+        upload_quality="fast")
+attempt("default", "plug-in-pictor-edit", img, [base], prompt="make it snow", size="canvas", quality="low")
+""", env.mock.base_url())
+    failures.check(checks.get("fast") == "none" and checks.get("default") == "none",
+                   f"an edit failed: {checks.get('plug-in-pictor-edit.error')}")
+    sent = env.mock.image_requests()
+    check_upload_formats(sent, [["jpeg"], ["png"]], failures)
+
+
+def scenario_edit_with_markup(env, failures):
+    """plug-in-pictor-edit-with-markup: the markup layer arrives as the part "markup" at the first
+    image's size with alpha, where it was drawn; refused with a selection, or on a model whose
+    entry takes no markup, before anything is sent."""
+    write_newer_model_profile(env.home)
+    source = os.path.join(env.work, "scene.png")
+    pattern_image(400, 300, 7).save(source)
+    checks = env.run_gimp(ATTEMPT + f"""
+from gi.repository import Gegl as _G
+img = load({source!r})
+base = img.get_layers()[0]
+arrows = Gimp.Layer.new(img, "arrows", 200, 100, Gimp.ImageType.RGBA_IMAGE, 100, Gimp.LayerMode.NORMAL)
+img.insert_layer(arrows, None, 0)
+arrows.set_offsets(50, 40)
+arrows.fill(Gimp.FillType.TRANSPARENT)
+Gimp.context_set_foreground(_G.Color.new("red"))
+img.select_rectangle(Gimp.ChannelOps.REPLACE, 60, 80, 100, 20)
+arrows.edit_fill(Gimp.FillType.FOREGROUND)
+args = dict(prompt="turn this into a river", markup_layer=arrows, size="canvas", quality="low")
+attempt("selected", "plug-in-pictor-edit-with-markup", img, [base], model={NEWER_MODEL!r}, **args)
+Gimp.Selection.none(img)
+attempt("no-markup", "plug-in-pictor-edit-with-markup", img, [base], **args)
+attempt("markup", "plug-in-pictor-edit-with-markup", img, [base], model={NEWER_MODEL!r}, **args)
+check("layer-count", len(img.get_layers()))
+""", env.mock.base_url())
+    out = env.gimp_output
+    failures.check(checks.get("selected") == "failed", "a markup edit with a selection was not refused")
+    failures.check(checks.get("no-markup") == "failed", "a markup edit on a model without markup was not refused")
+    failures.check(checks.get("markup") == "none", f"edit with markup failed: {checks.get('plug-in-pictor-edit-with-markup.error')}")
+    failures.check("remove the selection" in out, "the selection refusal does not say what to do")
+    failures.check("takes no markup" in out, "the model refusal does not say the model takes no markup")
+    failures.check(checks.get("layer-count") == 3, f"expected 3 layers, got {checks.get('layer-count')}")
+    sent = env.mock.image_requests()
+    failures.check(len(sent) == 1, f"expected 1 request (the refused ones never sent), got {len(sent)}")
+    if sent:
+        check_markup_request(env.mock, sent[0], (400, 300), (100, 90), [(100, 60), (10, 10)], failures)
+
+
 SCENARIOS = {
     "generate_two_variations": scenario_generate_two_variations,
     "inpaint_ellipse_selection": scenario_inpaint_ellipse_selection,
@@ -644,6 +811,11 @@ SCENARIOS = {
     "interactive_dialog": scenario_interactive_dialog,
     "settings_and_key_source": scenario_settings_and_key_source,
     "history_insert": scenario_history_insert,
+    "killed_mid_request": scenario_killed_mid_request,
+    "arrivals_batch_notice": scenario_arrivals_batch_notice,
+    "model_by_argument": scenario_model_by_argument,
+    "upload_quality_fast": scenario_upload_quality_fast,
+    "edit_with_markup": scenario_edit_with_markup,
 }
 
 

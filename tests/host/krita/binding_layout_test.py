@@ -39,6 +39,8 @@ def main():
             expected.append((f"{c_name}.{field}", (getattr(cls, field).offset, ctypes.sizeof(ctype)), "=="))
     lines.append('printf("%d\\n", PICTOR_ABI_VERSION >> 8);')
     expected.append(("PICTOR_ABI_VERSION high byte", binding.ABI_VERSION >> 8, "=="))
+    lines.append('printf("%d\\n", PICTOR_VERSION_NUMBER / 100);')
+    expected.append(("PICTOR_VERSION_NUMBER major.minor", binding.VERSION_NUMBER // 100, "=="))
     source = ("#include <stdio.h>\n#include <stddef.h>\n#include <pictor/pictor.h>\nint main(void) {\n"
               + "\n".join(lines) + "\nreturn 0;\n}\n")
     with tempfile.TemporaryDirectory() as tmp:

@@ -133,6 +133,10 @@ TEST_F(ObsImageSource, ReportsAGatewayErrorAndKeepsShowingNothing) {
     const std::string status = property_description(source, "status");
     EXPECT_NE(status.find("Failed"), std::string::npos) << status;
     EXPECT_NE(status.find("safety system"), std::string::npos) << status;
+    // In OBS's words: what to change here, not the library's advice about a "moderation" field
+    // that OBS does not offer.
+    EXPECT_NE(status.find("Change the prompt"), std::string::npos) << status;
+    EXPECT_EQ(status.find("moderation"), std::string::npos) << status;
     EXPECT_EQ(obs_source_get_width(source), 0u);
     EXPECT_EQ(mock_->api_requests().size(), 1u) << "a refusal is not retried";
     obs_source_release(source);

@@ -7,6 +7,7 @@ namespace pictor_obs_test {
 void ObsModuleTest::SetUp() {
     env_ = std::make_unique<PrivateEnvironment>(PICTOR_PROFILES_DIR);
     mock_ = std::make_unique<pictor_test::MockGatewayProcess>();
+    before_obs_starts();
     obs_ = std::make_unique<HeadlessObs>();
     obs_->start();
     obs_->load_builtin_image_sources();

@@ -19,6 +19,9 @@ class ObsModuleTest : public ::testing::Test {
 protected:
     void SetUp() override;
     void TearDown() override;
+    // Between the private environment and the mock starting and OBS starting: what a test needs
+    // to be there before the module loads (history written while OBS was away).
+    virtual void before_obs_starts() {}
 
     // A Pictor Image source pointing at the mock's openai route (with a scenario, optional).
     obs_source_t *create_image_source(const std::string &name, const std::string &scenario = "");

@@ -13,22 +13,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../../.." && pwd)
 chroot_tool=$source_dir/tests/host/gimp3/trixie_chroot.sh
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "run_in_trixie: the OBS 30 tests need root (they use a Debian 13 chroot)."
-  [ "${CI:-}" = true ] && exit 1
-  exit 77
-fi
-root=$("$chroot_tool" ensure)
-
-# One OBS build in the chroot at a time; the GIMP 3 build uses its own folders and lock.
-exec 8>"$root.obs-build.lock"
-flock 8
-
+source "$source_dir/tests/host/debian_chroot.sh"
 started=$SECONDS
-rm -rf "$root/opt/pictor-obs-src"
-mkdir -p "$root/opt/pictor-obs-src"
-tar -C "$source_dir" --exclude=./.git --exclude='./build*' --exclude=./quickstart-output -cf - . |
-  tar -C "$root/opt/pictor-obs-src" -xf -
+# One OBS build in the chroot at a time; the GIMP 3 build uses its own folders and lock.
+chroot_build_start run_in_trixie "$chroot_tool" obs-build.lock /opt/pictor-obs-src
+root=$chroot_root
 
 run() { "$chroot_tool" run "$@"; }
 configure_log=$(run cmake -S /opt/pictor-obs-src -B /opt/pictor-obs-build -DCMAKE_BUILD_TYPE=RelWithDebInfo \

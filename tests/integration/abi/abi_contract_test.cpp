@@ -18,6 +18,97 @@ TEST_F(AbiContract, VersionsAgreeWithTheHeader) {
     EXPECT_EQ(pictor_version_string(), expected);
 }
 
+// One compatibility rule for every host: the same ABI major and the same release line.
+TEST_F(AbiContract, LibraryAcceptsOnlyItsOwnAbiMajorAndReleaseLine) {
+    EXPECT_EQ(pictor_library_is_compatible(), 1);
+    EXPECT_EQ(pictor_library_accepts(PICTOR_VERSION_NUMBER, PICTOR_ABI_VERSION + 1), 1) << "an ABI addition is fine";
+    EXPECT_EQ(pictor_library_accepts(PICTOR_VERSION_NUMBER + 1, PICTOR_ABI_VERSION), 1) << "a patch release is fine";
+    EXPECT_EQ(pictor_library_accepts(PICTOR_VERSION_NUMBER, PICTOR_ABI_VERSION + 0x100), 0);
+    EXPECT_EQ(pictor_library_accepts(PICTOR_VERSION_NUMBER, PICTOR_ABI_VERSION - 0x100), 0);
+    // Before 1.0 every minor may break: a host of another minor is refused.
+    if (PICTOR_VERSION_MAJOR == 0) {
+        EXPECT_EQ(pictor_library_accepts(PICTOR_VERSION_NUMBER + 100, PICTOR_ABI_VERSION), 0);
+    }
+    EXPECT_EQ(pictor_library_accepts(PICTOR_VERSION_NUMBER + 10000, PICTOR_ABI_VERSION), 0);
+}
+
+TEST_F(AbiContract, HostInitClearsTheTableWithinTheCallersSize) {
+    struct {
+        pictor_host host;
+        char guard[32];
+    } buffer;
+    std::memset(&buffer, 0x5A, sizeof buffer);
+    ASSERT_EQ(pictor_host_init(&buffer.host), PICTOR_OK);
+    for (char byte : buffer.guard)
+        ASSERT_EQ(byte, 0x5A) << "init wrote past the caller's struct";
+    EXPECT_EQ(buffer.host.struct_size, sizeof(pictor_host));
+    EXPECT_EQ(buffer.host.user_data, nullptr);
+    EXPECT_EQ(buffer.host.canvas_size, nullptr);
+    EXPECT_EQ(buffer.host.read_selection, nullptr);
+    EXPECT_EQ(buffer.host.message, nullptr);
+    EXPECT_EQ(pictor_host_init(nullptr), PICTOR_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(pictor_host_init_abi(&buffer.host, 8, PICTOR_ABI_VERSION), PICTOR_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(pictor_host_init_abi(&buffer.host, sizeof(pictor_host), PICTOR_ABI_VERSION + 0x100),
+              PICTOR_ERR_INVALID_ARGUMENT);
+}
+
+TEST_F(AbiContract, CoverageBoundsSkipsZeroesAndReadsOnlyTheWidthOfEachRow) {
+    // 5 x 3 coverage in rows of 8 bytes; the padding is non-zero and must not count.
+    const uint8_t coverage[3 * 8] = {0, 0, 0, 0, 0, 9, 9, 9,  //
+                                     0, 0, 1, 0, 0, 9, 9, 9,  //
+                                     0, 0, 0, 200, 0, 9, 9, 9};
+    pictor_selection_desc desc{};
+    desc.struct_size = sizeof desc;
+    ASSERT_EQ(pictor_coverage_bounds(coverage, 5, 3, 8, &desc), PICTOR_OK);
+    EXPECT_EQ(desc.is_empty, 0);
+    EXPECT_EQ(desc.x, 2);
+    EXPECT_EQ(desc.y, 1);
+    EXPECT_EQ(desc.width, 2u);
+    EXPECT_EQ(desc.height, 2u);
+    const uint8_t none[4] = {0, 0, 0, 0};
+    ASSERT_EQ(pictor_coverage_bounds(none, 2, 2, 2, &desc), PICTOR_OK);
+    EXPECT_EQ(desc.is_empty, 1);
+    EXPECT_EQ(pictor_coverage_bounds(none, 2, 2, 1, &desc), PICTOR_ERR_INVALID_ARGUMENT) << "stride < width";
+}
+
+// The numbers pictor.h and the README document, as a host reads them.
+TEST_F(AbiContract, LimitsAreTheDocumentedOnes) {
+    pictor_limits limits;
+    std::memset(&limits, 0x5A, sizeof limits);
+    ASSERT_EQ(pictor_get_limits(&limits), PICTOR_OK);
+    EXPECT_EQ(limits.struct_size, sizeof limits);
+    EXPECT_EQ(limits.max_response_bytes, 512ull * 1024 * 1024);
+    EXPECT_EQ(limits.max_pixels, 64000000ull);
+    EXPECT_EQ(limits.max_retries, 2);
+    EXPECT_EQ(limits.connect_timeout_s, 10.0);
+    EXPECT_EQ(limits.max_prompt_chars, 32000u);
+    EXPECT_EQ(limits.max_edit_images, 16u);
+    EXPECT_EQ(limits.max_reference_layers, 15u);
+    EXPECT_EQ(limits.default_grow_px, 4);
+    EXPECT_EQ(limits.default_feather_px, 8);
+    EXPECT_EQ(limits.default_context_px, 64);
+    EXPECT_EQ(limits.max_grow_px, 1024);
+    EXPECT_EQ(limits.max_feather_px, 1024);
+    EXPECT_EQ(limits.max_context_px, 4096);
+    EXPECT_EQ(pictor_get_limits(nullptr), PICTOR_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(pictor_get_limits_abi(&limits, 8, PICTOR_ABI_VERSION), PICTOR_ERR_INVALID_ARGUMENT);
+}
+
+// The published prompt limit is the one requests are checked against.
+TEST_F(AbiContract, PublishedPromptLimitIsTheEnforcedOne) {
+    pictor_limits limits;
+    ASSERT_EQ(pictor_get_limits(&limits), PICTOR_OK);
+    auto c = client("openai");
+    std::string prompt(limits.max_prompt_chars, 'a');
+    pictor_request request;
+    pictor_request_init(&request);
+    request.prompt = prompt.c_str();
+    EXPECT_EQ(pictor_check_request(c.get(), &request, 0), PICTOR_OK);
+    prompt += 'a';
+    request.prompt = prompt.c_str();
+    EXPECT_EQ(pictor_check_request(c.get(), &request, 0), PICTOR_ERR_INVALID_REQUEST);
+}
+
 TEST_F(AbiContract, StatusStringsAreStable) {
     EXPECT_STREQ(pictor_status_string(PICTOR_OK), "ok");
     EXPECT_STREQ(pictor_status_string(PICTOR_ERR_INVALID_REQUEST), "invalid_request");

@@ -11,16 +11,7 @@ std::unique_ptr<MockGatewayProcess> AbiTest::mock_;
 
 namespace {
 
-std::string encode(uint32_t width, uint32_t height, bool with_alpha, const char *format) {
-    std::vector<uint8_t> rgba(size_t(width) * height * 4);
-    for (uint32_t y = 0; y < height; ++y)
-        for (uint32_t x = 0; x < width; ++x) {
-            uint8_t *p = &rgba[(size_t(y) * width + x) * 4];
-            p[0] = uint8_t(x * 255 / width);
-            p[1] = uint8_t(y * 255 / height);
-            p[2] = 128;
-            p[3] = with_alpha && x < width / 2 ? 0 : 255;
-        }
+std::string encode_rgba(const std::vector<uint8_t> &rgba, uint32_t width, uint32_t height, const char *format) {
     pictor_image *image = nullptr;
     EXPECT_EQ(pictor_image_from_rgba(width, height, rgba.data(), size_t(width) * 4, &image), PICTOR_OK);
     uint8_t *bytes = nullptr;
@@ -32,7 +23,30 @@ std::string encode(uint32_t width, uint32_t height, bool with_alpha, const char 
     return out;
 }
 
+std::string encode(uint32_t width, uint32_t height, bool with_alpha, const char *format) {
+    std::vector<uint8_t> rgba(size_t(width) * height * 4);
+    for (uint32_t y = 0; y < height; ++y)
+        for (uint32_t x = 0; x < width; ++x) {
+            uint8_t *p = &rgba[(size_t(y) * width + x) * 4];
+            p[0] = uint8_t(x * 255 / width);
+            p[1] = uint8_t(y * 255 / height);
+            p[2] = 128;
+            p[3] = with_alpha && x < width / 2 ? 0 : 255;
+        }
+    return encode_rgba(rgba, width, height, format);
+}
+
 } // namespace
+
+std::string make_grain_png(uint32_t width, uint32_t height) {
+    std::vector<uint8_t> rgba(size_t(width) * height * 4);
+    uint32_t state = 777;
+    for (size_t i = 0; i < rgba.size(); ++i) {
+        state = state * 1664525u + 1013904223u;
+        rgba[i] = i % 4 == 3 ? 255 : uint8_t(state >> 24);
+    }
+    return encode_rgba(rgba, width, height, "png");
+}
 
 std::string make_png(uint32_t width, uint32_t height, bool with_alpha) {
     return encode(width, height, with_alpha, "png");

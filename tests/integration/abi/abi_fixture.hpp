@@ -26,6 +26,8 @@ using ResultPtr = std::unique_ptr<pictor_result, ResultDeleter>;
 // Small real images for edit inputs, made with the library's own encoder.
 std::string make_png(uint32_t width, uint32_t height, bool with_alpha);
 std::string make_jpeg(uint32_t width, uint32_t height);
+// Opaque pure grain: about 3 bytes a pixel whatever the encoder.
+std::string make_grain_png(uint32_t width, uint32_t height);
 
 // Every file below `dir`, read whole (for "the key is nowhere on disk" checks).
 std::vector<std::pair<std::string, std::string>> read_tree(const std::string &dir);

@@ -136,6 +136,30 @@ TEST_F(EditRoutes, InvalidRequestsAreRefusedBeforeSending) {
     EXPECT_EQ(mock().api_requests().size(), 0u) << "a refused request must not be sent";
 }
 
+// The checks take the send's re-encoding into account: an image over the route's limit that
+// the send would re-encode to fit passes them; with keep_uploads (sent as given) it is refused.
+TEST_F(EditRoutes, ChecksAgreeWithTheSendOnImagesOverTheRouteLimit) {
+    const std::string big = make_grain_png(2000, 1900); // ~11.4 MB
+    ASSERT_GT(big.size(), 10ull << 20); // apiyi's documented per-image limit
+    pictor_input_image image = input(big, "big.png");
+    auto c = client("apiyi");
+    pictor_request request;
+    pictor_request_init(&request);
+    request.prompt = "edit";
+    request.images = &image;
+    request.image_count = 1;
+    EXPECT_EQ(pictor_check_request(c.get(), &request, 1), PICTOR_OK) << pictor_client_last_error(c.get())->message;
+    double usd = -2;
+    EXPECT_EQ(pictor_estimate_cost(c.get(), &request, 1, &usd), PICTOR_OK) << pictor_client_last_error(c.get())->message;
+    EXPECT_GT(usd, 0); // apiyi's profile prices its model
+    request.keep_uploads = 1;
+    EXPECT_EQ(pictor_check_request(c.get(), &request, 1), PICTOR_ERR_INVALID_REQUEST);
+    EXPECT_NE(std::string(pictor_client_last_error(c.get())->message).find("big.png is"), std::string::npos)
+        << pictor_client_last_error(c.get())->message;
+    EXPECT_EQ(pictor_estimate_cost(c.get(), &request, 1, &usd), PICTOR_ERR_INVALID_REQUEST);
+    EXPECT_EQ(mock().api_requests().size(), 0u) << "a check sends nothing";
+}
+
 TEST_F(EditRoutes, TooLongPromptIsRefusedOnGenerations) {
     std::string prompt(32001, 'a');
     auto c = client("openai");

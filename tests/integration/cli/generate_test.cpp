@@ -125,7 +125,7 @@ TEST_F(PictorCli, TimeoutAfterSendingSaysItMayBeBilled) {
     EXPECT_EQ(r.exit_code, 1);
     std::vector<std::string> lines = message_lines(r.err);
     ASSERT_EQ(lines.size(), 1u) << r.err;
-    EXPECT_NE(lines[0].find("bill"), std::string::npos) << r.err;
+    EXPECT_EQ(occurrences(lines[0], "may still be billed"), 1u) << r.err;
     EXPECT_TRUE(output_folder_names().empty());
 }
 

@@ -176,6 +176,38 @@ TEST_F(PictorInpaint, AnImageWhoseAlphaIsTheSelectionWorksToo) {
     EXPECT_EQ(mock_->api_requests().size(), 1u);
 }
 
+// A file with an alpha channel means its alpha, even all opaque: black RGBA (alpha 255) selects
+// everything, where its gray level would select nothing.
+TEST_F(PictorInpaint, OpaqueBlackRgbaSelectionSelectsEverything) {
+    const std::string selection = dir_ + "/in/all-opaque.png";
+    std::string script = "import sys\nfrom PIL import Image\nImage.new('RGBA', (" + std::to_string(kWidth) + ", " +
+                         std::to_string(kHeight) + "), (0, 0, 0, 255)).save(sys.argv[1])\n";
+    ProcessResult made = run_process({PICTOR_TEST_PYTHON, "-c", script, selection}, {"PATH=/usr/bin:/bin"}, 30);
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    ProcessResult r = pictor(std::vector<std::string>{"inpaint", "x", "--image", picture_, "--selection", selection,
+                                                      "-o", out("result.png")} +
+                             route("openai"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(mock_->api_requests().size(), 1u);
+}
+
+// The bounds are the library's (pictor_get_limits): 1024 px of grow, 4096 px of context.
+TEST_F(PictorInpaint, GrowAndContextBeyondTheLibraryLimitsAreUsageErrors) {
+    const std::string selection = dir_ + "/in/selection.png";
+    write_gray_selection(selection, kWidth, kHeight, true);
+    ProcessResult grow = pictor(std::vector<std::string>{"inpaint", "x", "--image", picture_, "--selection", selection,
+                                                         "-o", out("result.png"), "--grow", "1025"} +
+                                route("openai"));
+    EXPECT_EQ(grow.exit_code, 2) << grow.err;
+    EXPECT_NE(grow.err.find("--grow must be a whole number of pixels from 0 to 1024"), std::string::npos) << grow.err;
+    ProcessResult context = pictor(std::vector<std::string>{"inpaint", "x", "--image", picture_, "--selection",
+                                                            selection, "-o", out("result.png"), "--context", "4097"} +
+                                   route("openai"));
+    EXPECT_EQ(context.exit_code, 2) << context.err;
+    EXPECT_NE(context.err.find("from 0 to 4096"), std::string::npos) << context.err;
+    EXPECT_EQ(mock_->requests().size(), 0u);
+}
+
 TEST_F(PictorInpaint, EmptySelectionExitsTwoAndSendsNothing) {
     const std::string selection = dir_ + "/in/empty.png";
     write_gray_selection(selection, kWidth, kHeight, false);

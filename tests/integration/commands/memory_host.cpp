@@ -64,8 +64,8 @@ void MemoryHost::record(const char *name) {
 }
 
 pictor_host MemoryHost::table() {
-    pictor_host host{};
-    host.struct_size = sizeof host;
+    pictor_host host;
+    pictor_host_init(&host);
     host.user_data = this;
     host.canvas_size = canvas_size_cb;
     host.describe_layer = describe_layer_cb;

@@ -45,7 +45,7 @@ void PluginTest::TearDown() {
     std::filesystem::remove_all(temp_dir_);
 }
 
-pictor::client_ptr PluginTest::client(const std::string &profile, const std::string &scenario) {
+pictor::client_ptr PluginTest::client(const std::string &profile, const std::string &scenario, bool run_in_helper) {
     pictor_client_config config = pictor::default_config();
     std::string url = mock().base_url(profile, scenario);
     config.profile = profile.c_str();
@@ -53,6 +53,7 @@ pictor::client_ptr PluginTest::client(const std::string &profile, const std::str
     config.api_key = key_.c_str();
     config.history_dir = history_dir_.c_str();
     config.profile_dir = PICTOR_PROFILES_DIR;
+    config.run_in_helper = run_in_helper ? 1 : 0;
     return pictor::make_client(config);
 }
 

@@ -23,7 +23,9 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
-    pictor::client_ptr client(const std::string &profile, const std::string &scenario = "");
+    // run_in_helper: requests run in pictor-request-runner (pictor_client_config.run_in_helper).
+    pictor::client_ptr client(const std::string &profile, const std::string &scenario = "",
+                              bool run_in_helper = false);
     // pictor_job_start + pictor_job_wait on this thread; the job stays readable in *job.
     pictor_status run(pictor_client *client, MemoryHost &host, const pictor_command_options &options,
                       pictor::job_ptr *job);

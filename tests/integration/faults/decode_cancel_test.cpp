@@ -4,9 +4,7 @@
 #include "fault_fixture.hpp"
 #include "scripted_server.hpp"
 
-// jpeglib.h needs size_t and FILE declared first.
-#include <cstdio>
-#include <jpeglib.h>
+#include "libjpeg_writer.hpp"
 
 #include <atomic>
 #include <random>
@@ -25,34 +23,12 @@ std::string many_scan_jpeg(uint32_t width, uint32_t height) {
     for (int al = 5; al >= 0; --al) scans.push_back({1, {0}, 0, 0, al == 5 ? 0 : al + 1, al});
     for (int k = 1; k < 64; ++k)
         for (int al = 5; al >= 0; --al) scans.push_back({1, {0}, k, k, al == 5 ? 0 : al + 1, al});
-    jpeg_compress_struct cinfo{};
-    jpeg_error_mgr error{};
-    cinfo.err = jpeg_std_error(&error);
-    jpeg_create_compress(&cinfo);
-    unsigned char *out = nullptr;
-    unsigned long size = 0;
-    jpeg_mem_dest(&cinfo, &out, &size);
-    cinfo.image_width = width;
-    cinfo.image_height = height;
-    cinfo.input_components = 1;
-    cinfo.in_color_space = JCS_GRAYSCALE;
-    jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, 95, TRUE);
-    cinfo.scan_info = scans.data();
-    cinfo.num_scans = int(scans.size());
-    jpeg_start_compress(&cinfo, TRUE);
-    std::vector<uint8_t> row(width);
+    std::vector<uint8_t> noise(size_t(width) * height);
     std::mt19937 random(11);
-    while (cinfo.next_scanline < height) {
-        for (auto &v : row) v = uint8_t(random());
-        JSAMPROW rows[1] = {row.data()};
-        jpeg_write_scanlines(&cinfo, rows, 1);
-    }
-    jpeg_finish_compress(&cinfo);
-    jpeg_destroy_compress(&cinfo);
-    std::string bytes(reinterpret_cast<char *>(out), size);
-    free(out);
-    return bytes;
+    for (auto &v : noise) v = uint8_t(random());
+    const std::vector<uint8_t> bytes =
+        pictor_test_jpeg::libjpeg_encode(noise, width, height, 1, JCS_GRAYSCALE, false, scans);
+    return std::string(bytes.begin(), bytes.end());
 }
 
 // The answer names a URL on the same server, which then serves the image: fetched whole, the

@@ -154,5 +154,24 @@ TEST_F(RequestRunner, NoRunnerOutlivesItsTimeout) {
     EXPECT_NE(read_file(dir_ + "/request-runner.log").find("pictor-request-runner"), std::string::npos);
 }
 
+// --param's typed values keep their JSON type through the runner's pipe (the route holds the
+// request long enough to see which process sends it).
+TEST_F(RequestRunner, ATypedParamReachesTheGatewayAsJsonThroughTheRunner) {
+    ChildProcess child({PICTOR_CLI_PATH, "generate", "a fox", "--param", "n_steps=3", "--param", "label=\"7\"",
+                        "-o", dir_ + "/fox.png", "--profile", "laozhang", "--base-url",
+                        mock().base_url("laozhang", "delay=2")},
+                       cli_environment(true, {}));
+    const double deadline = now_seconds() + 10;
+    while (mock().api_requests().empty() && now_seconds() < deadline) child.pump(0.05);
+    ASSERT_FALSE(mock().api_requests().empty()) << "the request never reached the mock";
+    EXPECT_EQ(runners_of(history_dir_).size(), 1u) << "the request runs in pictor-request-runner";
+    ProcessResult r = child.wait(30);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json body = mock().api_requests()[0]["json"];
+    EXPECT_EQ(body["n_steps"], nlohmann::json(3)) << body.dump();
+    EXPECT_TRUE(body["n_steps"].is_number_integer()) << body.dump();
+    EXPECT_EQ(body["label"], nlohmann::json("7")) << body.dump();
+}
+
 } // namespace
 } // namespace pictor_test

@@ -45,4 +45,12 @@ private:
     std::string dir_;  // holds the port file and the mock's output
 };
 
+// How often `needle` occurs in `text`: for what must be said exactly once.
+inline size_t occurrences(const std::string &text, const std::string &needle) {
+    size_t n = 0;
+    for (size_t at = text.find(needle); !needle.empty() && at != std::string::npos; at = text.find(needle, at + needle.size()))
+        ++n;
+    return n;
+}
+
 } // namespace pictor_test

@@ -213,6 +213,18 @@ TEST(ShippedProfiles, ToJsonDescribesTheRoute) {
     EXPECT_EQ(vip["sizes"].size(), 30u);
 }
 
+// The size list a host's dialog offers comes from here: the route's sizes, or on a custom-size
+// route the API's presets (README "Sizes"); nothing on a route that takes no size.
+TEST(ShippedProfiles, SuggestedSizesAreTheListedOnesOrThePresets) {
+    const nlohmann::json presets = {"1024x1024", "1536x1024", "1024x1536", "2048x2048",
+                                    "2048x1152", "3840x2160", "2160x3840"};
+    EXPECT_EQ(shipped("openai").to_json()["suggested_sizes"], presets);
+    EXPECT_EQ(shipped("ruoli").to_json()["suggested_sizes"], presets);
+    nlohmann::json vip = shipped("apiyi-vip").to_json();
+    EXPECT_EQ(vip["suggested_sizes"], vip["sizes"]);
+    EXPECT_TRUE(shipped("laozhang").to_json()["suggested_sizes"].empty());
+}
+
 // ---- parse errors name the file and the field ------------------------------------------------------
 
 nlohmann::json minimal() {

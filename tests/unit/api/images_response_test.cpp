@@ -209,6 +209,32 @@ TEST(ImagesResponse, BrokenBase64) {
     expect_unusable(body_with_b64("QU=JD"), "base64");
 }
 
+// Usage of several calls adds up member by member; what is not an object never throws.
+TEST(AddUsage, AddsNestedIntegersAndIgnoresNonObjects) {
+    nlohmann::json total;
+    add_usage(total, nlohmann::json(5));
+    EXPECT_TRUE(total.is_null());
+    add_usage(total, nlohmann::json::parse(R"({"total_tokens": 10, "input_tokens_details": {"text_tokens": 3}})"));
+    add_usage(total, nlohmann::json::parse(R"({"total_tokens": 7, "output_tokens": 2,
+                                               "input_tokens_details": {"text_tokens": 4}})"));
+    EXPECT_NO_THROW(add_usage(total, nlohmann::json::array({1, 2})));
+    EXPECT_NO_THROW(add_usage(total, nlohmann::json("n/a")));
+    EXPECT_EQ(total, nlohmann::json::parse(R"({"total_tokens": 17, "output_tokens": 2,
+                                                "input_tokens_details": {"text_tokens": 7}})"));
+    // A total that is not an object (an odd first answer) is replaced by the next object.
+    nlohmann::json odd = "n/a";
+    add_usage(odd, nlohmann::json::parse(R"({"total_tokens": 1})"));
+    EXPECT_EQ(odd, nlohmann::json::parse(R"({"total_tokens": 1})"));
+}
+
+TEST(Unusable, IsBadResponseThatMayBeBilled) {
+    const ErrorInfo e = catch_error([] { unusable("no data"); }).info();
+    EXPECT_EQ(e.kind, ErrorKind::bad_response);
+    EXPECT_TRUE(e.request_sent);
+    EXPECT_TRUE(e.may_be_billed);
+    EXPECT_NE(e.message.find("no data"), std::string::npos);
+}
+
 TEST(StripDataUrlPrefix, Cases) {
     EXPECT_EQ(strip_data_url_prefix("data:image/png;base64,AAAA"), "AAAA");
     EXPECT_EQ(strip_data_url_prefix("AAAA"), "AAAA");

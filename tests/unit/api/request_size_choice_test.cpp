@@ -11,7 +11,6 @@
 #include "api/request_size_choice.hpp"
 #include "api/size_rules.hpp"
 #include "api_test_support.hpp"
-#include "image/composite.hpp"
 #include "image/gray_image.hpp"
 #include "image/resample.hpp"
 #include "image/selection_mask.hpp"

@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <jpeglib.h>
 
 #include <string>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "image/progressive_decoder.hpp"
 #include "error.hpp"
 #include "image_test_support.hpp"
+#include "libjpeg_writer.hpp"
 
 namespace pictor {
 namespace {
@@ -24,37 +24,7 @@ std::vector<uint8_t> encode_jpeg(const RgbaImage &image, int quality = 90) {
     return encode_image(image, ImageFormat::jpeg, options);
 }
 
-// Writes a JPEG straight through libjpeg, for colour spaces encode_image never produces.
-// (libjpeg's default error handler exits; these inputs are always valid.)
-std::vector<uint8_t> libjpeg_encode(const std::vector<uint8_t> &samples, uint32_t width,
-                                    uint32_t height, int components, J_COLOR_SPACE space,
-                                    bool progressive = false) {
-    jpeg_compress_struct cinfo;
-    jpeg_error_mgr error;
-    cinfo.err = jpeg_std_error(&error);
-    jpeg_create_compress(&cinfo);
-    unsigned char *buffer = nullptr;
-    unsigned long size = 0;
-    jpeg_mem_dest(&cinfo, &buffer, &size);
-    cinfo.image_width = width;
-    cinfo.image_height = height;
-    cinfo.input_components = components;
-    cinfo.in_color_space = space;
-    jpeg_set_defaults(&cinfo);
-    jpeg_set_quality(&cinfo, 95, TRUE);
-    if (progressive) jpeg_simple_progression(&cinfo);
-    jpeg_start_compress(&cinfo, TRUE);
-    while (cinfo.next_scanline < height) {
-        JSAMPROW row = const_cast<uint8_t *>(samples.data()) +
-                       size_t(cinfo.next_scanline) * width * size_t(components);
-        jpeg_write_scanlines(&cinfo, &row, 1);
-    }
-    jpeg_finish_compress(&cinfo);
-    jpeg_destroy_compress(&cinfo);
-    std::vector<uint8_t> out(buffer, buffer + size);
-    std::free(buffer);
-    return out;
-}
+using pictor_test_jpeg::libjpeg_encode;
 
 // A progressive JPEG (libjpeg's standard script, about ten scans).
 std::vector<uint8_t> progressive_jpeg(uint32_t width, uint32_t height) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,12 +80,17 @@ TEST(PngCodec, OneTranslucentPixelKeepsAlpha) {
     EXPECT_EQ(decode_image(png.data(), png.size()).pixels, image.pixels);
 }
 
-TEST(PngCodec, FastLevelUsesOneFixedFilterAndDecodesExactly) {
+TEST(PngCodec, FastLevelChoosesAFilterPerRowAndDecodesExactly) {
     const RgbaImage image = make_pattern(50, 20);
     const std::vector<uint8_t> fast = encode_png(image, 1);
     EXPECT_EQ(decode_image(fast.data(), fast.size()).pixels, image.pixels);
-    for (uint8_t filter : row_filters(fast, image.stride(), image.height))
-        EXPECT_EQ(filter, 2) << "fast encoding should use the Up filter on every row";
+    // Adaptive filtering, as libpng does it: on this pattern more than one filter wins a row.
+    std::set<uint8_t> used;
+    for (uint8_t filter : row_filters(fast, image.stride(), image.height)) {
+        EXPECT_LE(filter, 4);
+        used.insert(filter);
+    }
+    EXPECT_GT(used.size(), 1u) << "fast encoding should choose the filter row by row";
 
     // The default level lets libpng choose per row; on this pattern it picks more than Up.
     const std::vector<uint8_t> thorough = encode_png(image, 6);

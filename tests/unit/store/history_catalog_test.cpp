@@ -14,16 +14,18 @@ void write(const std::string &path, const std::string &text) { std::ofstream(pat
 TEST(HistoryCatalog, ListsSavedEntriesWithTheirSidecarFields) {
     TempDir dir;
     HistoryStore store(dir / "h");
-    HistoryEntry saved = store.save("PNGBYTES", ".png", {{"prompt", "a cat"}, {"profile", "openai"}, {"size", "1024x1024"}}, 1);
+    HistoryEntry saved = store.save("PNGBYTES", ".png",
+                                    nlohmann::json{{"prompt", "a cat"}, {"profile", "openai"}, {"size", "1024x1024"},
+                                                   {"index", 1}}.get<HistorySidecar>());
     std::vector<HistoryRecord> list = list_history(dir / "h");
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0].id, saved.id);
     EXPECT_EQ(list[0].image_path, saved.image_path);
     EXPECT_EQ(list[0].sidecar_path, saved.sidecar_path);
-    EXPECT_EQ(list[0].prompt, "a cat");
-    EXPECT_EQ(list[0].profile, "openai");
-    EXPECT_EQ(list[0].size, "1024x1024");
-    EXPECT_FALSE(list[0].time.empty());
+    EXPECT_EQ(list[0].sidecar.prompt, "a cat");
+    EXPECT_EQ(list[0].sidecar.profile, "openai");
+    EXPECT_EQ(list[0].sidecar.size, "1024x1024");
+    EXPECT_FALSE(list[0].sidecar.time.empty());
 }
 
 TEST(HistoryCatalog, OrphanImagesAreListedAndTempFilesAndStrangersAreNot) {

@@ -41,7 +41,7 @@ TEST_F(HistoryStoreTest, SavesImageAndSidecar) {
     std::string image("\x89PNG\r\n\x1a\n\0\0 fake image", 20);
     nlohmann::json metadata{{"prompt", "a red fox"}, {"profile", "openai"}, {"size", "1024x1024"},
                             {"usage", {{"total_tokens", 4210}}}};
-    HistoryEntry entry = store.save(image, ".png", metadata, 0);
+    HistoryEntry entry = store.save(image, ".png", metadata.get<HistorySidecar>());
 
     EXPECT_FALSE(entry.id.empty());
     EXPECT_EQ(entry.image_path, folder + "/" + entry.id + ".png");
@@ -66,7 +66,7 @@ TEST_F(HistoryStoreTest, SavesImageAndSidecar) {
 TEST_F(HistoryStoreTest, IdCarriesTimeAndIndexAndMatchesTheSidecarTime) {
     TempDir dir;
     HistoryStore store(dir / "h");
-    HistoryEntry entry = store.save("x", ".webp", nlohmann::json::object(), 3);
+    HistoryEntry entry = store.save("x", ".webp", nlohmann::json{{"index", 3}}.get<HistorySidecar>());
     std::smatch m;
     ASSERT_TRUE(std::regex_match(entry.id, m, std::regex(R"((\d{8})-(\d{6})-[0-9a-z]+-3)"))) << entry.id;
     std::string time = nlohmann::json::parse(slurp(entry.sidecar_path))["time"];
@@ -81,7 +81,7 @@ TEST_F(HistoryStoreTest, IdCarriesTimeAndIndexAndMatchesTheSidecarTime) {
 TEST_F(HistoryStoreTest, FilesArePrivateAndFolderIs0700) {
     TempDir dir;
     std::string folder = dir / "data/pictor/history";
-    HistoryEntry entry = HistoryStore(folder).save("img", ".png", nlohmann::json::object(), 0);
+    HistoryEntry entry = HistoryStore(folder).save("img", ".png", HistorySidecar{});
     EXPECT_EQ(mode_of(folder), 0700u);
     EXPECT_EQ(mode_of(entry.image_path), 0600u);
     EXPECT_EQ(mode_of(entry.sidecar_path), 0600u);
@@ -92,7 +92,7 @@ TEST_F(HistoryStoreTest, QuickSuccessiveSavesGetDistinctIds) {
     HistoryStore store(dir / "h");
     std::set<std::string> ids;
     for (int i = 0; i < 40; ++i) {
-        HistoryEntry entry = store.save("img" + std::to_string(i), ".png", {{"n", i}}, 0);
+        HistoryEntry entry = store.save("img" + std::to_string(i), ".png", nlohmann::json{{"n", i}}.get<HistorySidecar>());
         EXPECT_TRUE(ids.insert(entry.id).second) << "duplicate id " << entry.id;
     }
     EXPECT_EQ(list_dir(dir / "h").size(), 80u) << "no save overwrote another";
@@ -106,7 +106,7 @@ TEST_F(HistoryStoreTest, QuickSuccessiveSavesGetDistinctIds) {
 TEST_F(HistoryStoreTest, MetadataIdFieldsAreOverwrittenByTheStore) {
     TempDir dir;
     HistoryEntry entry =
-        HistoryStore(dir / "h").save("img", ".png", {{"id", "forged"}, {"image_file", "../../etc/x"}}, 1);
+        HistoryStore(dir / "h").save("img", ".png", nlohmann::json{{"id", "forged"}, {"image_file", "../../etc/x"}, {"index", 1}}.get<HistorySidecar>());
     nlohmann::json sidecar = nlohmann::json::parse(slurp(entry.sidecar_path));
     EXPECT_EQ(sidecar["id"], entry.id);
     EXPECT_EQ(sidecar["image_file"], entry.id + ".png");
@@ -115,7 +115,7 @@ TEST_F(HistoryStoreTest, MetadataIdFieldsAreOverwrittenByTheStore) {
 TEST_F(HistoryStoreTest, UnwritableLocationIsIo) {
     TempDir dir;
     std::ofstream(dir / "file") << "x";
-    Error e = catch_error([&] { HistoryStore(dir / "file/history").save("img", ".png", nlohmann::json::object(), 0); });
+    Error e = catch_error([&] { HistoryStore(dir / "file/history").save("img", ".png", HistorySidecar{}); });
     EXPECT_KIND(e, ErrorKind::io);
 }
 
