@@ -10,22 +10,12 @@
 
 #include "api/paid_image.hpp"
 #include "api_test_support.hpp"
+#include "../store/store_test_support.hpp"
 
 namespace pictor::apitest {
 namespace {
 
-class TempFolder {
-public:
-    TempFolder() {
-        char pattern[] = "/tmp/pictor-paid-image-XXXXXX";
-        path_ = mkdtemp(pattern) ? pattern : "/tmp/pictor-paid-image-failed";
-    }
-    ~TempFolder() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-    std::string operator/(const std::string &name) const { return path_ + "/" + name; }
-
-private:
-    std::string path_;
-};
+using pictor::storetest::TempDir;
 
 std::string slurp(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
@@ -48,7 +38,7 @@ std::string truncated_png() {
 }
 
 TEST(PaidImage, SaveKeepsTheExactBytesAndWhatTheHeaderSays) {
-    TempFolder dir;
+    TempDir dir;
     HistoryStore store(dir / "history");
     const std::string bytes = png(40, 24);
     KeptImage kept = save_to_history(store, bytes, asked("req_keep"), ImageSize{1024, 1024});
@@ -64,7 +54,7 @@ TEST(PaidImage, SaveKeepsTheExactBytesAndWhatTheHeaderSays) {
 }
 
 TEST(PaidImage, AHistoryThatCannotWriteIsAClearErrorAndKeepsNothing) {
-    TempFolder dir;
+    TempDir dir;
     std::ofstream(dir / "not-a-folder") << "x";
     HistoryStore store(dir / "not-a-folder/history");
     Error e = catch_error([&] { save_to_history(store, png(), asked("req_lost"), ImageSize{}); });
@@ -77,7 +67,7 @@ TEST(PaidImage, AHistoryThatCannotWriteIsAClearErrorAndKeepsNothing) {
 }
 
 TEST(PaidImage, ADecodeThatFailsAfterSavingLeavesTheExactBytesInHistory) {
-    TempFolder dir;
+    TempDir dir;
     HistoryStore store(dir / "history");
     const std::string bytes = truncated_png();
     KeptImage kept = save_to_history(store, bytes, asked("req_broken"), ImageSize{});
@@ -95,7 +85,7 @@ TEST(PaidImage, ADecodeThatFailsAfterSavingLeavesTheExactBytesInHistory) {
 }
 
 TEST(PaidImage, ACancelledDecodeSaysWhereTheImageIsKept) {
-    TempFolder dir;
+    TempDir dir;
     HistoryStore store(dir / "history");
     const std::string bytes = png(64, 64);
     KeptImage kept = save_to_history(store, bytes, asked("req_cancel"), ImageSize{});
@@ -113,7 +103,7 @@ TEST(PaidImage, ACancelledDecodeSaysWhereTheImageIsKept) {
 }
 
 TEST(PaidImage, AGoodImageDecodesAfterItIsKept) {
-    TempFolder dir;
+    TempDir dir;
     HistoryStore store(dir / "history");
     ReceivedImage image;
     image.encoded = png(20, 10);
