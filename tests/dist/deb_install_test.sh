@@ -13,6 +13,9 @@ build=$(cd "$1" && pwd) work=$2
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 skip() { echo "SKIP: $*"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+# grep that reads all its input: grep -q stops at the first match, and under pipefail the writer
+# it leaves behind dies of SIGPIPE and fails the check at random.
+matches() { grep "$@" >/dev/null; }
 
 [ "$(id -u)" -eq 0 ] || skip "the .deb install test needs root (chroot)"
 grep -q '^CMAKE_INSTALL_PREFIX:PATH=/usr$' "$build/CMakeCache.txt" ||
@@ -37,7 +40,7 @@ for package in "${expected[@]}"; do
   file=$(deb "$package")
   if [ -z "$file" ]; then fail "no $package package (made: $(ls "$work/debs"/*.deb | xargs -n1 basename | tr '\n' ' '))"; continue; fi
   [ "$(field "$file" Package)" = "$package" ] || fail "$file says Package: $(field "$file" Package)"
-  dpkg-deb --fsys-tarfile "$file" | tar -xOf - "./usr/share/doc/$package/copyright" 2>/dev/null | grep -q '^License: Expat' ||
+  dpkg-deb --fsys-tarfile "$file" | tar -xOf - "./usr/share/doc/$package/copyright" 2>/dev/null | matches '^License: Expat' ||
     fail "$package has no /usr/share/doc/$package/copyright naming the Expat (MIT) license"
   # Nothing outside /usr (and nothing under /usr/local).
   bad=$(dpkg-deb -c "$file" | awk '{ print $6 }' | grep -v -E '^\./(usr/)?$|^\./usr/' | head -3 || true)
@@ -51,34 +54,34 @@ contents() { dpkg-deb -c "$(deb "$1")" | awk '{ print $6 }'; }
 cli_deb=$(deb pictor)
 if [ -n "$cli_deb" ]; then
   for path in ./usr/bin/pictor ./usr/share/man/man1/pictor.1.gz ./usr/share/bash-completion/completions/pictor; do
-    contents pictor | grep -qx "$path" || fail "the pictor package lacks $path"
+    contents pictor | matches -x "$path" || fail "the pictor package lacks $path"
   done
   depends=$(field "$cli_deb" Depends)
-  echo "$depends" | grep -q "$libpackage (= $version)" || fail "pictor's Depends ($depends) lacks $libpackage (= $version)"
-  echo "$depends" | grep -q -i -E 'gimp|gtk|obs|krita' && fail "pictor's Depends pulls a host: $depends"
+  echo "$depends" | matches "$libpackage (= $version)" || fail "pictor's Depends ($depends) lacks $libpackage (= $version)"
+  echo "$depends" | matches -i -E 'gimp|gtk|obs|krita' && fail "pictor's Depends pulls a host: $depends"
   man=$(dpkg-deb --fsys-tarfile "$cli_deb" | tar -xOf - ./usr/share/man/man1/pictor.1.gz | gzip -dc)
   for command in $("$build/host-adapters/cli/pictor" --help | sed -n '/^commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p'); do
-    echo "$man" | grep -q "^\.SH \"pictor $command\"" || fail "the man page has no section for pictor $command"
+    echo "$man" | matches "^\.SH \"pictor $command\"" || fail "the man page has no section for pictor $command"
   done
 fi
 lib_deb=$(deb "$libpackage")
-[ -n "$lib_deb" ] && { contents "$libpackage" | grep -q "/$soname\$" || fail "$libpackage lacks $soname"; }
-[ -n "$lib_deb" ] && { contents "$libpackage" | grep -q '/share/pictor/profiles/openai.json$' || fail "$libpackage lacks the profiles"; }
+[ -n "$lib_deb" ] && { contents "$libpackage" | matches "/$soname\$" || fail "$libpackage lacks $soname"; }
+[ -n "$lib_deb" ] && { contents "$libpackage" | matches '/share/pictor/profiles/openai.json$' || fail "$libpackage lacks the profiles"; }
 # The helper process libpictor starts for a request, where it looks: pictor/ beside itself.
 if [ -n "$lib_deb" ] && [ -f "$build/abi/pictor/pictor-request-runner" ]; then
   libdir=$(dirname "$(contents "$libpackage" | grep -m1 "/$soname\$")")
-  contents "$libpackage" | grep -qx "$libdir/pictor/pictor-request-runner" ||
+  contents "$libpackage" | matches -x "$libdir/pictor/pictor-request-runner" ||
     fail "$libpackage lacks $libdir/pictor/pictor-request-runner"
 fi
 dev_deb=$(deb libpictor-dev)
 if [ -n "$dev_deb" ]; then
-  contents libpictor-dev | grep -qx './usr/include/pictor/pictor.h' || fail "libpictor-dev lacks /usr/include/pictor/pictor.h"
+  contents libpictor-dev | matches -x './usr/include/pictor/pictor.h' || fail "libpictor-dev lacks /usr/include/pictor/pictor.h"
   pc=$(dpkg-deb --fsys-tarfile "$dev_deb" | tar -xOf - --wildcards '*/pkgconfig/pictor.pc')
-  echo "$pc" | grep -qx 'prefix=/usr' || fail "libpictor-dev's pictor.pc does not say prefix=/usr: $pc"
+  echo "$pc" | matches -x 'prefix=/usr' || fail "libpictor-dev's pictor.pc does not say prefix=/usr: $pc"
 fi
 # The OBS module where Debian's OBS keeps its own modules (asked from the installed obs-studio).
 if [ -n "$(deb obs-plugin-pictor)" ] && obs_dir=$(dpkg -L obs-studio 2>/dev/null | grep -m1 '/obs-plugins/[^/]*\.so$'); then
-  contents obs-plugin-pictor | grep -qx ".$(dirname "$obs_dir")/pictor.so" ||
+  contents obs-plugin-pictor | matches -x ".$(dirname "$obs_dir")/pictor.so" ||
     fail "obs-plugin-pictor does not put pictor.so in $(dirname "$obs_dir") with OBS's own modules"
 fi
 
@@ -109,7 +112,7 @@ else
     fail "the plug-in ($plugin) is not beside GIMP's own ($gimp_own)"
   registered=$(chroot_in "$root" timeout 120 gimp-console-2.10 -i -d -f -b \
     '(begin (gimp-message (number->string (car (gimp-procedural-db-proc-exists "plug-in-pictor-generate")))) (gimp-quit 0))' 2>&1 || true)
-  echo "$registered" | grep -q -E '(^|: )1$' ||
+  echo "$registered" | matches -E '(^|: )1$' ||
     fail "GIMP 2.10 in Debian 12 did not register plug-in-pictor-generate: $registered"
   chroot_in "$root" sh -c 'grep -q "plug-in-pictor-inpaint" /root/.config/GIMP/2.10/pluginrc' ||
     fail "GIMP's pluginrc has no plug-in-pictor-inpaint"
