@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -74,31 +75,35 @@ struct Pipes {
     }
 };
 
-} // namespace
-
-bool request_runner_found() { return !runner_path().empty(); }
-
-pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRequest &request, bool edit) {
-    pictor::ImageClient &core = *client.impl;
-    const std::string path = runner_path();
-    if (path.empty()) {
-        // Better an in-process request than none; the log says why the safety net is missing.
-        core.log(pictor::LogLevel::warning, "pictor-request-runner was not found beside libpictor (or in "
-                                            "PICTOR_REQUEST_RUNNER): the request runs inside this program");
-        return core.run(request, edit);
+// A host that dies mid-write must not be killed by SIGPIPE before it can report.
+struct SigpipeIgnored {
+    struct sigaction old {};
+    SigpipeIgnored() {
+        struct sigaction ignore {};
+        ignore.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &ignore, &old);
     }
-    // What can be refused is refused here, before a process starts (and with no key, at once).
-    core.plan(request, edit);
-    pictor::ClientOptions options = core.resolved_options();
+    ~SigpipeIgnored() { sigaction(SIGPIPE, &old, nullptr); }
+    SigpipeIgnored(const SigpipeIgnored &) = delete;
+    SigpipeIgnored &operator=(const SigpipeIgnored &) = delete;
+};
 
+void make_pipe(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC) != 0) throw Error(ErrorKind::internal, "cannot make a pipe for the request runner");
+}
+
+// Starts the runner at `path` in its own session, its stdin and stdout the two pipes; the key
+// stays out of its environment.
+void spawn_runner(const std::string &path, const std::string &key, Pipes &pipes) {
     int in_pipe[2], out_pipe[2];
-    if (pipe2(in_pipe, O_CLOEXEC) != 0) throw Error(ErrorKind::internal, "cannot make a pipe for the request runner");
-    if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    make_pipe(in_pipe);
+    try {
+        make_pipe(out_pipe);
+    } catch (...) {
         close(in_pipe[0]);
         close(in_pipe[1]);
-        throw Error(ErrorKind::internal, "cannot make a pipe for the request runner");
+        throw;
     }
-    Pipes pipes;
     pipes.to_runner = in_pipe[1];
     pipes.from_runner = out_pipe[0];
 
@@ -117,7 +122,7 @@ pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRe
     posix_spawnattr_setsigdefault(&attributes, &defaults);
     // Its own session: a closed terminal's SIGHUP and Ctrl-C's SIGINT are not sent to it.
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    std::vector<std::string> env = runner_environment(options.settings.api_key);
+    std::vector<std::string> env = runner_environment(key);
     std::vector<char *> envp;
     for (auto &entry : env) envp.push_back(entry.data());
     envp.push_back(nullptr);
@@ -133,16 +138,11 @@ pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRe
     // The runner forks once and its first process exits at once (the request lives on in the
     // second, adopted by init): reaping it now leaves no zombie behind.
     while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {}
+}
 
-    // A host that dies mid-write must not be killed by SIGPIPE before it can report.
-    struct sigaction ignore {}, old_pipe {};
-    ignore.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ignore, &old_pipe);
-    struct RestorePipe {
-        struct sigaction old;
-        ~RestorePipe() { sigaction(SIGPIPE, &old, nullptr); }
-    } restore{old_pipe};
-
+// The request, the key and each image's bytes down the pipe; the key is wiped from memory once
+// written.
+void hand_over(int to_runner, const pictor::ImageRequest &request, pictor::ClientOptions &options, bool edit) {
     std::vector<const std::string *> blobs;
     nlohmann::json message = {{"type", "request"},
                               {"edit", edit},
@@ -152,135 +152,200 @@ pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRe
     std::string text = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     explicit_bzero(options.settings.api_key.data(), options.settings.api_key.size());
     message["options"]["api_key"] = "";
-    bool sent = pictor::runner::write_frame(pipes.to_runner, 'J', text);
+    bool sent = pictor::runner::write_frame(to_runner, 'J', text);
     explicit_bzero(text.data(), text.size());
-    for (const std::string *blob : blobs) sent = sent && pictor::runner::write_frame(pipes.to_runner, 'B', *blob);
+    for (const std::string *blob : blobs) sent = sent && pictor::runner::write_frame(to_runner, 'B', *blob);
     if (!sent) throw Error(ErrorKind::internal, "the request runner stopped before it took the request. Nothing was sent.");
+}
 
-    pictor::DecodeLimits limits;
-    limits.max_pixels = options.max_pixels;
-    limits.cancel = &client.runner_cancel; // a cancel stops the decode here too
-    pid_t runner_pid = 0;
-    pictor::net::Phase phase = pictor::net::Phase::preparing;
-    std::vector<std::pair<std::string, std::string>> saved; // history path, request id
-    for (;;) {
-        if (client.runner_cancel.load()) {
-            const bool sent_already = phase >= pictor::net::Phase::waiting;
-            ErrorInfo info{ErrorKind::cancelled, ""};
-            info.request_sent = sent_already;
-            info.may_be_billed = sent_already;
-            if (client.abandon_on_cancel) {
-                if (runner_pid > 0) kill(runner_pid, SIGKILL);
-                info.message = sent_already ? "Cancelled, and the request was abandoned: its image will not be kept."
-                                            : "Cancelled before the request was sent. Nothing was billed.";
-            } else {
-                // The runner has the request and sends it whatever happens now.
-                info.request_sent = info.may_be_billed = true;
-                // Closing the pipes (on return) tells the runner nobody waits: it finishes alone.
-                info.message = "Stopped waiting. The request goes on in the background: its image will be in "
-                               "history (pictor history list), marked not yet delivered.";
-                if (!saved.empty()) {
-                    // The images that came are the host's now, as in-process; the rest goes on.
-                    pictor::ImageResult result;
-                    nlohmann::json paths = nlohmann::json::array();
-                    for (const auto &[path, request_id] : saved) {
-                        pictor::ReceivedImage image;
-                        image.history_path = path;
-                        image.request_id = request_id;
-                        image.encoded = read_whole(path);
-                        const auto *data = reinterpret_cast<const uint8_t *>(image.encoded.data());
-                        image.format = pictor::sniff_image_format(data, image.encoded.size());
-                        pictor::DecodeLimits own = limits;
-                        own.cancel = nullptr; // the cancel that brought us here
-                        image.rgba = pictor::decode_image(data, image.encoded.size(), own);
-                        result.images.push_back(std::move(image));
-                        paths.push_back(path);
-                    }
-                    pictor::runner::write_frame(pipes.to_runner, 'J',
-                                                nlohmann::json{{"type", "taken"}, {"history_paths", paths}}.dump());
-                    result.metadata = {{"history", paths},
-                                       {"errors", nlohmann::json::array({pictor::runner::error_to_json(info)})},
-                                       {"warnings", nlohmann::json::array()}};
-                    result.metadata["errors"][0]["kind"] = pictor::error_kind_name(ErrorKind::cancelled);
-                    return result;
-                }
+// An image the runner kept (or handed over inline), decoded for the host. A decode failure
+// names the history file the paid image is kept in.
+pictor::ReceivedImage received_image(std::string encoded, const std::string &history_path,
+                                     const std::string &request_id, const pictor::DecodeLimits &limits) {
+    pictor::ReceivedImage image;
+    image.history_path = history_path;
+    image.request_id = request_id;
+    image.encoded = std::move(encoded);
+    const auto *data = reinterpret_cast<const uint8_t *>(image.encoded.data());
+    image.format = pictor::sniff_image_format(data, image.encoded.size());
+    try {
+        image.rgba = pictor::decode_image(data, image.encoded.size(), limits);
+    } catch (const Error &e) {
+        ErrorInfo info = e.info();
+        info.request_sent = info.may_be_billed = true;
+        info.request_id = image.request_id;
+        info.history_path = image.history_path;
+        info.message = std::string("The image arrived but cannot be used here: ") + e.what() +
+                       (image.history_path.empty() ? "" : ". It is kept in " + image.history_path);
+        throw Error(info);
+    }
+    return image;
+}
+
+// The host's half of one request while the runner has it: relays its messages until a result,
+// an error, or the host's cancel.
+class RunnerSession {
+public:
+    RunnerSession(pictor_client &client, pictor::ImageRequest &request, const pictor::ClientOptions &options,
+                  Pipes &pipes)
+        : client_(client), request_(request), pipes_(pipes) {
+        limits_.max_pixels = options.max_pixels;
+        limits_.cancel = &client.runner_cancel; // a cancel stops the decode here too
+    }
+
+    pictor::ImageResult wait_for_result() {
+        for (;;) {
+            if (client_.runner_cancel.load()) return stop_waiting();
+            char kind = 0;
+            std::string payload;
+            bool timed_out = false;
+            if (!pictor::runner::read_frame(pipes_.from_runner, &kind, &payload, 100, &timed_out)) {
+                if (timed_out) continue;
+                const bool sent = phase_ >= pictor::net::Phase::waiting;
+                throw Error(ErrorInfo{ErrorKind::internal,
+                                      "the request runner stopped unexpectedly. Any image it received is in history "
+                                      "(pictor history list).",
+                                      0, "", "", sent, sent, ""});
             }
-            throw Error(info);
-        }
-        char kind = 0;
-        std::string payload;
-        bool timed_out = false;
-        if (!pictor::runner::read_frame(pipes.from_runner, &kind, &payload, 100, &timed_out)) {
-            if (timed_out) continue;
-            throw Error(ErrorInfo{ErrorKind::internal,
-                                  "the request runner stopped unexpectedly. Any image it received is in history "
-                                  "(pictor history list).",
-                                  0, "", "", phase >= pictor::net::Phase::waiting,
-                                  phase >= pictor::net::Phase::waiting, ""});
-        }
-        if (kind != 'J') continue;
-        nlohmann::json m = nlohmann::json::parse(payload, nullptr, false);
-        if (!m.is_object()) continue;
-        const std::string type = m.value("type", "");
-        if (type == "started") {
-            runner_pid = m.value("pid", 0);
-        } else if (type == "saved") {
-            saved.emplace_back(m.value("history_path", ""), m.value("request_id", ""));
-        } else if (type == "progress") {
-            pictor::Progress p = pictor::runner::progress_from_json(m);
-            phase = std::max(phase, p.phase);
-            if (request.progress && !request.progress(p)) client.runner_cancel.store(true);
-        } else if (type == "log") {
-            core.log(pictor::LogLevel(m.value("level", 1)), m.value("line", ""));
-        } else if (type == "partial") {
-            std::string bytes;
-            if (!pictor::runner::read_frame(pipes.from_runner, &kind, &bytes) || kind != 'B') continue;
-            if (!request.on_partial_image) continue;
-            try {
-                const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
-                pictor::RgbaImage rgba = pictor::decode_image(data, bytes.size(), limits);
-                request.on_partial_image(pictor::PartialImage{rgba, bytes, pictor::sniff_image_format(data, bytes.size()),
-                                                              m.value("index", 0), m.value("total", 0),
-                                                              m.value("variation", 0)});
-            } catch (const Error &) {
-                // a preview lost, nothing more
-            }
-        } else if (type == "error") {
-            // The error (and any image it names in history) reached the host.
-            pictor::runner::write_frame(pipes.to_runner, 'J', "{\"type\":\"received\"}");
-            throw Error(pictor::runner::error_from_json(m.value("error", nlohmann::json::object())));
-        } else if (type == "result") {
-            pictor::ImageResult result;
-            result.metadata = m.value("metadata", nlohmann::json::object());
-            for (const auto &entry : m.value("images", nlohmann::json::array())) {
-                pictor::ReceivedImage image;
-                image.history_path = entry.value("history_path", "");
-                image.request_id = entry.value("request_id", "");
-                if (entry.value("inline", false)) {
-                    if (!pictor::runner::read_frame(pipes.from_runner, &kind, &image.encoded) || kind != 'B')
-                        throw Error(ErrorKind::internal, "the request runner stopped while handing over an image");
-                } else {
-                    image.encoded = read_whole(image.history_path);
-                }
-                const auto *data = reinterpret_cast<const uint8_t *>(image.encoded.data());
-                image.format = pictor::sniff_image_format(data, image.encoded.size());
-                try {
-                    image.rgba = pictor::decode_image(data, image.encoded.size(), limits);
-                } catch (const Error &e) {
-                    ErrorInfo info = e.info();
-                    info.request_sent = info.may_be_billed = true;
-                    info.request_id = image.request_id;
-                    info.history_path = image.history_path;
-                    info.message = std::string("The image arrived but cannot be used here: ") + e.what() +
-                                   (image.history_path.empty() ? "" : ". It is kept in " + image.history_path);
-                    throw Error(info);
-                }
-                result.images.push_back(std::move(image));
-            }
-            pictor::runner::write_frame(pipes.to_runner, 'J', "{\"type\":\"received\"}");
-            return result;
+            if (kind != 'J') continue;
+            nlohmann::json m = nlohmann::json::parse(payload, nullptr, false);
+            if (!m.is_object()) continue;
+            if (std::optional<pictor::ImageResult> result = on_message(m)) return std::move(*result);
         }
     }
+
+private:
+    std::optional<pictor::ImageResult> on_message(const nlohmann::json &m) {
+        const std::string type = m.value("type", "");
+        if (type == "started") {
+            runner_pid_ = m.value("pid", 0);
+        } else if (type == "saved") {
+            saved_.emplace_back(m.value("history_path", ""), m.value("request_id", ""));
+        } else if (type == "progress") {
+            pictor::Progress p = pictor::runner::progress_from_json(m);
+            phase_ = std::max(phase_, p.phase);
+            if (request_.progress && !request_.progress(p)) client_.runner_cancel.store(true);
+        } else if (type == "log") {
+            client_.impl->log(pictor::LogLevel(m.value("level", 1)), m.value("line", ""));
+        } else if (type == "partial") {
+            on_partial(m);
+        } else if (type == "error") {
+            // The error (and any image it names in history) reached the host.
+            pictor::runner::write_frame(pipes_.to_runner, 'J', "{\"type\":\"received\"}");
+            throw Error(pictor::runner::error_from_json(m.value("error", nlohmann::json::object())));
+        } else if (type == "result") {
+            return take_result(m);
+        }
+        return std::nullopt;
+    }
+
+    void on_partial(const nlohmann::json &m) {
+        char kind = 0;
+        std::string bytes;
+        if (!pictor::runner::read_frame(pipes_.from_runner, &kind, &bytes) || kind != 'B') return;
+        if (!request_.on_partial_image) return;
+        try {
+            const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
+            pictor::RgbaImage rgba = pictor::decode_image(data, bytes.size(), limits_);
+            request_.on_partial_image(pictor::PartialImage{rgba, bytes, pictor::sniff_image_format(data, bytes.size()),
+                                                           m.value("index", 0), m.value("total", 0),
+                                                           m.value("variation", 0)});
+        } catch (const Error &) {
+            // a preview lost, nothing more
+        }
+    }
+
+    pictor::ImageResult take_result(const nlohmann::json &m) {
+        pictor::ImageResult result;
+        result.metadata = m.value("metadata", nlohmann::json::object());
+        for (const auto &entry : m.value("images", nlohmann::json::array())) {
+            const std::string history_path = entry.value("history_path", "");
+            std::string encoded;
+            if (entry.value("inline", false)) {
+                char kind = 0;
+                if (!pictor::runner::read_frame(pipes_.from_runner, &kind, &encoded) || kind != 'B')
+                    throw Error(ErrorKind::internal, "the request runner stopped while handing over an image");
+            } else {
+                encoded = read_whole(history_path);
+            }
+            result.images.push_back(
+                received_image(std::move(encoded), history_path, entry.value("request_id", ""), limits_));
+        }
+        pictor::runner::write_frame(pipes_.to_runner, 'J', "{\"type\":\"received\"}");
+        return result;
+    }
+
+    // The host's cancel: stop waiting (the runner finishes alone and keeps the image in history),
+    // or with abandon_on_cancel, stop the runner too.
+    pictor::ImageResult stop_waiting() {
+        const bool sent_already = phase_ >= pictor::net::Phase::waiting;
+        ErrorInfo info{ErrorKind::cancelled, ""};
+        info.request_sent = sent_already;
+        info.may_be_billed = sent_already;
+        if (client_.abandon_on_cancel) {
+            if (runner_pid_ > 0) kill(runner_pid_, SIGKILL);
+            info.message = sent_already ? "Cancelled, and the request was abandoned: its image will not be kept."
+                                        : "Cancelled before the request was sent. Nothing was billed.";
+            throw Error(info);
+        }
+        // The runner has the request and sends it whatever happens now.
+        info.request_sent = info.may_be_billed = true;
+        // Closing the pipes (on return) tells the runner nobody waits: it finishes alone.
+        info.message = "Stopped waiting. The request goes on in the background: its image will be in "
+                       "history (pictor history list), marked not yet delivered.";
+        if (saved_.empty()) throw Error(info);
+        return with_images_saved_so_far(info);
+    }
+
+    // The images that came before the cancel are the host's now, as in-process; the rest goes on.
+    pictor::ImageResult with_images_saved_so_far(const ErrorInfo &info) {
+        pictor::ImageResult result;
+        nlohmann::json paths = nlohmann::json::array();
+        pictor::DecodeLimits own = limits_;
+        own.cancel = nullptr; // the cancel that brought us here
+        for (const auto &[path, request_id] : saved_) {
+            result.images.push_back(received_image(read_whole(path), path, request_id, own));
+            paths.push_back(path);
+        }
+        pictor::runner::write_frame(pipes_.to_runner, 'J',
+                                    nlohmann::json{{"type", "taken"}, {"history_paths", paths}}.dump());
+        result.metadata = {{"history", paths},
+                           {"errors", nlohmann::json::array({pictor::runner::error_to_json(info)})},
+                           {"warnings", nlohmann::json::array()}};
+        result.metadata["errors"][0]["kind"] = pictor::error_kind_name(ErrorKind::cancelled);
+        return result;
+    }
+
+    pictor_client &client_;
+    pictor::ImageRequest &request_;
+    Pipes &pipes_;
+    pictor::DecodeLimits limits_;
+    pid_t runner_pid_ = 0;
+    pictor::net::Phase phase_ = pictor::net::Phase::preparing;
+    std::vector<std::pair<std::string, std::string>> saved_; // history path, request id
+};
+
+} // namespace
+
+bool request_runner_found() { return !runner_path().empty(); }
+
+pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRequest &request, bool edit) {
+    pictor::ImageClient &core = *client.impl;
+    const std::string path = runner_path();
+    if (path.empty()) {
+        // Better an in-process request than none; the log says why the safety net is missing.
+        core.log(pictor::LogLevel::warning, "pictor-request-runner was not found beside libpictor (or in "
+                                            "PICTOR_REQUEST_RUNNER): the request runs inside this program");
+        return core.run(request, edit);
+    }
+    // What can be refused is refused here, before a process starts (and with no key, at once).
+    core.plan(request, edit);
+    pictor::ClientOptions options = core.resolved_options();
+    Pipes pipes;
+    spawn_runner(path, options.settings.api_key, pipes);
+    SigpipeIgnored sigpipe_ignored;
+    hand_over(pipes.to_runner, request, options, edit);
+    return RunnerSession(client, request, options, pipes).wait_for_result();
 }
 
 } // namespace pictor_shim
