@@ -92,9 +92,31 @@ void make_pipe(int fds[2]) {
     if (pipe2(fds, O_CLOEXEC) != 0) throw Error(ErrorKind::internal, "cannot make a pipe for the request runner");
 }
 
-// Starts the runner at `path` in its own session, its stdin and stdout the two pipes; the key
-// stays out of its environment.
-void spawn_runner(const std::string &path, const std::string &key, Pipes &pipes) {
+// The spooled parts' files, duplicated above the runner's part descriptors (so that no dup2 at
+// spawn overwrites a source still to be duplicated); closed here once the runner has them.
+struct PartSources {
+    std::vector<int> fds;
+    explicit PartSources(const std::vector<int> &part_fds) {
+        const int above = pictor::runner::kFirstPartFd + int(part_fds.size());
+        for (int fd : part_fds) {
+            const int high = fcntl(fd, F_DUPFD_CLOEXEC, above);
+            if (high < 0) throw Error(ErrorKind::internal, std::string("cannot hand an upload to the request runner: ") +
+                                                              std::strerror(errno) + ". Nothing was sent.");
+            fds.push_back(high);
+        }
+    }
+    ~PartSources() {
+        for (int fd : fds) close(fd);
+    }
+    PartSources(const PartSources &) = delete;
+    PartSources &operator=(const PartSources &) = delete;
+};
+
+// Starts the runner at `path` in its own session, its stdin and stdout the two pipes, the
+// spooled parts' files as fds kFirstPartFd, +1, ... (no copy through the pipe; a host that dies
+// leaves the runner whole parts); the key stays out of its environment.
+void spawn_runner(const std::string &path, const std::string &key, const std::vector<int> &part_fds, Pipes &pipes) {
+    const PartSources sources(part_fds);
     int in_pipe[2], out_pipe[2];
     make_pipe(in_pipe);
     try {
@@ -112,6 +134,8 @@ void spawn_runner(const std::string &path, const std::string &key, Pipes &pipes)
     posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    for (size_t k = 0; k < sources.fds.size(); ++k)
+        posix_spawn_file_actions_adddup2(&actions, sources.fds[k], pictor::runner::kFirstPartFd + int(k));
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     sigset_t none, defaults;
@@ -140,14 +164,14 @@ void spawn_runner(const std::string &path, const std::string &key, Pipes &pipes)
     while (waitpid(child, nullptr, 0) < 0 && errno == EINTR) {}
 }
 
-// The request, the key and each image's bytes down the pipe; the key is wiped from memory once
-// written.
-void hand_over(int to_runner, const pictor::ImageRequest &request, pictor::ClientOptions &options, bool edit) {
-    std::vector<const std::string *> blobs;
+// The request (request_to_json), the key and the bytes of each part held in memory down the
+// pipe; the key is wiped from memory once written.
+void hand_over(int to_runner, nlohmann::json request, const std::vector<const std::string *> &blobs,
+               pictor::ClientOptions &options, bool edit) {
     nlohmann::json message = {{"type", "request"},
                               {"edit", edit},
                               {"options", pictor::runner::options_to_json(options)},
-                              {"request", pictor::runner::request_to_json(request, &blobs)}};
+                              {"request", std::move(request)}};
     message["blobs"] = blobs.size();
     std::string text = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     explicit_bzero(options.settings.api_key.data(), options.settings.api_key.size());
@@ -341,10 +365,13 @@ pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRe
     // What can be refused is refused here, before a process starts (and with no key, at once).
     core.plan(request, edit);
     pictor::ClientOptions options = core.resolved_options();
+    std::vector<const std::string *> blobs;
+    std::vector<int> part_fds;
+    nlohmann::json request_json = pictor::runner::request_to_json(request, &blobs, &part_fds);
     Pipes pipes;
-    spawn_runner(path, options.settings.api_key, pipes);
+    spawn_runner(path, options.settings.api_key, part_fds, pipes);
     SigpipeIgnored sigpipe_ignored;
-    hand_over(pipes.to_runner, request, options, edit);
+    hand_over(pipes.to_runner, std::move(request_json), blobs, options, edit);
     return RunnerSession(client, request, options, pipes).wait_for_result();
 }
 

@@ -103,7 +103,14 @@ int main() {
         if (!read_frame(kHostIn, &kind, &blob) || kind != 'B') return 2;
         blobs.push_back(std::move(blob));
     }
-    pictor::ImageRequest request = pictor::runner::request_from_json(message["request"], std::move(blobs));
+    pictor::ImageRequest request;
+    try {
+        // Spooled parts: the files inherited as fds 3, 4, ..., held open until the request ends.
+        request = pictor::runner::request_from_json(message["request"], std::move(blobs));
+    } catch (const pictor::Error &e) {
+        runner.send({{"type", "error"}, {"error", pictor::runner::error_to_json(e.info())}}); // nothing was sent
+        return 2;
+    }
     // Beside the history folder, not in it: history lists every file it holds.
     const std::string &history = options.settings.history_dir;
     const size_t slash = history.find_last_of('/', history.size() > 1 ? history.size() - 2 : 0);

@@ -81,13 +81,7 @@ PreparedCommand prepare_inpaint(HostDocument &document, const CommandOptions &op
                        {"uploads", std::move(uploads.report)}};
 
     prepared.make_layer = [crop, mask = std::move(mask), source = std::move(source)](const RgbaImage &model) {
-        NewLayer out;
-        out.rect = crop;
-        out.rgba = resize_rgba(model, uint32_t(crop.width), uint32_t(crop.height));
-        out.masked_rgba = apply_mask_to_alpha(out.rgba, mask);
-        out.composited_rgba = blend_through_mask(source, out.rgba, mask);
-        out.mask = mask;
-        return out;
+        return masked_layer(model, crop, mask, source);
     };
     return prepared;
 }

@@ -3,8 +3,22 @@
 #include <string>
 
 #include "error.hpp"
+#include "image/composite.hpp"
+#include "image/resample.hpp"
 
 namespace pictor::plugin {
+
+NewLayer masked_layer(const RgbaImage &model, PixelRect rect, const GrayImage &mask, const RgbaImage &source) {
+    NewLayer out;
+    out.rect = rect;
+    out.rgba = resize_rgba(model, uint32_t(rect.width), uint32_t(rect.height));
+    if (!mask.empty()) {
+        out.masked_rgba = apply_mask_to_alpha(out.rgba, mask);
+        out.composited_rgba = blend_through_mask(source, out.rgba, mask);
+        out.mask = mask;
+    }
+    return out;
+}
 
 const char *command_name(CommandKind kind) {
     switch (kind) {

@@ -26,6 +26,10 @@ struct PreparedCommand {
     std::function<NewLayer(const RgbaImage &model_pixels)> make_layer;
 };
 
+// The layer of an edit or inpaint: the model's pixels scaled to rect; with a mask (rect-sized,
+// may be empty), also masked and composited through it over source (the pixels sent).
+NewLayer masked_layer(const RgbaImage &model, PixelRect rect, const GrayImage &mask, const RgbaImage &source);
+
 // Reads what the command needs; throws Error (nothing sent) when the document or the options
 // do not allow it.
 PreparedCommand prepare_command(HostDocument &document, const CommandOptions &options,

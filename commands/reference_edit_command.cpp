@@ -114,15 +114,7 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
                          {"uploads", std::move(uploads.report)}};
 
     prepared.make_layer = [canvas, mask = std::move(mask), first = std::move(first)](const RgbaImage &model) {
-        NewLayer out;
-        out.rect = {0, 0, int32_t(canvas.width), int32_t(canvas.height)};
-        out.rgba = resize_rgba(model, canvas.width, canvas.height);
-        if (!mask.empty()) {
-            out.masked_rgba = apply_mask_to_alpha(out.rgba, mask);
-            out.composited_rgba = blend_through_mask(first, out.rgba, mask);
-            out.mask = mask;
-        }
-        return out;
+        return masked_layer(model, {0, 0, int32_t(canvas.width), int32_t(canvas.height)}, mask, first);
     };
     return prepared;
 }

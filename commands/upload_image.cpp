@@ -1,10 +1,5 @@
 #include "upload_image.hpp"
 
-#include <algorithm>
-#include <exception>
-#include <system_error>
-#include <thread>
-
 #include "api/upload_plan.hpp"
 
 namespace pictor::plugin {
@@ -15,83 +10,34 @@ UploadBatch encode_uploads(const RgbaImage &first, const std::string &first_stem
                            UploadQuality quality) {
     UploadBatch batch;
     const uint64_t limit = profile.max_edit_image_bytes;
-    const size_t cores = std::max(1u, std::thread::hardware_concurrency());
-
-    // The first image goes on a thread of its own while the references are read and encoded.
-    EncodedWithMask head;
-    std::exception_ptr head_failure;
-    auto encode_head = [&] {
-        try {
-            if (coverage.empty())
-                head.image = encode_upload(first, limit, quality);
-            else
-                head = encode_upload_with_mask(first, coverage, limit, profile.max_mask_bytes, quality);
-        } catch (...) {
-            head_failure = std::current_exception();
-        }
+    // One frame at a time (PNG encodes on all cores in row bands), each part written to its
+    // spool file and its bytes freed at once: the peak is about one frame and its encoder's
+    // buffers, whatever the number of references.
+    auto add = [&](const EncodedUpload &upload, const void *data, size_t size, const std::string &stem) {
+        batch.images.push_back(spooled_part(upload, data, size, stem));
+        batch.report.push_back(upload_entry(batch.images.back().filename, upload, size));
     };
-    std::thread head_thread;
-    try {
-        head_thread = std::thread(encode_head);
-    } catch (const std::system_error &) {
-        encode_head();
-    }
-
-    std::vector<EncodedUpload> rest(count);
-    std::exception_ptr rest_failure;
-    try {
-        // A few references at a time: reading is the host's (this thread), encoding runs on
-        // `cores` threads; pixels of at most `cores` references are held at once.
-        for (size_t start = 0; start < count; start += cores) {
-            const size_t end = std::min(count, start + cores);
-            std::vector<RgbaImage> pixels;
-            for (size_t k = start; k < end; ++k)
-                pixels.push_back(read_more(k));
-            std::vector<std::exception_ptr> failures(end - start);
-            std::vector<std::thread> workers;
-            auto encode_one = [&](size_t k) {
-                try {
-                    rest[k] = encode_upload(pixels[k - start], limit, quality);
-                } catch (...) {
-                    failures[k - start] = std::current_exception();
-                }
-            };
-            for (size_t k = start + 1; k < end; ++k) {
-                try {
-                    workers.emplace_back(encode_one, k);
-                } catch (const std::system_error &) {
-                    encode_one(k);
-                }
-            }
-            encode_one(start);
-            for (auto &worker : workers)
-                worker.join();
-            for (auto &failure : failures)
-                if (failure)
-                    std::rethrow_exception(failure);
+    nlohmann::json mask_entry;
+    {
+        EncodedWithMask head;
+        if (coverage.empty())
+            head.image = encode_upload(first, limit, quality);
+        else
+            head = encode_upload_with_mask(first, coverage, limit, profile.max_mask_bytes, quality);
+        add(head.image, head.image.bytes.data(), head.image.bytes.size(), first_stem);
+        if (!coverage.empty()) {
+            batch.has_mask = true;
+            batch.mask = spooled_part(head.mask, head.mask.bytes.data(), head.mask.bytes.size(), "mask");
+            mask_entry = upload_entry(batch.mask.filename, head.mask);
         }
-    } catch (...) {
-        rest_failure = std::current_exception();
     }
-    if (head_thread.joinable())
-        head_thread.join();
-    if (head_failure)
-        std::rethrow_exception(head_failure);
-    if (rest_failure)
-        std::rethrow_exception(rest_failure);
-
-    batch.images.push_back(upload_part(head.image, first_stem));
-    batch.report.push_back(upload_entry(batch.images.back().filename, head.image));
     for (size_t k = 0; k < count; ++k) {
-        batch.images.push_back(upload_part(rest[k], stem_of(k)));
-        batch.report.push_back(upload_entry(batch.images.back().filename, rest[k]));
-        std::string().swap(rest[k].bytes); // copied into the part: never all held twice
+        std::vector<uint8_t> bytes;
+        const EncodedUpload encoded = encode_upload_into(read_more(k), limit, quality, bytes); // frees the pixels
+        add(encoded, bytes.data(), bytes.size(), stem_of(k));
     }
-    if (!coverage.empty()) {
-        batch.has_mask = true;
-        batch.mask = upload_part(head.mask, "mask");
-        batch.report.push_back(upload_entry(batch.mask.filename, head.mask));
-    }
+    if (batch.has_mask)
+        batch.report.push_back(std::move(mask_entry)); // the mask is sent last
     return batch;
 }
 

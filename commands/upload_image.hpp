@@ -24,7 +24,8 @@ struct UploadBatch {
 
 // The first image (and, when coverage is not empty, its mask at the same size, scaled with it),
 // then `count` more images read one by one through read_more(k) on this thread (it reads the
-// host) and encoded on all cores, a few at a time, so only that many are held as pixels.
+// host) and encoded one at a time, each written to its spool file (net::PartSpool) at once,
+// so about one frame is held as pixels and no part as bytes.
 // Stems name the parts ("layer" -> layer.png / layer.jpg).
 UploadBatch encode_uploads(const RgbaImage &first, const std::string &first_stem, const GrayImage &coverage,
                            size_t count, const std::function<RgbaImage(size_t)> &read_more,

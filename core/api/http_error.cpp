@@ -285,6 +285,15 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         return info;
     }
 
+    if (r.curl_code == CURLE_ABORTED_BY_CALLBACK && !after_upload) {
+        // pictor cut its own body short (an upload's temporary file could not be read back):
+        // the gateway never had a whole request.
+        info.kind = ErrorKind::io;
+        info.message = "The upload stopped halfway: " + r.curl_error +
+                       ". The gateway never received a whole request, so nothing was billed. Check the free "
+                       "space and health of the temporary folder (TMPDIR) and try again.";
+        return info;
+    }
     info.may_be_billed = after_upload;
     switch (r.curl_code) {
     case CURLE_OPERATION_TIMEDOUT:

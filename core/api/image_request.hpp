@@ -2,13 +2,16 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "image/image_format.hpp"
 #include "image/rgba_image.hpp"
 #include "image/upload_encoding.hpp"
 #include "net/http_exchange.hpp"
+#include "net/part_spool.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +20,20 @@ namespace pictor {
 struct InputImage {
     std::string bytes;    // encoded PNG / JPEG / WebP
     std::string filename; // "" = image-<n>.<ext>
+    // Parts pictor encoded: the bytes are in this file and `bytes` is empty.
+    std::shared_ptr<net::PartSpool> spool;
+
+    // Enough of a spooled part for sniffing and probing the header pictor's encoders write.
+    static constexpr size_t kHeaderBytes = 256 * 1024;
+    uint64_t size() const { return spool ? spool->size() : bytes.size(); }
+    // The bytes to sniff or probe: all of them in memory, a spooled part's first kHeaderBytes.
+    std::string_view header(std::string &scratch) const {
+        if (!spool)
+            return bytes;
+        scratch = spool->head(kHeaderBytes);
+        return scratch;
+    }
+    std::string read_all() const { return spool ? spool->read_all() : bytes; }
 };
 
 struct Progress {

@@ -110,13 +110,12 @@ void check_markup(const GatewayProfile &p, const ImageRequest &r, const ImageInf
                "so) — leave the markup out, or choose a model whose entry has \"markup\": true");
     if (r.has_mask)
         refuse("markup and a mask cannot be sent together — send one of them");
-    const auto &markup = r.markup.bytes;
-    if (markup.size() > p.max_edit_image_bytes)
-        refuse("the markup is " + size_over_limit(markup.size(), p.max_edit_image_bytes) + " on profile " +
+    if (r.markup.size() > p.max_edit_image_bytes)
+        refuse("the markup is " + size_over_limit(r.markup.size(), p.max_edit_image_bytes) + " on profile " +
                p.name + " — scale it down");
     ImageInfo info;
     try {
-        info = probe_image(reinterpret_cast<const uint8_t *>(markup.data()), markup.size());
+        info = probe_part(r.markup);
     } catch (const Error &e) {
         refuse(std::string("the markup is not an image: ") + e.what());
     }
@@ -171,12 +170,12 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         const auto &image = r.images[i];
         std::string label = image.filename.empty() ? "image " + std::to_string(i + 1) : image.filename;
         // Over the limit is refused only when the send would not re-encode it to fit.
-        if (image.bytes.size() > p.max_edit_image_bytes && !reencodes_to_fit(p, r, image))
-            refuse(label + " is " + size_over_limit(image.bytes.size(), p.max_edit_image_bytes) +
+        if (image.size() > p.max_edit_image_bytes && !reencodes_to_fit(p, r, image))
+            refuse(label + " is " + size_over_limit(image.size(), p.max_edit_image_bytes) +
                    " per image on profile " + p.name + " — save it as JPEG or scale it down");
         ImageInfo info;
         try {
-            info = probe_image(reinterpret_cast<const uint8_t *>(image.bytes.data()), image.bytes.size());
+            info = probe_part(image);
         } catch (const Error &e) {
             refuse(label + " is not a PNG, JPEG or WebP image the gateway accepts: " + e.what() +
                    "; save it as PNG and try again");
@@ -188,13 +187,12 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
         check_markup(p, r, first);
     if (!r.has_mask)
         return;
-    const auto &mask = r.mask.bytes;
-    if (mask.size() > p.max_mask_bytes)
-        refuse("the mask is " + size_over_limit(mask.size(), p.max_mask_bytes) + " on profile " + p.name +
+    if (r.mask.size() > p.max_mask_bytes)
+        refuse("the mask is " + size_over_limit(r.mask.size(), p.max_mask_bytes) + " on profile " + p.name +
                " — scale it down");
     ImageInfo info;
     try {
-        info = probe_image(reinterpret_cast<const uint8_t *>(mask.data()), mask.size());
+        info = probe_part(r.mask);
     } catch (const Error &e) {
         refuse(std::string("the mask is not an image: ") + e.what());
     }
@@ -328,18 +326,19 @@ void add_edit_form(const ImageRequest &r, const Fields &fields, int per_call, ne
     const char *image_field = r.images.size() == 1 ? "image" : "image[]";
     for (size_t i = 0; i < r.images.size(); ++i) {
         const auto &image = r.images[i];
-        ImageFormat format =
-            sniff_image_format(reinterpret_cast<const uint8_t *>(image.bytes.data()), image.bytes.size());
+        std::string scratch;
+        const std::string_view header = image.header(scratch);
+        ImageFormat format = sniff_image_format(reinterpret_cast<const uint8_t *>(header.data()), header.size());
         std::string name = image.filename.empty() ? "image-" + std::to_string(i + 1) + image_format_extension(format)
                                                   : image.filename;
-        h.multipart.push_back({image_field, "", name, image_format_mime_type(format), &image.bytes});
+        h.multipart.push_back({image_field, "", name, image_format_mime_type(format), &image.bytes, image.spool});
     }
     if (r.has_mask)
-        h.multipart.push_back(
-            {"mask", "", r.mask.filename.empty() ? "mask.png" : r.mask.filename, "image/png", &r.mask.bytes});
+        h.multipart.push_back({"mask", "", r.mask.filename.empty() ? "mask.png" : r.mask.filename, "image/png",
+                               &r.mask.bytes, r.mask.spool});
     if (r.has_markup)
         h.multipart.push_back({"markup", "", r.markup.filename.empty() ? "markup.png" : r.markup.filename,
-                               "image/png", &r.markup.bytes});
+                               "image/png", &r.markup.bytes, r.markup.spool});
 }
 
 // One HTTP call of the plan.

@@ -38,10 +38,28 @@ bool read_all(int fd, char *data, size_t size) {
     return true;
 }
 
+// {"filename"} with a blob to follow, or {"filename", "fd", "size"} for a spooled part whose
+// descriptor the runner inherits as fd.
+nlohmann::json part_to_json(const InputImage &image, std::vector<const std::string *> *blobs,
+                            std::vector<int> *part_fds) {
+    nlohmann::json j = {{"filename", image.filename}};
+    if (image.spool) {
+        j["fd"] = kFirstPartFd + int(part_fds->size());
+        j["size"] = image.spool->size();
+        part_fds->push_back(image.spool->fd());
+    } else {
+        blobs->push_back(&image.bytes);
+    }
+    return j;
+}
+
 InputImage input_from(const nlohmann::json &j, std::vector<std::string> &blobs, size_t &next) {
     InputImage image;
     image.filename = j.value("filename", "");
-    if (next < blobs.size()) image.bytes = std::move(blobs[next++]);
+    if (j.contains("fd"))
+        image.spool = net::PartSpool::adopt(j.value("fd", -1), j.value("size", uint64_t(0)));
+    else if (next < blobs.size())
+        image.bytes = std::move(blobs[next++]);
     return image;
 }
 
@@ -111,14 +129,12 @@ ClientOptions options_from_json(const nlohmann::json &j) {
     return o;
 }
 
-nlohmann::json request_to_json(const ImageRequest &r, std::vector<const std::string *> *blobs) {
+nlohmann::json request_to_json(const ImageRequest &r, std::vector<const std::string *> *blobs,
+                               std::vector<int> *part_fds) {
     nlohmann::json images = nlohmann::json::array();
-    for (const auto &image : r.images) {
-        images.push_back({{"filename", image.filename}});
-        blobs->push_back(&image.bytes);
-    }
-    if (r.has_mask) blobs->push_back(&r.mask.bytes);
-    if (r.has_markup) blobs->push_back(&r.markup.bytes);
+    for (const auto &image : r.images) images.push_back(part_to_json(image, blobs, part_fds));
+    nlohmann::json mask = r.has_mask ? part_to_json(r.mask, blobs, part_fds) : nlohmann::json::object();
+    nlohmann::json markup = r.has_markup ? part_to_json(r.markup, blobs, part_fds) : nlohmann::json::object();
     nlohmann::json extra = nlohmann::json::array();
     for (const auto &field : r.extra_fields) extra.push_back({{"name", field.name}, {"value", field.value}});
     return {{"prompt", r.prompt},
@@ -135,9 +151,9 @@ nlohmann::json request_to_json(const ImageRequest &r, std::vector<const std::str
             {"max_cost_usd", r.max_cost_usd},
             {"images", images},
             {"has_mask", r.has_mask},
-            {"mask_filename", r.mask.filename},
+            {"mask", mask},
             {"has_markup", r.has_markup},
-            {"markup_filename", r.markup.filename},
+            {"markup", markup},
             {"extra_fields", extra},
             {"partial_images", r.partial_images},
             {"upload_quality", int(r.upload_quality)},
@@ -162,9 +178,9 @@ ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string>
     for (const auto &image : j.value("images", nlohmann::json::array()))
         r.images.push_back(input_from(image, blobs, next));
     r.has_mask = j.value("has_mask", false);
-    if (r.has_mask) r.mask = input_from({{"filename", j.value("mask_filename", "")}}, blobs, next);
+    if (r.has_mask) r.mask = input_from(j.value("mask", nlohmann::json::object()), blobs, next);
     r.has_markup = j.value("has_markup", false);
-    if (r.has_markup) r.markup = input_from({{"filename", j.value("markup_filename", "")}}, blobs, next);
+    if (r.has_markup) r.markup = input_from(j.value("markup", nlohmann::json::object()), blobs, next);
     for (const auto &field : j.value("extra_fields", nlohmann::json::array()))
         r.extra_fields.push_back({field.value("name", ""), field.value("value", nlohmann::json())});
     r.partial_images = j.value("partial_images", 0);

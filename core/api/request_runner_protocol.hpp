@@ -4,7 +4,8 @@
 // bytes of a blob announced by the JSON frame before it), then the payload.
 //
 // Host -> runner: {"type":"request", "edit", "options", "request"} + one blob per input image,
-//                 mask and markup; later {"type":"received"} once the result was taken.
+//                 mask and markup held in memory (parts in spool files are not copied: the
+//                 runner inherits their descriptors at spawn, as fds 3, 4, ...); later {"type":"received"} once the result was taken.
 // Runner -> host: {"type":"started","pid"}, {"type":"progress",...}, {"type":"partial",...}+blob,
 //                 {"type":"log",...}, then {"type":"result",...} (+ a blob for each image
 //                 history could not keep) or {"type":"error","error":{...}}.
@@ -30,9 +31,16 @@ bool read_frame(int fd, char *kind, std::string *payload, int timeout_ms = -1, b
 nlohmann::json options_to_json(const ClientOptions &options);
 ClientOptions options_from_json(const nlohmann::json &j);
 
-// The request without its callbacks; the images' bytes are appended to *blobs in order.
-nlohmann::json request_to_json(const ImageRequest &request, std::vector<const std::string *> *blobs);
-// `blobs` in the order request_to_json listed them.
+// The runner's descriptor of the first spooled part; the k-th is kFirstPartFd + k.
+inline constexpr int kFirstPartFd = 3;
+
+// The request without its callbacks; the bytes of parts in memory are appended to *blobs in
+// order, the descriptors of spooled parts to *part_fds (the host hands the k-th to the runner
+// as kFirstPartFd + k, which the JSON names).
+nlohmann::json request_to_json(const ImageRequest &request, std::vector<const std::string *> *blobs,
+                               std::vector<int> *part_fds);
+// `blobs` in the order request_to_json listed them; spooled parts adopt the inherited
+// descriptors the JSON names (Error(io) when one holds fewer bytes than announced).
 ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string> blobs);
 
 nlohmann::json progress_to_json(const Progress &p);

@@ -14,6 +14,18 @@
 
 namespace pictor {
 
+void check_lossy_encode(const char *name, const RgbaImage &image, int quality, uint32_t max_side,
+                        const char *quality_note) {
+    if (quality < 0 || quality > 100)
+        throw Error(ErrorKind::invalid_argument, std::string(name) + ": quality " + std::to_string(quality) +
+                                                     " is out of range — use 0 to 100" + quality_note);
+    if (image.width > max_side || image.height > max_side)
+        throw Error(ErrorKind::invalid_argument,
+                    std::string(name) + ": the image is " + std::to_string(image.width) + "x" +
+                        std::to_string(image.height) + ", over " + name + "'s limit of " +
+                        std::to_string(max_side) + " pixels a side — use PNG or scale it down");
+}
+
 std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
                                   const EncodeOptions &options) {
     if (format == ImageFormat::unknown)

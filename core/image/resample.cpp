@@ -197,30 +197,29 @@ Image crop_channels(const Image &image, int channels, int32_t x, int32_t y, uint
     return out;
 }
 
-} // namespace
-
-RgbaImage resize_rgba(const RgbaImage &image, uint32_t width, uint32_t height) {
+// Either image type: RGBA (4 channels, premultiplied while filtering) or gray (1).
+template <class Image, int channels, bool premultiply>
+Image resized(const Image &image, uint32_t width, uint32_t height) {
     check_target(image.width, image.height, width, height);
     if (image.width == width && image.height == height)
         return image;
-    RgbaImage out;
+    Image out;
     out.width = width;
     out.height = height;
     out.pixels.resize(out.stride() * height);
-    resample<4, true>(image.pixels.data(), image.width, image.height, out.pixels.data(), width, height);
+    resample<channels, premultiply>(image.pixels.data(), image.width, image.height, out.pixels.data(), width,
+                                    height);
     return out;
 }
 
+} // namespace
+
+RgbaImage resize_rgba(const RgbaImage &image, uint32_t width, uint32_t height) {
+    return resized<RgbaImage, 4, true>(image, width, height);
+}
+
 GrayImage resize_gray(const GrayImage &image, uint32_t width, uint32_t height) {
-    check_target(image.width, image.height, width, height);
-    if (image.width == width && image.height == height)
-        return image;
-    GrayImage out;
-    out.width = width;
-    out.height = height;
-    out.pixels.resize(size_t(width) * height);
-    resample<1, false>(image.pixels.data(), image.width, image.height, out.pixels.data(), width, height);
-    return out;
+    return resized<GrayImage, 1, false>(image, width, height);
 }
 
 RgbaImage crop_rgba(const RgbaImage &image, int32_t x, int32_t y, uint32_t width, uint32_t height) {

@@ -175,12 +175,17 @@ static int capped_radius(const GrayImage &image, int px) {
     return int(std::min<int64_t>({px, int64_t(image.width) + image.height, 30000}));
 }
 
+// What a grow or feather by px works on (px capped); empty when it changes nothing.
+static PixelRect work_area(const GrayImage &coverage, int &px) {
+    if (px <= 0 || coverage.empty())
+        return {};
+    px = capped_radius(coverage, px);
+    return working_rect(coverage, px);
+}
+
 GrayImage grow_coverage(const GrayImage &coverage, int px) {
     GrayImage out = coverage;
-    if (px <= 0 || coverage.empty())
-        return out;
-    px = capped_radius(coverage, px);
-    PixelRect rect = working_rect(coverage, px);
+    const PixelRect rect = work_area(coverage, px);
     if (!rect.empty())
         dilate_disk(coverage, out, rect, px);
     return out;
@@ -193,10 +198,7 @@ GrayImage grow_coverage(const GrayImage &coverage, int px) {
 // keeps everything farther than px exactly 0 (box corners reach a little beyond a disk).
 GrayImage feather_coverage(const GrayImage &coverage, int px) {
     GrayImage out = coverage;
-    if (px <= 0 || coverage.empty())
-        return out;
-    px = capped_radius(coverage, px);
-    PixelRect rect = working_rect(coverage, px);
+    const PixelRect rect = work_area(coverage, px);
     if (rect.empty())
         return out;
 

@@ -53,9 +53,8 @@ std::vector<Step> ladder(bool opaque, UploadQuality quality) {
 // when the fast one is further than that over the limit.
 constexpr double kPngSmallerReach = 1.3;
 
-std::string encode_step(const RgbaImage &image, const Step &step) {
-    std::vector<uint8_t> bytes = encode_image(image, step.format, step.options);
-    return std::string(bytes.begin(), bytes.end());
+std::vector<uint8_t> encode_step(const RgbaImage &image, const Step &step) {
+    return encode_image(image, step.format, step.options);
 }
 
 bool fits(uint64_t size, uint64_t max_bytes) { return max_bytes == 0 || size <= max_bytes; }
@@ -89,7 +88,12 @@ std::optional<UploadQuality> parse_upload_quality(const std::string &name) {
     return std::nullopt;
 }
 
-EncodedUpload encode_upload(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality) {
+namespace {
+
+// The first encoding that fits, in *bytes as the encoder made them; out.bytes is left empty
+// (the copy into it is the caller's, after it has let go of what it no longer needs).
+EncodedUpload search_encoding(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality,
+                              std::vector<uint8_t> &bytes) {
     EncodedUpload out;
     out.source_width = out.width = image.width;
     out.source_height = out.height = image.height;
@@ -100,24 +104,40 @@ EncodedUpload encode_upload(const RgbaImage &image, uint64_t max_bytes, UploadQu
         bool last = i + 1 == steps.size();
         if (step.name == "png smaller" && first_size > max_bytes * kPngSmallerReach)
             continue;
-        out.bytes = encode_step(image, step);
+        bytes = encode_step(image, step);
         out.format = step.format;
         out.encoding = step.name;
         if (i == 0)
-            first_size = out.bytes.size();
-        if (fits(out.bytes.size(), max_bytes) || last)
+            first_size = bytes.size();
+        if (fits(bytes.size(), max_bytes) || last)
             break;
     }
     // Nothing fits at full size: the most compact encoding, at smaller sizes.
     uint32_t width = image.width, height = image.height;
-    for (int k = 0; !fits(out.bytes.size(), max_bytes); ++k) {
+    for (int k = 0; !fits(bytes.size(), max_bytes); ++k) {
         if (k == kMaxDownscales || (width == 1 && height == 1))
             cannot_fit(max_bytes, "the image");
-        next_size(width, height, out.bytes.size(), max_bytes);
-        out.bytes = encode_step(resize_rgba(image, width, height), steps.back());
+        next_size(width, height, bytes.size(), max_bytes);
+        bytes = encode_step(resize_rgba(image, width, height), steps.back());
         out.width = width;
         out.height = height;
     }
+    return out;
+}
+
+} // namespace
+
+EncodedUpload encode_upload(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality) {
+    std::vector<uint8_t> bytes;
+    EncodedUpload out = search_encoding(image, max_bytes, quality, bytes);
+    out.bytes.assign(bytes.begin(), bytes.end());
+    return out;
+}
+
+EncodedUpload encode_upload_into(RgbaImage &&image, uint64_t max_bytes, UploadQuality quality,
+                                 std::vector<uint8_t> &bytes) {
+    EncodedUpload out = search_encoding(image, max_bytes, quality, bytes);
+    std::vector<uint8_t>().swap(image.pixels);
     return out;
 }
 
@@ -134,7 +154,8 @@ EncodedWithMask encode_upload_with_mask(const RgbaImage &image, const GrayImage 
         RgbaImage mask = edit_mask_from_coverage(scaled);
         // Always PNG with alpha (the API's rule for masks), at exactly the image's size.
         for (const Step &step : {png_step(1, "png fast", true), png_step(9, "png smaller", true)}) {
-            out.mask.bytes = encode_step(mask, step);
+            const std::vector<uint8_t> bytes = encode_step(mask, step);
+            out.mask.bytes.assign(bytes.begin(), bytes.end());
             out.mask.encoding = step.name;
             if (fits(out.mask.bytes.size(), max_mask_bytes))
                 break;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "image/gray_image.hpp"
 #include "image/image_format.hpp"
@@ -39,6 +40,12 @@ struct EncodedUpload {
 // The first encoding of `image` of at most max_bytes (0: no limit). Throws Error(internal) if
 // not even a tiny version fits (a limit of a few bytes).
 EncodedUpload encode_upload(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality);
+// The same for a caller that writes the bytes out itself (commands/upload_image's spool files):
+// the bytes are left in *bytes as the encoder made them (the result's `bytes` stays empty) and
+// the image's pixels are freed as soon as the encoding is chosen, so a frame and its encoding
+// are never held twice.
+EncodedUpload encode_upload_into(RgbaImage &&image, uint64_t max_bytes, UploadQuality quality,
+                                 std::vector<uint8_t> &bytes);
 
 // An edit's first image and its mask: the image as encode_upload; the mask (alpha = 255 -
 // coverage, alpha 0 = repaint) as PNG with alpha at exactly the image's size. When the image

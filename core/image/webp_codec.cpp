@@ -96,17 +96,7 @@ RgbaImage webp_decode(const uint8_t *data, size_t size, const DecodeLimits &limi
 }
 
 std::vector<uint8_t> webp_encode(const RgbaImage &image, const EncodeOptions &options) {
-    if (options.quality < 0 || options.quality > 100)
-        throw Error(ErrorKind::invalid_argument, "WebP: quality " +
-                                                     std::to_string(options.quality) +
-                                                     " is out of range — use 0 to 100 "
-                                                     "(100 = lossless)");
-    if (image.width > WEBP_MAX_DIMENSION || image.height > WEBP_MAX_DIMENSION)
-        throw Error(ErrorKind::invalid_argument,
-                    "WebP: the image is " + std::to_string(image.width) + "x" +
-                        std::to_string(image.height) + ", over WebP's limit of " +
-                        std::to_string(WEBP_MAX_DIMENSION) + " pixels a side — use PNG or "
-                                                             "scale it down");
+    check_lossy_encode("WebP", image, options.quality, WEBP_MAX_DIMENSION, " (100 = lossless)");
 
     WebPConfig config;
     if (!WebPConfigInit(&config))

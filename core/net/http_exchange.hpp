@@ -4,10 +4,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "library_limits.hpp"
+#include "net/part_spool.hpp"
 
 namespace pictor::net {
 
@@ -19,7 +21,10 @@ struct MultipartPart {
     // File bytes sent in place of `data` without a copy (an edit's images: tens of MB each);
     // they belong to the request the plan was made from, which outlives the transfer.
     const std::string *borrowed = nullptr;
+    // File bytes in a spool file (parts pictor encoded): read with pread as they are sent.
+    std::shared_ptr<const PartSpool> spool;
     const std::string &bytes() const { return borrowed ? *borrowed : data; }
+    uint64_t size() const { return spool ? spool->size() : bytes().size(); }
 };
 
 struct HttpResponse;

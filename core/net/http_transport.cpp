@@ -42,25 +42,36 @@ std::string human_bytes(uint64_t bytes) {
     return out.str();
 }
 
-// Feeds a multipart file part from the request without copying it into curl.
+// Feeds a multipart file part from the request (or its spool file) without copying it into curl.
 struct PartReader {
-    const std::string *data;
-    size_t position = 0;
+    const MultipartPart *part;
+    std::string *failure; // the transfer's: why a spool file could not be read back
+    uint64_t position = 0;
 };
 
 size_t read_part(char *buffer, size_t size, size_t count, void *arg) {
     auto *reader = static_cast<PartReader *>(arg);
-    size_t length = std::min(size * count, reader->data->size() - reader->position);
-    std::memcpy(buffer, reader->data->data() + reader->position, length);
+    const MultipartPart &p = *reader->part;
+    size_t length = size_t(std::min<uint64_t>(size * count, p.size() - reader->position));
+    if (p.spool) {
+        try {
+            length = p.spool->read_at(reader->position, buffer, length);
+        } catch (const Error &e) {
+            *reader->failure = e.what();
+            return CURL_READFUNC_ABORT; // the body is cut short: the server never has a whole request
+        }
+    } else {
+        std::memcpy(buffer, p.bytes().data() + reader->position, length);
+    }
     reader->position += length;
     return length;
 }
 
 int seek_part(void *arg, curl_off_t offset, int origin) {
     auto *reader = static_cast<PartReader *>(arg);
-    if (origin != SEEK_SET || offset < 0 || size_t(offset) > reader->data->size())
+    if (origin != SEEK_SET || offset < 0 || uint64_t(offset) > reader->part->size())
         return CURL_SEEKFUNC_CANTSEEK;
-    reader->position = size_t(offset);
+    reader->position = uint64_t(offset);
     return CURL_SEEKFUNC_OK;
 }
 
@@ -90,6 +101,7 @@ struct Transfer {
     bool sink_decided = false, sink_taken = false;
     uint64_t received = 0;        // body bytes of this attempt, kept or handed to the sink
     uint64_t ul_now = 0, ul_total = 0, dl_now = 0, dl_total = 0;
+    std::string part_failure;     // a file part could not be read: the attempt aborted, not cancelled
 
     ~Transfer() { release(); }
 
@@ -226,6 +238,7 @@ void start_attempt(Transfer &t, CURLM *multi) {
     t.ul_now = t.ul_total = t.dl_now = t.dl_total = 0;
     t.waiting_to_retry = false;
     t.error_buffer[0] = '\0';
+    t.part_failure.clear();
 
     t.easy = curl_easy_init();
     if (!t.easy)
@@ -292,8 +305,8 @@ void start_attempt(Transfer &t, CURLM *multi) {
             if (p.filename.empty()) {
                 curl_mime_data(part, p.bytes().data(), p.bytes().size());
             } else {
-                curl_mime_data_cb(part, curl_off_t(p.bytes().size()), read_part, seek_part, free_part,
-                                  new PartReader{&p.bytes()});
+                curl_mime_data_cb(part, curl_off_t(p.size()), read_part, seek_part, free_part,
+                                  new PartReader{&p, &t.part_failure});
                 curl_mime_filename(part, p.filename.c_str());
                 curl_mime_type(part, p.content_type.c_str());
             }
@@ -335,7 +348,9 @@ void collect_result(Transfer &t, CURLcode code) {
         if (resp.upload_complete && resp.upload_done_s == 0)
             resp.upload_done_s = resp.first_byte_s;
     }
-    if (code == CURLE_ABORTED_BY_CALLBACK)
+    if (!t.part_failure.empty())
+        resp.curl_error = t.part_failure; // the body was cut short here: the server has no whole request
+    else if (code == CURLE_ABORTED_BY_CALLBACK)
         resp.cancelled = true;
 }
 
@@ -459,7 +474,7 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
         const HttpRequest &r = requests[i];
         uint64_t body_size = r.body.size();
         for (const auto &p : r.multipart)
-            body_size += p.bytes().size();
+            body_size += p.size();
         trace("-> " + r.method + " " + r.url + (r.multipart.empty() ? "" : " (multipart, ") +
               (r.multipart.empty() ? " (" : "") + human_bytes(body_size) + ")");
         start_attempt(*transfers[i], multi.get());

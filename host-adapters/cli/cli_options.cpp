@@ -3,7 +3,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <initializer_list>
+#include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 #include <pictor/pictor.h>
@@ -134,7 +137,7 @@ const OptionSpec kOptions[] = {
      }},
     {"--image", 0, "FILE", kEdit,
      "an input image (PNG, JPEG or WebP); repeat for up\n"
-     "to 16; the mask applies to the first one",
+     "to {max_edit_images}; the mask applies to the first one",
      [](ImageOptions &o, const std::string &v) -> std::string {
          o.images.push_back(v);
          return "";
@@ -177,26 +180,26 @@ const OptionSpec kOptions[] = {
          o.layer_out = v;
          return "";
      }},
-    {"--grow", 0, "PX", kInpaint, "grow the selection by PX pixels (default 4)",
+    {"--grow", 0, "PX", kInpaint, "grow the selection by PX pixels (default {default_grow_px})",
      [](ImageOptions &o, const std::string &v) -> std::string {
          return parse_pixels("--grow", v, limits().max_grow_px, &o.grow_px);
      }},
-    {"--feather", 0, "PX", kInpaint, "soften its edge over PX pixels (default 8)",
+    {"--feather", 0, "PX", kInpaint, "soften its edge over PX pixels (default {default_feather_px})",
      [](ImageOptions &o, const std::string &v) -> std::string {
          return parse_pixels("--feather", v, limits().max_feather_px, &o.feather_px);
      }},
     {"--context", 0, "PX", kInpaint,
-     "send PX pixels of picture around it (default 64)",
+     "send PX pixels of picture around it (default {default_context_px})",
      [](ImageOptions &o, const std::string &v) -> std::string {
          return parse_pixels("--context", v, limits().max_context_px, &o.context_px);
      }},
     {"--count", 'n', "COUNT", kAnyCommand,
-     "how many images, 1-10 (default 1); a route that\n"
+     "how many images, 1-{max_count} (default 1); a route that\n"
      "makes one per request gets COUNT requests at once,\n"
      "each billed",
      [](ImageOptions &o, const std::string &v) -> std::string {
          if (!parse_int(v, 1, kMaxCount, &o.count))
-             return "-n must be a whole number from 1 to 10, not '" + v + "'";
+             return "-n must be a whole number from 1 to " + std::to_string(kMaxCount) + ", not '" + v + "'";
          return "";
      }},
     {"--profile", 0, "NAME", kAnyCommand,
@@ -349,6 +352,23 @@ const OptionSpec kOptions[] = {
          return "";
      }},
 };
+
+// An option's help with its numbers filled in from their owners ("{default_grow_px}": the
+// library's limits), so a changed limit changes the text.
+std::string with_numbers(const char *help) {
+    const std::pair<const char *, long long> numbers[] = {
+        {"{max_edit_images}", limits().max_edit_images},
+        {"{default_grow_px}", limits().default_grow_px},
+        {"{default_feather_px}", limits().default_feather_px},
+        {"{default_context_px}", limits().default_context_px},
+        {"{max_count}", kMaxCount},
+    };
+    std::string text = help;
+    for (const auto &[name, value] : numbers)
+        for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at))
+            text.replace(at, std::strlen(name), std::to_string(value));
+    return text;
+}
 
 const OptionSpec *find_long(const std::string &name, ImageCommand command) {
     for (const OptionSpec &spec : kOptions)
@@ -513,9 +533,9 @@ std::string image_command_help(ImageCommand command) {
         left += "  ";
         if (left.size() < kColumn) left.resize(kColumn, ' ');
         text += left;
-        for (const char *p = spec.help; *p; ++p) {
-            text += *p;
-            if (*p == '\n') text += std::string(kColumn, ' ');
+        for (char c : with_numbers(spec.help)) {
+            text += c;
+            if (c == '\n') text += std::string(kColumn, ' ');
         }
         text += '\n';
     }

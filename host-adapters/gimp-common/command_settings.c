@@ -16,7 +16,7 @@ static const PictorGimpCommandInfo commands[PICTOR_GIMP_COMMAND_COUNT] = {
      "selection the image stays exactly as it was. Needs a selection."},
     {"plug-in-pictor-edit", "_Edit with Layers as References...", "Edit with Layers as References",
      "_Edit", "Edit the active layer with gpt-image-2, using other layers as references",
-     "Sends the layer to edit first and up to 15 other layers as reference images (from a "
+     "Sends the layer to edit first and up to {max_reference_layers} other layers as reference images (from a "
      "script: the further drawables given, else the other visible layers, top first); a "
      "selection, if there is one, becomes the mask. The result is added on top of the layer "
      "stack as a new layer the size of the canvas."},
@@ -41,6 +41,32 @@ gboolean pictor_gimp_command_for_procedure(const gchar *procedure, PictorGimpCom
             return TRUE;
         }
     return FALSE;
+}
+
+gchar *pictor_gimp_with_limits(const gchar *text) {
+    const struct {
+        const gchar *name;
+        gint value;
+    } numbers[] = {
+        {"{max_prompt_chars}", PICTOR_GIMP_PROMPT_MAX},
+        {"{max_reference_layers}", (gint)PICTOR_GIMP_MAX_REFERENCES},
+        {"{default_grow_px}", PICTOR_GIMP_DEFAULT_GROW},
+        {"{default_feather_px}", PICTOR_GIMP_DEFAULT_FEATHER},
+        {"{default_context_px}", PICTOR_GIMP_DEFAULT_CONTEXT},
+    };
+    GString *out = g_string_new(NULL);
+    while (*text) {
+        gsize i = 0;
+        while (i < G_N_ELEMENTS(numbers) && !g_str_has_prefix(text, numbers[i].name))
+            i++;
+        if (i < G_N_ELEMENTS(numbers)) {
+            g_string_append_printf(out, "%d", numbers[i].value);
+            text += strlen(numbers[i].name);
+        } else {
+            g_string_append_c(out, *text++);
+        }
+    }
+    return g_string_free(out, FALSE);
 }
 
 const gchar *pictor_gimp_command_title(PictorGimpCommand command) { return commands[command].title; }

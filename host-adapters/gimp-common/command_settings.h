@@ -22,6 +22,10 @@ const pictor_limits *pictor_gimp_limits(void);
 #define PICTOR_GIMP_MAX_GROW (pictor_gimp_limits()->max_grow_px)
 #define PICTOR_GIMP_MAX_FEATHER (pictor_gimp_limits()->max_feather_px)
 #define PICTOR_GIMP_MAX_CONTEXT (pictor_gimp_limits()->max_context_px)
+/* text with "{max_prompt_chars}" (PICTOR_GIMP_PROMPT_MAX), "{max_reference_layers}",
+ * "{default_grow_px}", "{default_feather_px}" and "{default_context_px}" replaced by those
+ * numbers, so that a changed limit changes every text that names it. Free with g_free. */
+gchar *pictor_gimp_with_limits(const gchar *text);
 
 /* Where the entries appear: Filters > Pictor, next to GIMP's other generators and filters. */
 #define PICTOR_GIMP_MENU_PATH "<Image>/Filters/Pictor"

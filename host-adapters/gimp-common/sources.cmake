@@ -14,6 +14,24 @@ set(PICTOR_GIMP_COMMON_SOURCES
   ${PICTOR_GIMP_COMMON_DIR}/pictor_settings.c
   ${PICTOR_GIMP_COMMON_DIR}/progress_window.c)
 
+# Whether an adapter is built: its option (AUTO, ON or OFF) and its pkg-config modules (ARGN,
+# imported as PkgConfig::<prefix>). ON requires them; AUTO builds when they are found and says
+# which Debian package (hint) is missing otherwise. Sets <prefix>_BUILD.
+macro(pictor_gimp_wanted option prefix label hint)
+  set(${prefix}_BUILD FALSE)
+  if(${option} STREQUAL "ON")
+    pkg_check_modules(${prefix} REQUIRED IMPORTED_TARGET ${ARGN})
+  elseif(NOT ${option} STREQUAL "OFF")
+    pkg_check_modules(${prefix} QUIET IMPORTED_TARGET ${ARGN})
+    if(NOT ${prefix}_FOUND)
+      message(STATUS "${label} plug-in: not built (install ${hint} to build it)")
+    endif()
+  endif()
+  if(${prefix}_FOUND AND NOT ${option} STREQUAL "OFF")
+    set(${prefix}_BUILD TRUE)
+  endif()
+endmacro()
+
 # The executable GIMP runs, and where it is installed, for either adapter:
 #   pictor_gimp_plugin(TARGET PKG_CONFIG_MODULE DIR_CACHE_VAR COMPONENT LABEL SOURCES...)
 # GIMP finds a plug-in as plug-ins/<name>/<name>. System-wide (a plain `cmake --install`):

@@ -28,7 +28,7 @@ static void query(void) { pictor_gimp_register_procedures(); }
 static void visible_references(gint32 image, gint32 layer, GArray *references) {
     gint n = 0;
     gint *layers = gimp_image_get_layers(image, &n);
-    for (gint i = 0; i < n && references->len < 15; i++)
+    for (gint i = 0; i < n && references->len < PICTOR_GIMP_MAX_REFERENCES; i++)
         if (layers[i] != layer && gimp_item_get_visible(layers[i]))
             g_array_append_val(references, layers[i]);
     g_free(layers);

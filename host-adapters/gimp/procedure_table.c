@@ -16,7 +16,7 @@ static const GimpParamDef generate_args[] = {
     {GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }"},
     {GIMP_PDB_IMAGE, "image", "Input image"},
     {GIMP_PDB_DRAWABLE, "drawable", "The layer the new layers go above"},
-    {GIMP_PDB_STRING, "prompt", "What to draw (at most 32000 characters)"},
+    {GIMP_PDB_STRING, "prompt", "What to draw (at most {max_prompt_chars} characters)"},
     {GIMP_PDB_STRING, "size", "\"canvas\", \"auto\", \"WIDTHxHEIGHT\" or \"\" for the route's default"},
     {GIMP_PDB_STRING, "quality", "\"low\", \"medium\", \"high\", \"auto\" or \"\" for the route's default"},
     {GIMP_PDB_INT32, "variations", "How many images (one layer each), 1 or more"},
@@ -26,9 +26,9 @@ static const GimpParamDef inpaint_args[] = {
     {GIMP_PDB_IMAGE, "image", "Input image"},
     {GIMP_PDB_DRAWABLE, "drawable", "The layer whose selected part is repainted"},
     {GIMP_PDB_STRING, "prompt", "What to paint into the selection"},
-    {GIMP_PDB_INT32, "grow", "Pixels the selection grows by before it is sent (-1: 4)"},
-    {GIMP_PDB_INT32, "feather", "Width in pixels of the soft edge (-1: 8)"},
-    {GIMP_PDB_INT32, "context", "Pixels of the image around the selection sent along (-1: 64)"},
+    {GIMP_PDB_INT32, "grow", "Pixels the selection grows by before it is sent (-1: {default_grow_px})"},
+    {GIMP_PDB_INT32, "feather", "Width in pixels of the soft edge (-1: {default_feather_px})"},
+    {GIMP_PDB_INT32, "context", "Pixels of the image around the selection sent along (-1: {default_context_px})"},
     {GIMP_PDB_STRING, "quality", "\"low\", \"medium\", \"high\", \"auto\" or \"\" for the route's default"},
 };
 static const GimpParamDef edit_args[] = {
@@ -87,7 +87,8 @@ static const struct {
 };
 
 /* The arguments of a command's procedure; with_model: those of its "<name>2" (the markup
- * command has only the one procedure, with them). Free with g_free. */
+ * command has only the one procedure, with them), their descriptions with the library's
+ * numbers in them. Free with free_params. */
 static GimpParamDef *command_params(gint command, gboolean with_model, gint *count) {
     gint base = command_args[command].n_args;
     with_model = with_model || command == PICTOR_GIMP_EDIT_MARKUP;
@@ -96,7 +97,15 @@ static GimpParamDef *command_params(gint command, gboolean with_model, gint *cou
     memcpy(params, command_args[command].args, base * sizeof(GimpParamDef));
     if (with_model)
         memcpy(params + base, model_args, sizeof(model_args));
+    for (gint i = 0; i < *count; i++)
+        params[i].description = pictor_gimp_with_limits(params[i].description);
     return params;
+}
+
+static void free_params(GimpParamDef *params, gint count) {
+    for (gint i = 0; i < count; i++)
+        g_free(params[i].description);
+    g_free(params);
 }
 
 static gchar *second_name(gint command) {
@@ -123,22 +132,27 @@ void pictor_gimp_register_procedures(void) {
         const PictorGimpCommandInfo *p = pictor_gimp_command_info((PictorGimpCommand)i);
         gint count = 0;
         GimpParamDef *params = command_params(i, FALSE, &count);
-        gimp_install_procedure(p->procedure, p->blurb, p->help, PICTOR_GIMP_AUTHOR,
+        gchar *help = pictor_gimp_with_limits(p->help);
+        gimp_install_procedure(p->procedure, p->blurb, help, PICTOR_GIMP_AUTHOR,
                                PICTOR_GIMP_AUTHOR, "2025", p->menu_label, "RGB*", GIMP_PLUGIN,
                                count, G_N_ELEMENTS(error_return), params, error_return);
-        g_free(params);
+        free_params(params, count);
         gimp_plugin_menu_register(p->procedure, PICTOR_GIMP_MENU_PATH);
-        if (i == PICTOR_GIMP_EDIT_MARKUP)
+        if (i == PICTOR_GIMP_EDIT_MARKUP) {
+            g_free(help);
             continue;
+        }
         /* For scripts only: the menu entry's dialog has these choices already. */
         gchar *second = second_name(i);
-        gchar *help = g_strconcat(p->help, " As ", p->procedure, ", with the model, its complexity "
-                                  "and the upload quality at the end.", NULL);
+        gchar *second_help = g_strconcat(help, " As ", p->procedure, ", with the model, its "
+                                         "complexity and the upload quality at the end.", NULL);
+        g_free(help);
+        help = second_help;
         params = command_params(i, TRUE, &count);
         gimp_install_procedure(second, p->blurb, help, PICTOR_GIMP_AUTHOR, PICTOR_GIMP_AUTHOR,
                                "2026", NULL, "RGB*", GIMP_PLUGIN, count,
                                G_N_ELEMENTS(error_return), params, error_return);
-        g_free(params);
+        free_params(params, count);
         g_free(help);
         g_free(second);
     }

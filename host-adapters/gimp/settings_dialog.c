@@ -392,7 +392,10 @@ static gboolean choices_valid(SettingsDialog *d) {
         for (guint i = 0; i < d->reference_checks->len; i++)
             chosen += gtk_toggle_button_get_active(g_ptr_array_index(d->reference_checks, i));
         if (chosen > PICTOR_GIMP_MAX_REFERENCES) {
-            gimp_message("At most 15 reference layers can be sent: untick some.");
+            gchar *text = g_strdup_printf("At most %u reference layers can be sent: untick some.",
+                                          PICTOR_GIMP_MAX_REFERENCES);
+            gimp_message(text);
+            g_free(text);
             return FALSE;
         }
     }

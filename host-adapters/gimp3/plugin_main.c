@@ -58,9 +58,13 @@ static void add_quality(GimpProcedure *procedure, const PictorGimpSettings *defa
     gimp_procedure_add_string_argument(procedure, "quality", "_Quality", QUALITY_BLURB,
                                        defaults->quality, G_PARAM_READWRITE);
 }
+/* nick and blurb: with the library's numbers in them (pictor_gimp_with_limits). */
 static void add_pixels(GimpProcedure *procedure, const gchar *name, const gchar *nick,
                        const gchar *blurb, gint upper, gint value) {
-    gimp_procedure_add_int_argument(procedure, name, nick, blurb, -1, upper, value, G_PARAM_READWRITE);
+    gchar *nick_text = pictor_gimp_with_limits(nick), *blurb_text = pictor_gimp_with_limits(blurb);
+    gimp_procedure_add_int_argument(procedure, name, nick_text, blurb_text, -1, upper, value, G_PARAM_READWRITE);
+    g_free(nick_text);
+    g_free(blurb_text);
 }
 
 static GimpProcedure *create_command(GimpPlugIn *plug_in, const gchar *name, PictorGimpCommand command) {
@@ -75,15 +79,17 @@ static GimpProcedure *create_command(GimpPlugIn *plug_in, const gchar *name, Pic
                                                        GIMP_PROCEDURE_SENSITIVE_DRAWABLES);
     gimp_procedure_set_menu_label(procedure, info->menu_label);
     gimp_procedure_add_menu_path(procedure, PICTOR_GIMP_MENU_PATH);
-    gimp_procedure_set_documentation(procedure, info->blurb, info->help, name);
+    gchar *help = pictor_gimp_with_limits(info->help);
+    gimp_procedure_set_documentation(procedure, info->blurb, help, name);
+    g_free(help);
     gimp_procedure_set_attribution(procedure, PICTOR_GIMP_AUTHOR, PICTOR_GIMP_AUTHOR, "2026");
 
     /* The exact arguments scripts pass, after run-mode, image and drawables. */
-    gimp_procedure_add_string_argument(procedure, "prompt", "_Prompt",
-                                       command == PICTOR_GIMP_GENERATE
-                                           ? "What to draw (at most 32000 characters)"
-                                           : "What to change (at most 32000 characters)",
-                                       "", G_PARAM_READWRITE);
+    gchar *prompt_blurb = pictor_gimp_with_limits(command == PICTOR_GIMP_GENERATE
+                                                      ? "What to draw (at most {max_prompt_chars} characters)"
+                                                      : "What to change (at most {max_prompt_chars} characters)");
+    gimp_procedure_add_string_argument(procedure, "prompt", "_Prompt", prompt_blurb, "", G_PARAM_READWRITE);
+    g_free(prompt_blurb);
     switch (command) {
     case PICTOR_GIMP_GENERATE:
         add_size(procedure, defaults);
@@ -93,13 +99,15 @@ static GimpProcedure *create_command(GimpPlugIn *plug_in, const gchar *name, Pic
                                         100, defaults->variations, G_PARAM_READWRITE);
         break;
     case PICTOR_GIMP_INPAINT:
-        add_pixels(procedure, "grow", "Gro_w selection (px; -1: 4)",
-                   "Pixels the selection grows by before it is sent (-1: 4)", PICTOR_GIMP_MAX_GROW, defaults->grow);
-        add_pixels(procedure, "feather", "_Feather edge (px; -1: 8)",
-                   "Width in pixels of the soft edge (-1: 8)", PICTOR_GIMP_MAX_FEATHER, defaults->feather);
-        add_pixels(procedure, "context", "Conte_xt around it (px; -1: 64)",
-                   "Pixels of the image around the selection sent along (-1: 64)", PICTOR_GIMP_MAX_CONTEXT,
-                   defaults->context);
+        add_pixels(procedure, "grow", "Gro_w selection (px; -1: {default_grow_px})",
+                   "Pixels the selection grows by before it is sent (-1: {default_grow_px})", PICTOR_GIMP_MAX_GROW,
+                   defaults->grow);
+        add_pixels(procedure, "feather", "_Feather edge (px; -1: {default_feather_px})",
+                   "Width in pixels of the soft edge (-1: {default_feather_px})", PICTOR_GIMP_MAX_FEATHER,
+                   defaults->feather);
+        add_pixels(procedure, "context", "Conte_xt around it (px; -1: {default_context_px})",
+                   "Pixels of the image around the selection sent along (-1: {default_context_px})",
+                   PICTOR_GIMP_MAX_CONTEXT, defaults->context);
         add_quality(procedure, defaults);
         break;
     case PICTOR_GIMP_EDIT:
@@ -267,7 +275,7 @@ static gboolean read_config(GimpProcedureConfig *config, PictorGimpCommand comma
 
 /* The references of an edit: the further drawables given, in order (layers only, masks stand
  * for their layer); with one drawable, the other visible top-level layers, top first (the
- * first 15). FALSE with *error when more than 15 were given. */
+ * first PICTOR_GIMP_MAX_REFERENCES). FALSE with *error when more were given. */
 static gboolean collect_references(GimpImage *image, GimpDrawable **drawables, gint32 layer,
                                    GArray *references, gchar **error) {
     gboolean given = FALSE;

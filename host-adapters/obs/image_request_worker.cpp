@@ -94,20 +94,6 @@ std::string in_obs_words(const pictor_error *failure) {
     }
 }
 
-bool opaque(const RgbaImage &image) {
-    for (size_t i = 3; i < image.pixels.size(); i += 4)
-        if (image.pixels[i] != 255)
-            return false;
-    return true;
-}
-
-// The source's choice, or (DEFAULT) the user's pictor setting, resolved here because the frame
-// is encoded here.
-int effective_upload_quality(int chosen) {
-    return chosen == PICTOR_UPLOAD_LOSSLESS || chosen == PICTOR_UPLOAD_FAST ? chosen
-                                                                           : int(pictor_upload_quality_setting(nullptr));
-}
-
 // "cost_usd_estimate" of a result's metadata: what the request may have cost.
 double result_cost(const pictor_result *result) {
     nlohmann::json meta = nlohmann::json::parse(pictor_result_json(result), nullptr, false);
@@ -229,7 +215,7 @@ RequestOutcome ImageRequestWorker::send(const RequestSpec &spec) {
     request.quality = spec.quality.empty() ? nullptr : spec.quality.c_str();
     request.model = spec.model.empty() ? nullptr : spec.model.c_str();
     request.complexity = spec.complexity.empty() ? nullptr : spec.complexity.c_str();
-    request.upload_quality = effective_upload_quality(spec.upload_quality);
+    request.upload_quality = spec.upload_quality; // DEFAULT: the library applies the user's setting
     request.n = 1;
     request.progress = &ImageRequestWorker::on_progress;
     request.progress_user_data = this;
@@ -242,20 +228,15 @@ RequestOutcome ImageRequestWorker::send(const RequestSpec &spec) {
     std::unique_ptr<uint8_t, BufferDeleter> encoded_frame;
     pictor_input_image frame{};
     if (spec.kind == RequestKind::edit) {
-        // Lossless: PNG (pictor encodes PNG fast). Fast: an opaque frame as the visually
-        // lossless JPEG of pictor's fast uploads; a frame with transparency stays PNG. Either
-        // way pictor re-encodes it to fit a route whose per-image limit it passes.
-        const bool jpeg = request.upload_quality == PICTOR_UPLOAD_FAST && opaque(spec.input);
-        pictor_limits limits;
-        pictor_get_limits(&limits);
+        // Always PNG (pictor encodes PNG fast): pictor_edit applies the upload quality to it
+        // as it does for every host (fast: an opaque frame goes up as JPEG).
         pictor_image *pixels = nullptr;
         uint8_t *bytes = nullptr;
         size_t size = 0;
         status = pictor_image_from_rgba(spec.input.width, spec.input.height, spec.input.pixels.data(),
                                         size_t(spec.input.width) * 4, &pixels);
         if (status == PICTOR_OK) {
-            status = pictor_image_encode(pixels, jpeg ? "jpeg" : "png", jpeg ? limits.upload_jpeg_quality : -1,
-                                         &bytes, &size);
+            status = pictor_image_encode(pixels, "png", -1, &bytes, &size);
             pictor_image_free(pixels);
         }
         if (status != PICTOR_OK) {
@@ -265,7 +246,7 @@ RequestOutcome ImageRequestWorker::send(const RequestSpec &spec) {
             encoded_frame.reset(bytes);
             frame.data = bytes;
             frame.size = size;
-            frame.filename = jpeg ? "obs-frame.jpg" : "obs-frame.png";
+            frame.filename = "obs-frame.png";
             request.images = &frame;
             request.image_count = 1;
             status = pictor_edit(client, &request, &raw_result);

@@ -6,10 +6,10 @@
 #include "request_settings.hpp"
 #include "request_status.hpp"
 #include "session_spending.hpp"
+#include "source_state.hpp"
 
 #include <obs-module.h>
 
-#include <mutex>
 #include <string>
 
 namespace pictor_obs {
@@ -22,16 +22,12 @@ constexpr const char *generate_button = "generate";
 class ImageSource {
 public:
     ImageSource(obs_data_t *settings, obs_source_t *self) : self_(self), status_(self), worker_(label()) {
-        update(settings);
+        state_.update(settings);
         generate_hotkey_ = obs_hotkey_register_source(self, "pictor_image_source.generate",
                                                       obs_module_text("Hotkey.Generate"),
-                                                      &ImageSource::on_generate_hotkey, this);
-        std::string last = obs_data_get_string(settings, setting::history_path);
-        if (!last.empty()) {
-            RequestSpec spec;
-            spec.kind = RequestKind::restore;
-            spec.history_path = last;
-            show_without_request(std::move(spec), obs_module_text("Status.Restoring"));
+                                                      &on_hotkey<ImageSource, &ImageSource::generate>, this);
+        if (std::optional<RequestSpec> restore = state_.restore_request(settings)) {
+            show_without_request(std::move(*restore), obs_module_text("Status.Restoring"));
         } else {
             status_.idle(obs_module_text("Status.Idle"));
         }
@@ -45,21 +41,12 @@ public:
         obs_leave_graphics();
     }
 
-    void update(obs_data_t *settings) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        read_request_settings(settings, request_);
-        indicator_ = obs_data_get_bool(settings, setting::failure_indicator);
-    }
-
-    void save(obs_data_t *settings) {
-        // Only the path of the image in history: restoring it is a local decode.
-        std::lock_guard<std::mutex> lock(mutex_);
-        obs_data_set_string(settings, setting::history_path, history_path_.c_str());
-    }
+    static const char *display_name() { return obs_module_text("PictorImage"); }
+    SourceState &state() { return state_; }
 
     // Any thread (UI: the button; the hotkey thread). Never waits on the network.
     void generate() {
-        RequestSpec spec = request();
+        RequestSpec spec = state_.request();
         spec.kind = RequestKind::generate;
         if (spec.prompt.empty()) {
             status_.idle(obs_module_text("Status.NoPrompt"));
@@ -113,7 +100,7 @@ public:
             return;
         const uint32_t w = width(), h = height();
         draw_texture(texture, w, h); // scaled when it fits the canvas
-        if (indicator() && status_.failed_last())
+        if (state_.indicator() && status_.failed_last())
             draw_failure_indicator(w, h);
     }
 
@@ -127,30 +114,15 @@ public:
         RequestSpec spec;
         read_request_settings(settings, spec);
         spec.size = resolved_size(spec);
-        add_action_properties(props, &status_, generate_button, obs_module_text("Generate"), on_generate_clicked,
-                              on_cancel_clicked, cost_text(spec, false));
+        add_action_properties(props, &status_, generate_button, obs_module_text("Generate"),
+                              on_click<ImageSource, &ImageSource::generate>,
+                              on_click<ImageSource, &ImageSource::cancel>, cost_text(spec, false));
         add_request_properties(props, settings, true, false);
-        add_history_properties(props, on_show_history_clicked);
+        add_history_properties(props, on_click<ImageSource, &ImageSource::show_history>);
         obs_data_release(settings);
         return props;
     }
 
-    static void on_generate_hotkey(void *data, obs_hotkey_id, obs_hotkey_t *, bool pressed) {
-        if (pressed)
-            static_cast<ImageSource *>(data)->generate();
-    }
-    static bool on_generate_clicked(obs_properties_t *, obs_property_t *, void *data) {
-        static_cast<ImageSource *>(data)->generate();
-        return false; // the status refresh redraws the window
-    }
-    static bool on_cancel_clicked(obs_properties_t *, obs_property_t *, void *data) {
-        static_cast<ImageSource *>(data)->cancel();
-        return false;
-    }
-    static bool on_show_history_clicked(obs_properties_t *, obs_property_t *, void *data) {
-        static_cast<ImageSource *>(data)->show_history();
-        return false;
-    }
 
 private:
     std::string label() const {
@@ -158,20 +130,10 @@ private:
         return std::string("Pictor Image '") + (name ? name : "") + "'";
     }
 
-    RequestSpec request() const {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return request_;
-    }
-
-    bool indicator() const {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return indicator_;
-    }
-
     std::pair<uint32_t, uint32_t> shown_size() const {
         const uint32_t w = frame_.width(), h = frame_.height();
         uint32_t canvas_w = 0, canvas_h = 0;
-        if (request().size != fit_canvas_size || w == 0 || h == 0)
+        if (state_.request().size != fit_canvas_size || w == 0 || h == 0)
             return {w, h};
         canvas_size(canvas_w, canvas_h);
         if (canvas_w == 0 || canvas_h == 0)
@@ -184,10 +146,6 @@ private:
 
     // A history image (restore at load, or Show in this source): nothing is sent.
     void show_without_request(RequestSpec spec, const char *what) {
-        if (spec.kind == RequestKind::restore) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            history_path_ = spec.history_path;
-        }
         status_.started(what);
         worker_.set_owner_label(label());
         if (!worker_.start(std::move(spec), [this](RequestOutcome &&outcome) { finished(std::move(outcome)); }))
@@ -204,73 +162,35 @@ private:
     // Worker thread.
     void finished(RequestOutcome &&outcome) {
         const std::string who = label();
-        if (outcome.cancelled) {
-            status_.cancelled(outcome.may_be_billed);
+        if (!outcome_has_image(outcome, status_, who))
             return;
-        }
-        if (!outcome.ok) {
-            // The last good image stays on the scene; the log and the red bar say it failed.
-            blog(LOG_WARNING, "[pictor] %s: %s", who.c_str(), outcome.message.c_str());
-            status_.failed(outcome.message, outcome.request_id);
-            return;
-        }
-        if (outcome.cost_usd > 0)
-            add_session_spending(outcome.cost_usd);
         const uint32_t w = outcome.image.width, h = outcome.image.height;
+        const std::string ready =
+            std::string(obs_module_text("Status.Ready")) + " " + std::to_string(w) + "x" + std::to_string(h);
         frame_.offer(std::move(outcome.image));
-        std::string path;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (!outcome.history_path.empty())
-                history_path_ = outcome.history_path;
-            path = history_path_;
-        }
-        status_.succeeded(std::string(obs_module_text("Status.Ready")) + " " + std::to_string(w) + "x" +
-                          std::to_string(h) +
-                          (outcome.request_id.empty()
-                               ? ""
-                               : "\n" + std::string(obs_module_text("Status.RequestId")) + " " + outcome.request_id));
-        blog(LOG_INFO, "[pictor] %s: showing a %ux%u image from %s", who.c_str(), w, h, path.c_str());
+        state_.show_history_path(outcome.history_path);
+        status_.succeeded(ready_text(ready.c_str(), outcome));
+        blog(LOG_INFO, "[pictor] %s: showing a %ux%u image from %s", who.c_str(), w, h,
+             state_.history_path().c_str());
     }
 
     obs_source_t *self_;
-    mutable std::mutex mutex_; // guards the four below; never held while calling into worker_
-                               // (its callbacks take this lock)
-    RequestSpec request_;
-    bool indicator_ = true;
-    std::string history_path_;
+    SourceState state_;
     RequestStatus status_;
     FrameTexture frame_;
     obs_hotkey_id generate_hotkey_ = OBS_INVALID_HOTKEY_ID;
     ImageRequestWorker worker_; // last: stops first, while the members above still exist
 };
 
-ImageSource *as_source(void *data) { return static_cast<ImageSource *>(data); }
-
 } // namespace
 
 void register_image_source() {
-    obs_source_info info = {};
-    info.id = source_id;
-    info.type = OBS_SOURCE_TYPE_INPUT;
     // Custom draw: the image, then (after a failure) the red bar, each with its own effect.
-    info.output_flags = OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW;
+    obs_source_info info = owner_source_info<ImageSource, true>(source_id, OBS_SOURCE_TYPE_INPUT,
+                                                                OBS_SOURCE_VIDEO | OBS_SOURCE_CUSTOM_DRAW);
     info.icon_type = OBS_ICON_TYPE_IMAGE;
-    info.get_name = [](void *) { return obs_module_text("PictorImage"); };
-    info.create = [](obs_data_t *settings, obs_source_t *self) -> void * { return new ImageSource(settings, self); };
-    info.destroy = [](void *data) { delete as_source(data); };
-    info.update = [](void *data, obs_data_t *settings) { as_source(data)->update(settings); };
-    info.save = [](void *data, obs_data_t *settings) { as_source(data)->save(settings); };
-    info.get_defaults = [](obs_data_t *settings) { set_request_defaults(settings, true); };
-    info.get_properties = [](void *data) -> obs_properties_t * {
-        if (data)
-            return as_source(data)->properties();
-        obs_properties_t *props = obs_properties_create(); // no source yet: the settings only
-        return props;
-    };
-    info.video_render = [](void *data, gs_effect_t *) { as_source(data)->render(); };
-    info.get_width = [](void *data) { return as_source(data)->width(); };
-    info.get_height = [](void *data) { return as_source(data)->height(); };
+    info.get_width = [](void *data) { return static_cast<ImageSource *>(data)->width(); };
+    info.get_height = [](void *data) { return static_cast<ImageSource *>(data)->height(); };
     obs_register_source(&info);
 }
 

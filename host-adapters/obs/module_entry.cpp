@@ -3,6 +3,7 @@
 // while OBS was away); requests start only on a button or a hotkey.
 #include "history_choice.hpp"
 #include "image_source.hpp"
+#include "pictor_client_factory.hpp"
 #include "pictor_settings_entry.hpp"
 #include "restyle_filter.hpp"
 
@@ -40,5 +41,6 @@ bool obs_module_load(void) {
 void obs_module_unload(void) {
     // Sources and filters are destroyed before modules unload; each abandoned its own request.
     pictor_obs::stop_settings_entry();
+    pictor_obs::forget_route_client();
     blog(LOG_INFO, "[pictor] module unloaded");
 }

@@ -4,6 +4,9 @@
 
 #include <obs-module.h>
 
+#include <mutex>
+#include <utility>
+
 namespace pictor_obs {
 
 namespace {
@@ -42,7 +45,65 @@ pictor_client *create_pictor_client(const RequestSpec &spec, std::string &error)
         error = pictor_thread_last_error()->message;
         return nullptr;
     }
+    blog(LOG_DEBUG, "[pictor] client made for profile '%s'", spec.profile.c_str());
     return client;
+}
+
+namespace {
+
+// Long enough for one rebuild and its callbacks; short enough that a key stored elsewhere (the
+// command line, GIMP) shows in the next rebuild or so.
+constexpr std::chrono::seconds route_client_lifetime{3};
+
+std::mutex kept_mutex;
+pictor_client *kept_client = nullptr; // guarded by kept_mutex, as the two below
+std::string kept_route;
+std::chrono::steady_clock::time_point kept_made;
+
+std::string route_of(const RequestSpec &spec) {
+    return spec.profile + '\n' + spec.base_url + '\n' + spec.model;
+}
+
+} // namespace
+
+RouteClient::RouteClient(const RequestSpec &spec) : route_(route_of(spec)) {
+    {
+        std::lock_guard<std::mutex> lock(kept_mutex);
+        if (kept_client && kept_route == route_ &&
+            std::chrono::steady_clock::now() - kept_made < route_client_lifetime) {
+            client_ = kept_client;
+            made_ = kept_made;
+            kept_client = nullptr; // this holder's alone until it gives it back
+            return;
+        }
+    }
+    std::string error;
+    client_ = create_pictor_client(spec, error);
+    made_ = std::chrono::steady_clock::now();
+}
+
+RouteClient::~RouteClient() {
+    if (!client_)
+        return;
+    pictor_client *dropped = client_;
+    {
+        std::lock_guard<std::mutex> lock(kept_mutex);
+        if (!kept_client || kept_made < made_) { // the newest stays
+            std::swap(dropped, kept_client);
+            kept_route = route_;
+            kept_made = made_;
+        }
+    }
+    pictor_client_destroy(dropped); // NULL or the older one
+}
+
+void forget_route_client() {
+    pictor_client *dropped = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(kept_mutex);
+        std::swap(dropped, kept_client);
+    }
+    pictor_client_destroy(dropped);
 }
 
 } // namespace pictor_obs

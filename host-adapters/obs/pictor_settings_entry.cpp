@@ -76,6 +76,7 @@ bool on_save_key(obs_properties_t *, obs_property_t *, void *data) {
         blog(LOG_WARNING, "[pictor] the API key was not saved: %s", pictor_thread_last_error()->message);
         return true;
     }
+    forget_route_client(); // the key's source shown in the properties changes
     const nlohmann::json stored = nlohmann::json::parse(where_json ? where_json : "{}", nullptr, false);
     pictor_free(where_json);
     std::string text = std::string(obs_module_text("Settings.KeySaved")) + " " + json_string(stored, "where") + ".";
@@ -97,6 +98,7 @@ bool on_save_profile(obs_properties_t *, obs_property_t *, void *data) {
                    pictor_thread_last_error()->message);
         return true;
     }
+    forget_route_client(); // "the default profile" is another route now
     set_result(std::string(obs_module_text("Settings.ProfileSaved")) + " " +
                (profile.empty() ? "openai" : profile) + " (" + (where ? where : "") + ").");
     pictor_free(where);

@@ -47,17 +47,15 @@ namespace {
 // The resolved profile of spec's route (pictor_client_profile_json); {} when it cannot be made.
 // A model the profile no longer lists: the profile without it, so the choices still show.
 nlohmann::json route_profile(const RequestSpec &spec) {
-    std::string error;
-    pictor_client *client = create_pictor_client(spec, error);
-    if (!client && !spec.model.empty()) {
+    RouteClient client(spec);
+    if (!client.get() && !spec.model.empty()) {
         RequestSpec without_model = spec;
         without_model.model.clear();
-        client = create_pictor_client(without_model, error);
+        return route_profile(without_model);
     }
-    if (!client)
+    if (!client.get())
         return nlohmann::json::object();
-    nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client), nullptr, false);
-    pictor_client_destroy(client);
+    nlohmann::json profile = nlohmann::json::parse(pictor_client_profile_json(client.get()), nullptr, false);
     return profile.is_object() ? profile : nlohmann::json::object();
 }
 
@@ -323,12 +321,12 @@ std::string resolved_size(const RequestSpec &spec) {
         return spec.size;
     uint32_t canvas_w = 0, canvas_h = 0, w = 0, h = 0;
     canvas_size(canvas_w, canvas_h);
-    std::string error;
-    pictor_client *client = canvas_w && canvas_h ? create_pictor_client(spec, error) : nullptr;
-    if (!client)
-        return ""; // no canvas or no route: the route's default
-    const bool ok = pictor_canvas_request_size(client, canvas_w, canvas_h, &w, &h) == PICTOR_OK;
-    pictor_client_destroy(client);
+    if (!canvas_w || !canvas_h)
+        return ""; // no canvas: the route's default
+    RouteClient client(spec);
+    if (!client.get())
+        return ""; // no route: the route's default
+    const bool ok = pictor_canvas_request_size(client.get(), canvas_w, canvas_h, &w, &h) == PICTOR_OK;
     return ok && w && h ? std::to_string(w) + "x" + std::to_string(h) : "";
 }
 

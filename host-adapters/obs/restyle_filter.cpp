@@ -6,6 +6,7 @@
 #include "request_settings.hpp"
 #include "request_status.hpp"
 #include "session_spending.hpp"
+#include "source_state.hpp"
 
 #include <obs-module.h>
 
@@ -24,20 +25,12 @@ constexpr const char *clear_button = "clear";
 class RestyleFilter {
 public:
     RestyleFilter(obs_data_t *settings, obs_source_t *self) : self_(self), status_(self), worker_(label()) {
-        update(settings);
+        state_.update(settings);
         // The look of the last restyle comes back from history after a restart: decoded from
         // disk, never requested (and billed) again.
-        std::string last = obs_data_get_string(settings, setting::history_path);
-        if (!last.empty()) {
-            {
-                std::lock_guard<std::mutex> lock(mutex_);
-                history_path_ = last;
-            }
-            RequestSpec spec;
-            spec.kind = RequestKind::restore;
-            spec.history_path = last;
+        if (std::optional<RequestSpec> restore = state_.restore_request(settings)) {
             status_.started(obs_module_text("Status.Restoring"));
-            worker_.start(std::move(spec), [this](RequestOutcome &&outcome) { finished(std::move(outcome)); });
+            worker_.start(std::move(*restore), [this](RequestOutcome &&outcome) { finished(std::move(outcome)); });
         } else {
             status_.idle(obs_module_text("Status.RestyleIdle"));
         }
@@ -53,20 +46,12 @@ public:
         obs_leave_graphics();
     }
 
-    void update(obs_data_t *settings) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        read_request_settings(settings, request_);
-        indicator_ = obs_data_get_bool(settings, setting::failure_indicator);
-    }
-
-    void save(obs_data_t *settings) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        obs_data_set_string(settings, setting::history_path, history_path_.c_str());
-    }
+    static const char *display_name() { return obs_module_text("PictorRestyle"); }
+    SourceState &state() { return state_; }
 
     // Any thread. The snapshot is taken at the filter's next frame, on the graphics thread.
     void restyle() {
-        if (request().prompt.empty()) {
+        if (state_.request().prompt.empty()) {
             status_.idle(obs_module_text("Status.NoPrompt"));
             return;
         }
@@ -84,10 +69,7 @@ public:
         worker_.set_owner_label(label());
         worker_.cancel();
         result_.clear();
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            history_path_.clear();
-        }
+        state_.clear_history_path();
         cleared_ = true;
         status_.idle(obs_module_text("Status.RestyleIdle"));
     }
@@ -106,9 +88,11 @@ public:
         obs_data_t *settings = obs_source_get_settings(self_);
         RequestSpec spec;
         read_request_settings(settings, spec);
-        add_action_properties(props, &status_, restyle_button, obs_module_text("Restyle"), on_restyle_clicked,
-                              on_cancel_clicked, cost_text(spec, true));
-        obs_properties_add_button(props, clear_button, obs_module_text("Clear"), on_clear_clicked);
+        add_action_properties(props, &status_, restyle_button, obs_module_text("Restyle"),
+                              on_click<RestyleFilter, &RestyleFilter::restyle>,
+                              on_click<RestyleFilter, &RestyleFilter::cancel>, cost_text(spec, true));
+        obs_properties_add_button(props, clear_button, obs_module_text("Clear"),
+                                  on_click<RestyleFilter, &RestyleFilter::clear>);
         add_request_properties(props, settings, false, true);
         obs_data_release(settings);
         return props;
@@ -132,27 +116,10 @@ public:
         } else {
             obs_source_skip_video_filter(self_);
         }
-        bool indicator;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            indicator = indicator_;
-        }
-        if (indicator && status_.failed_last())
+        if (state_.indicator() && status_.failed_last())
             draw_failure_indicator(width, height);
     }
 
-    static bool on_restyle_clicked(obs_properties_t *, obs_property_t *, void *data) {
-        static_cast<RestyleFilter *>(data)->restyle();
-        return false;
-    }
-    static bool on_clear_clicked(obs_properties_t *, obs_property_t *, void *data) {
-        static_cast<RestyleFilter *>(data)->clear();
-        return false;
-    }
-    static bool on_cancel_clicked(obs_properties_t *, obs_property_t *, void *data) {
-        static_cast<RestyleFilter *>(data)->cancel();
-        return false;
-    }
 
     // libobs 29 refuses hotkeys registered on a filter, so they go on the source the filter is
     // on (they show under that source in Settings > Hotkeys and are saved with it). Graphics
@@ -173,9 +140,9 @@ public:
         const std::string restyle_text = std::string(obs_module_text("Hotkey.Restyle")) + " (" + name + ")";
         const std::string clear_text = std::string(obs_module_text("Hotkey.Clear")) + " (" + name + ")";
         restyle_hotkey_ = obs_hotkey_register_source(parent, ("pictor_restyle_filter.restyle" + key).c_str(),
-                                                     restyle_text.c_str(), &RestyleFilter::on_restyle_hotkey, this);
+                                                     restyle_text.c_str(), &on_hotkey<RestyleFilter, &RestyleFilter::restyle>, this);
         clear_hotkey_ = obs_hotkey_register_source(parent, ("pictor_restyle_filter.clear" + key).c_str(),
-                                                   clear_text.c_str(), &RestyleFilter::on_clear_hotkey, this);
+                                                   clear_text.c_str(), &on_hotkey<RestyleFilter, &RestyleFilter::clear>, this);
         hotkey_parent_ = parent;
         hotkey_filter_name_ = name;
     }
@@ -186,14 +153,6 @@ public:
         unregister_hotkeys_locked();
     }
 
-    static void on_restyle_hotkey(void *data, obs_hotkey_id, obs_hotkey_t *, bool pressed) {
-        if (pressed)
-            static_cast<RestyleFilter *>(data)->restyle();
-    }
-    static void on_clear_hotkey(void *data, obs_hotkey_id, obs_hotkey_t *, bool pressed) {
-        if (pressed)
-            static_cast<RestyleFilter *>(data)->clear();
-    }
 
 private:
     std::string label() const {
@@ -210,15 +169,10 @@ private:
         hotkey_parent_ = nullptr;
     }
 
-    RequestSpec request() const {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return request_;
-    }
-
     // Graphics thread: reads the input back and hands it to the worker, which encodes and
     // sends it; the frame itself is not held up by more than the read-back.
     bool take_snapshot(uint32_t width, uint32_t height) {
-        RequestSpec spec = request();
+        RequestSpec spec = state_.request();
         spec.kind = RequestKind::edit;
         if (!snapshot_.capture(self_, width, height, spec.input)) {
             status_.failed(obs_module_text("Status.SnapshotFailed"), "");
@@ -245,39 +199,18 @@ private:
 
     // Worker thread.
     void finished(RequestOutcome &&outcome) {
-        if (outcome.cancelled) {
-            // Clear already said what is shown; a Cancel says what it may have cost.
-            if (!cleared_)
-                status_.cancelled(outcome.may_be_billed);
+        // Clear already said what is shown; a Cancel says what it may have cost.
+        if (!outcome_has_image(outcome, status_, label(), !cleared_))
             return;
-        }
-        if (!outcome.ok) {
-            // What was shown stays (the source, or the previous result); log and red bar say so.
-            blog(LOG_WARNING, "[pictor] %s: %s", label().c_str(), outcome.message.c_str());
-            status_.failed(outcome.message, outcome.request_id);
-            return;
-        }
-        if (outcome.cost_usd > 0)
-            add_session_spending(outcome.cost_usd);
         blog(LOG_INFO, "[pictor] %s: showing a %ux%u result from %s", label().c_str(), outcome.image.width,
              outcome.image.height, outcome.history_path.c_str());
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (!outcome.history_path.empty())
-                history_path_ = outcome.history_path;
-        }
-        status_.succeeded(std::string(obs_module_text("Status.RestyleReady")) +
-                          (outcome.request_id.empty() ? ""
-                                                      : "\n" + std::string(obs_module_text("Status.RequestId")) +
-                                                            " " + outcome.request_id));
+        state_.show_history_path(outcome.history_path);
+        status_.succeeded(ready_text(obs_module_text("Status.RestyleReady"), outcome));
         result_.offer(std::move(outcome.image));
     }
 
     obs_source_t *self_;
-    mutable std::mutex mutex_; // guards the three below; never held while calling worker_
-    RequestSpec request_;
-    bool indicator_ = true;
-    std::string history_path_; // the result shown, saved with the scene
+    SourceState state_; // the history path: the result shown, saved with the scene
     RequestStatus status_;
     std::atomic<bool> snapshot_wanted_{false};
     std::atomic<bool> cleared_{false}; // Clear ended the running request
@@ -291,27 +224,13 @@ private:
     ImageRequestWorker worker_; // last: stops first, while the members above still exist
 };
 
-RestyleFilter *as_filter(void *data) { return static_cast<RestyleFilter *>(data); }
-
 } // namespace
 
 void register_restyle_filter() {
-    obs_source_info info = {};
-    info.id = filter_id;
-    info.type = OBS_SOURCE_TYPE_FILTER;
-    info.output_flags = OBS_SOURCE_VIDEO;
-    info.get_name = [](void *) { return obs_module_text("PictorRestyle"); };
-    info.create = [](obs_data_t *settings, obs_source_t *self) -> void * { return new RestyleFilter(settings, self); };
-    info.destroy = [](void *data) { delete as_filter(data); };
-    info.update = [](void *data, obs_data_t *settings) { as_filter(data)->update(settings); };
-    info.save = [](void *data, obs_data_t *settings) { as_filter(data)->save(settings); };
-    info.get_defaults = [](obs_data_t *settings) { set_request_defaults(settings, false); };
-    info.get_properties = [](void *data) -> obs_properties_t * {
-        return data ? as_filter(data)->properties() : obs_properties_create();
-    };
-    info.video_render = [](void *data, gs_effect_t *) { as_filter(data)->render(); };
-    info.video_tick = [](void *data, float) { as_filter(data)->tick(); };
-    info.filter_remove = [](void *data, obs_source_t *) { as_filter(data)->unregister_hotkeys(); };
+    // No size setting: the frame decides the aspect.
+    obs_source_info info = owner_source_info<RestyleFilter, false>(filter_id, OBS_SOURCE_TYPE_FILTER, OBS_SOURCE_VIDEO);
+    info.video_tick = [](void *data, float) { static_cast<RestyleFilter *>(data)->tick(); };
+    info.filter_remove = [](void *data, obs_source_t *) { static_cast<RestyleFilter *>(data)->unregister_hotkeys(); };
     obs_register_source(&info);
 }
 

@@ -25,9 +25,8 @@ std::string dollars(double usd) {
 
 // The price of one click with spec (its size already resolved); false when unknown.
 bool estimate_click(const RequestSpec &spec, bool edit, double &usd) {
-    std::string error;
-    pictor_client *client = create_pictor_client(spec, error);
-    if (!client)
+    RouteClient client(spec);
+    if (!client.get())
         return false;
     pictor_request request;
     pictor_request_init(&request);
@@ -38,9 +37,7 @@ bool estimate_click(const RequestSpec &spec, bool edit, double &usd) {
     request.complexity = spec.complexity.empty() ? nullptr : spec.complexity.c_str();
     request.n = 1;
     request.partial_images = spec.previews;
-    const bool known = pictor_estimate_cost(client, &request, edit ? 1 : 0, &usd) == PICTOR_OK && usd >= 0;
-    pictor_client_destroy(client);
-    return known;
+    return pictor_estimate_cost(client.get(), &request, edit ? 1 : 0, &usd) == PICTOR_OK && usd >= 0;
 }
 
 } // namespace

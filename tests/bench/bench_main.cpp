@@ -224,7 +224,7 @@ int upload(const std::string &base_url, const std::string &quality, int n, const
     const double encode_ms = ms_since(start);
     uint64_t bytes = 0;
     for (const auto &image : batch.images)
-        bytes += image.bytes.size();
+        bytes += image.size(); // in spool files: written once, read by the transport as it sends
     double send_ms = 0;
     if (!base_url.empty()) {
         pictor::ImageRequest request;

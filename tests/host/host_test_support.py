@@ -1,6 +1,7 @@
 """What the GIMP host drivers (2.10 and 3) share: test images, pixel comparisons, the mock
 gateway process, and the API-key leak check. Pure Python + PIL; no GIMP here."""
 
+import ctypes
 import json
 import os
 import signal
@@ -522,3 +523,28 @@ def check_markup_request(mock, request, size, drawn, blank, failures):
     failures.check(pixels.getpixel(drawn) == (255, 0, 0, 255), f"drawn pixel: {pixels.getpixel(drawn)}")
     failures.check(all(pixels.getpixel(p)[3] == 0 for p in blank),
                    "the markup is not transparent where nothing was drawn")
+
+
+class Limits(ctypes.Structure):
+    """pictor_limits of abi/include/pictor/pictor.h (append-only)."""
+    _fields_ = [("struct_size", ctypes.c_uint32), ("max_response_bytes", ctypes.c_uint64),
+                ("max_pixels", ctypes.c_uint64), ("max_retries", ctypes.c_int),
+                ("connect_timeout_s", ctypes.c_double), ("max_prompt_chars", ctypes.c_uint32),
+                ("max_edit_images", ctypes.c_uint32), ("max_reference_layers", ctypes.c_uint32),
+                ("default_grow_px", ctypes.c_int), ("default_feather_px", ctypes.c_int),
+                ("default_context_px", ctypes.c_int), ("max_grow_px", ctypes.c_int),
+                ("max_feather_px", ctypes.c_int), ("max_context_px", ctypes.c_int),
+                ("upload_jpeg_quality", ctypes.c_int)]
+
+
+def library_limits(libpictor):
+    """The limits the built library publishes (pictor_get_limits): what texts must say."""
+    lib = ctypes.CDLL(libpictor)
+    lib.pictor_abi_version.restype = ctypes.c_int
+    lib.pictor_get_limits_abi.argtypes = [ctypes.POINTER(Limits), ctypes.c_size_t, ctypes.c_int]
+    limits = Limits()
+    limits.struct_size = ctypes.sizeof(Limits)
+    status = lib.pictor_get_limits_abi(ctypes.byref(limits), ctypes.sizeof(Limits), lib.pictor_abi_version())
+    if status != 0:
+        raise RuntimeError(f"pictor_get_limits failed with status {status}")
+    return limits

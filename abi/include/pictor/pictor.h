@@ -369,7 +369,8 @@ typedef struct pictor_request {
                                          lossless. LOSSLESS: PNG when it fits, else visually
                                          lossless JPEG (opaque) / lossless WebP, else scaled down
                                          (a mask with it). FAST: that JPEG / WebP even when PNG
-                                         fits */
+                                         fits; pictor_edit sends an opaque PNG image as that
+                                         JPEG (one with transparency stays PNG) */
     int keep_uploads;                 /* pictor_edit: 1 = send images as given and refuse one over
                                          the route's limit; 0 = re-encode it to fit */
 } pictor_request;

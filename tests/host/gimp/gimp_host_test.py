@@ -30,8 +30,10 @@ from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generati
                                looks_like_model_image, pattern_image, report_outcome, same_pixels,
                                check_history_inserts, quadrant_image, write_history_entry,
                                ARRIVED_ONE, history_json, make_arrived_image,
-                               kill_plugin_mid_request, check_undelivered_image_arrives, run_host)
+                               kill_plugin_mid_request, check_undelivered_image_arrives, run_host,
+                               library_limits)
 from host_test_support import NEWER_MODEL, check_markup_request, check_upload_formats, write_newer_model_profile  # noqa: E402
+from host_test_support import write_pattern  # noqa: E402
 
 GIMP = "gimp-console-2.10"
 GIMP_TIMEOUT_S = 180
@@ -186,8 +188,7 @@ def load_image_scheme(path, name="img", layer="base"):
 
 
 def scenario_generate_two_variations(env, failures):
-    source = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 1).save(source)
+    source, _ = write_pattern(env.work, "canvas.png", 320, 240, 1)
     checks = env.run_gimp(load_image_scheme(source) + f"""
 (pictor-check "error" (or (pictor-error-of (lambda ()
   (plug-in-pictor-generate RUN-NONINTERACTIVE img base "a red umbrella" "1024x1024" "low" 2))) "none"))
@@ -290,8 +291,7 @@ def scenario_inpaint_offset_layer(env, failures):
 
 
 def scenario_inpaint_without_selection(env, failures):
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(200, 150, 5).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 200, 150, 5)
     checks = env.run_gimp(load_image_scheme(source) + """
 (gimp-selection-none img)
 (pictor-check "error" (or (pictor-error-of (lambda ()
@@ -311,8 +311,7 @@ def scenario_inpaint_without_selection(env, failures):
 
 
 def scenario_moderation_block(env, failures):
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(200, 150, 6).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 200, 150, 6)
     server_message = "Blocked by the test policy K42"
     segment = "code=moderation_blocked,message=" + server_message.replace(" ", "%20")
     checks = env.run_gimp(load_image_scheme(source) + """
@@ -331,12 +330,10 @@ def scenario_moderation_block(env, failures):
 
 
 def scenario_edit_with_references(env, failures):
-    source = os.path.join(env.work, "scene.png")
-    pattern_image(400, 300, 7).save(source)
+    source, _ = write_pattern(env.work, "scene.png", 400, 300, 7)
     refs = []
     for i, name in enumerate(("reference-a.png", "reference-b.png", "hidden.png")):
-        path = os.path.join(env.work, name)
-        pattern_image(120 + 20 * i, 90, 8 + i).save(path)
+        path, _ = write_pattern(env.work, name, 120 + 20 * i, 90, 8 + i)
         refs.append(path)
     setup = "".join(f"""
 (define ref{i} (car (gimp-file-load-layer RUN-NONINTERACTIVE img {scheme_string(p)})))
@@ -386,8 +383,7 @@ def scenario_edit_with_references(env, failures):
 
 def scenario_repeat_with_last_values(env, failures):
     """Filters > Repeat runs with the last values (gimp_get_data), whatever arguments it gets."""
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(200, 150, 9).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 200, 150, 9)
     checks = env.run_gimp(load_image_scheme(source) + """
 (pictor-check "first" (or (pictor-error-of (lambda ()
   (plug-in-pictor-generate RUN-NONINTERACTIVE img base "a blue kite" "1024x1024" "low" 1))) "none"))
@@ -410,8 +406,7 @@ def scenario_history_insert(env, failures):
     """plug-in-pictor-history from a script: an entry found by its prompt inserted as a layer at
     its own size (its pixels exactly the history file's, as PIL reads it) and fitted to the canvas
     (the quadrants where the scaling puts them); a generated image found again the same way."""
-    canvas = os.path.join(env.work, "canvas.png")
-    pattern_image(400, 300, 3).save(canvas)
+    canvas, _ = write_pattern(env.work, "canvas.png", 400, 300, 3)
     lighthouse = write_history_entry(env.history, "20260101-120000-abcdef-1", "a green lighthouse",
                                      quadrant_image(300, 200), delivered=False)
     script = load_image_scheme(canvas) + """
@@ -455,8 +450,7 @@ def scenario_killed_mid_request(env, failures):
     request waits. The request goes on in pictor-request-runner (found beside the installed
     libpictor): within the route's wait its image is in history, marked not yet delivered, and
     no runner is left."""
-    source = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 1).save(source)
+    source, _ = write_pattern(env.work, "canvas.png", 320, 240, 1)
     folder = os.path.realpath(os.path.join(env.home, ".config", "GIMP", "2.10", "plug-ins", "pictor"))
     plugin, runner = os.path.join(folder, "pictor"), os.path.join(folder, "lib", "pictor", "pictor-request-runner")
     checks = env.run_gimp(load_image_scheme(source) + """
@@ -490,8 +484,7 @@ def scenario_arrivals_batch_notice(env, failures):
     never wait); a script inserts it by that id with its exact pixels, which clears its mark; the
     next command says nothing more."""
     entry = make_arrived_image(cli_path(env), env.mock, env.environment(env.base_url()), "a lighthouse in fog")
-    canvas = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 4).save(canvas)
+    canvas, _ = write_pattern(env.work, "canvas.png", 320, 240, 4)
     generate = """
 (pictor-check "{0}" (or (pictor-error-of (lambda ()
   (plug-in-pictor-generate RUN-NONINTERACTIVE img base "a red umbrella" "1024x1024" "low" 1))) "none"))
@@ -587,8 +580,7 @@ def scenario_arrivals_insert_dialog(env, failures):
     if missing_xvfb_tools(failures):
         return
     entry = make_arrived_image(cli_path(env), env.mock, env.environment(env.base_url()), "a lighthouse in fog")
-    canvas = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 4).save(canvas)
+    canvas, _ = write_pattern(env.work, "canvas.png", 320, 240, 4)
     shot, shot2 = os.path.join(env.out, "arrivals-notice.png"), os.path.join(env.out, "arrivals-browser.png")
     checks, status = run_under_xvfb(env, load_image_scheme(canvas) + f"""
 (pictor-check "history" (or (pictor-error-of (lambda ()
@@ -630,8 +622,7 @@ def scenario_stop_waiting(env, failures):
     lands in history, marked not yet delivered (the next run offers it)."""
     if missing_xvfb_tools(failures):
         return
-    canvas = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 4).save(canvas)
+    canvas, _ = write_pattern(env.work, "canvas.png", 320, 240, 4)
     shot = os.path.join(env.out, "progress-window.png")
     # The non-interactive run leaves its values as the dialog's (a filled-in prompt).
     checks, status = run_under_xvfb(env, load_image_scheme(canvas) + """
@@ -667,8 +658,7 @@ def scenario_model_by_argument(env, failures):
     """plug-in-pictor-generate2: the model, a quality only it has and its complexity reach the
     server; the original procedure still takes its original arguments."""
     write_newer_model_profile(env.home)
-    source = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 1).save(source)
+    source, _ = write_pattern(env.work, "canvas.png", 320, 240, 1)
     checks = env.run_gimp(load_image_scheme(source) + f"""
 (pictor-check "error" (or (pictor-error-of (lambda ()
   (plug-in-pictor-generate2 RUN-NONINTERACTIVE img base "a red umbrella" "1024x1024" "xhigh" 1
@@ -691,8 +681,7 @@ def scenario_model_by_argument(env, failures):
 def scenario_upload_quality_fast(env, failures):
     """plug-in-pictor-edit2 with upload-quality "fast" sends an opaque layer as JPEG; "" (the saved
     setting, lossless by default) as PNG."""
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(400, 300, 4).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 400, 300, 4)
     checks = env.run_gimp(load_image_scheme(source) + """
 (pictor-check "fast" (or (pictor-error-of (lambda ()
   (plug-in-pictor-edit2 RUN-NONINTERACTIVE img base "make it snow" "canvas" "low" "" "" "fast"))) "none"))
@@ -715,8 +704,7 @@ def scenario_edit_with_markup(env, failures):
     image's size with alpha, where it was drawn; refused with a selection, or on a model whose
     entry takes no markup, before anything is sent."""
     write_newer_model_profile(env.home)
-    source = os.path.join(env.work, "scene.png")
-    pattern_image(400, 300, 7).save(source)
+    source, _ = write_pattern(env.work, "scene.png", 400, 300, 7)
     call = ('(plug-in-pictor-edit-with-markup RUN-NONINTERACTIVE img base "turn this into a river" '
             'arrows "canvas" "low" MODEL "" "")')
     checks = env.run_gimp(load_image_scheme(source) + f"""
@@ -745,6 +733,25 @@ def scenario_edit_with_markup(env, failures):
         check_markup_request(env.mock, sent[0], (400, 300), (100, 90), [(100, 60), (10, 10)], failures)
 
 
+def scenario_texts_name_the_limits(env, failures):
+    """The procedures' help and argument texts say the library's limits, read from the library."""
+    lim = library_limits(os.path.join(env.args.build_dir, "abi", "libpictor.so"))
+    checks = env.run_gimp("""
+(define (arg-text proc index) (caddr (gimp-procedural-db-proc-arg proc index)))
+(pictor-check "prompt" (arg-text "plug-in-pictor-generate" 3))
+(pictor-check "grow" (arg-text "plug-in-pictor-inpaint2" 4))
+(pictor-check "feather" (arg-text "plug-in-pictor-inpaint" 5))
+(pictor-check "context" (arg-text "plug-in-pictor-inpaint" 6))
+(pictor-check "edit-help" (cadr (gimp-procedural-db-proc-info "plug-in-pictor-edit2")))
+""", env.base_url())
+    expected = {"prompt": f"at most {lim.max_prompt_chars} characters", "grow": f"(-1: {lim.default_grow_px})",
+                "feather": f"(-1: {lim.default_feather_px})", "context": f"(-1: {lim.default_context_px})",
+                "edit-help": f"up to {lim.max_reference_layers} other layers"}
+    for key, text in expected.items():
+        failures.check(text in checks.get(key, ""), f"{key}: {checks.get(key)!r} does not say {text!r}")
+    failures.check(not env.mock_requests(), "reading the procedures sent a request")
+
+
 SCENARIOS = {
     "generate_two_variations": scenario_generate_two_variations,
     "inpaint_ellipse_selection": scenario_inpaint_ellipse_selection,
@@ -761,6 +768,7 @@ SCENARIOS = {
     "model_by_argument": scenario_model_by_argument,
     "upload_quality_fast": scenario_upload_quality_fast,
     "edit_with_markup": scenario_edit_with_markup,
+    "texts_name_the_limits": scenario_texts_name_the_limits,
 }
 
 

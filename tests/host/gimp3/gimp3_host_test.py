@@ -33,6 +33,7 @@ from host_test_support import (CANARY_KEY, Failures, MockGateway, check_generati
                                write_history_entry, kill_plugin_mid_request, check_undelivered_image_arrives,
                                ARRIVED_ONE, history_json, make_arrived_image, run_host)
 from host_test_support import NEWER_MODEL, check_markup_request, check_upload_formats, write_newer_model_profile  # noqa: E402
+from host_test_support import write_pattern  # noqa: E402
 
 GIMP = "gimp-console-3.0"
 GIMP_TIMEOUT_S = 180
@@ -205,8 +206,7 @@ def uploaded_parts(request, names=("image", "image[]")):
 # ---- scenarios ------------------------------------------------------------------------------
 
 def scenario_generate_two_variations(env, failures):
-    source = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 1).save(source)
+    source, _ = write_pattern(env.work, "canvas.png", 320, 240, 1)
     checks = env.run_gimp(f"""
 img = load({source!r})
 base = img.get_layers()[0]
@@ -328,8 +328,7 @@ img.set_selected_layers([patch])
 
 
 def scenario_inpaint_without_selection(env, failures):
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(200, 150, 5).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 200, 150, 5)
     checks = env.run_gimp(f"""
 img = load({source!r})
 base = img.get_layers()[0]
@@ -350,8 +349,7 @@ check("selection.after", list(Gimp.Selection.bounds(img)))
 
 
 def scenario_moderation_block(env, failures):
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(200, 150, 6).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 200, 150, 6)
     server_message = "Blocked by the test policy K42"
     segment = "code=moderation_blocked,message=" + server_message.replace(" ", "%20")
     checks = env.run_gimp(f"""
@@ -375,12 +373,10 @@ REFERENCES = (("reference-a.png", 120), ("reference-b.png", 140), ("hidden.png",
 
 
 def edit_setup(env):
-    source = os.path.join(env.work, "scene.png")
-    pattern_image(400, 300, 7).save(source)
+    source, _ = write_pattern(env.work, "scene.png", 400, 300, 7)
     lines = [f"img = load({source!r})", "base = img.get_layers()[0]"]
     for i, (name, width) in enumerate(REFERENCES):
-        path = os.path.join(env.work, name)
-        pattern_image(width, 90, 8 + i).save(path)
+        path, _ = write_pattern(env.work, name, width, 90, 8 + i)
         lines.append(f"ref{i} = load_layer(img, {path!r})")
     lines.append("ref2.set_visible(False)")
     return "\n".join(lines) + "\n"
@@ -435,8 +431,7 @@ describe_layers(img, {env.out!r})
 
 def scenario_script_fu_keywords(env, failures):
     """Script-Fu in GIMP 3 calls procedures with keyword arguments; `profile` is optional."""
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(240, 180, 10).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 240, 180, 10)
     out = os.path.join(env.out, "flat.png")
     checks = env.run_gimp(f"""
 (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "{source}")))
@@ -468,8 +463,7 @@ def scenario_settings_and_key_source(env, failures):
     key_file = os.path.join(env.work, "key.txt")
     with open(key_file, "w") as f:
         f.write(CANARY_KEY + "\n")
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(200, 150, 12).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 200, 150, 12)
     config_file = os.path.join(env.home, ".config", "pictor", "config.json")
     settings_call = """
 proc = Gimp.get_pdb().lookup_procedure("plug-in-pictor-settings")
@@ -536,8 +530,7 @@ def scenario_interactive_dialog(env, failures):
     each screenshot shows the dialog; they differ only in a small region (the prompt field shows
     the text); OK sends the prompt the dialog showed and adds the layer; a repeat
     (RUN-WITH-LAST-VALS) sends the same values again."""
-    source = os.path.join(env.work, "canvas.png")
-    pattern_image(256, 192, 11).save(source)
+    source, _ = write_pattern(env.work, "canvas.png", 256, 192, 11)
     shots = []
     prompts = ("aaaa aaaa aaaa aaaa", "wwww wwww wwww wwww")
     for i, prompt in enumerate(prompts):
@@ -593,8 +586,7 @@ def scenario_history_insert(env, failures):
     """plug-in-pictor-history from Python-Fu: an entry found by its prompt inserted as a layer at
     its own size (its pixels exactly the history file's, as PIL reads it) and fitted to the canvas
     (the quadrants where the scaling puts them); a generated image found again the same way."""
-    canvas = os.path.join(env.work, "canvas.png")
-    pattern_image(400, 300, 3).save(canvas)
+    canvas, _ = write_pattern(env.work, "canvas.png", 400, 300, 3)
     lighthouse = write_history_entry(env.history, "20260101-120000-abcdef-1", "a green lighthouse",
                                      quadrant_image(300, 200))
     body = f"""
@@ -639,8 +631,7 @@ def scenario_killed_mid_request(env, failures):
     request waits. The request goes on in pictor-request-runner (found beside the installed
     libpictor): within the route's wait its image is in history, marked not yet delivered, and
     no runner is left."""
-    source = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 1).save(source)
+    source, _ = write_pattern(env.work, "canvas.png", 320, 240, 1)
     plugins = glob.glob("/usr/lib/*/gimp/3.0/plug-ins/pictor/pictor") + glob.glob("/usr/lib/gimp/3.0/plug-ins/pictor/pictor")
     runners = glob.glob("/usr/lib/*/pictor/pictor-request-runner") + glob.glob("/usr/lib/pictor/pictor-request-runner")
     if not failures.check(len(plugins) == 1 and len(runners) == 1,
@@ -665,8 +656,7 @@ def scenario_arrivals_batch_notice(env, failures):
     next command says nothing more."""
     cli = "/usr/bin/pictor"
     entry = make_arrived_image(cli, env.mock, env.environment(env.mock.base_url()), "a lighthouse in fog")
-    canvas = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 4).save(canvas)
+    canvas, _ = write_pattern(env.work, "canvas.png", 320, 240, 4)
     generate = """
 img = load({canvas!r})
 run_pictor("plug-in-pictor-generate", img, [img.get_layers()[0]], prompt="a red umbrella",
@@ -720,8 +710,7 @@ def scenario_model_by_argument(env, failures):
     """The model argument (appended after profile) with a quality only it has and its complexity
     reach the server; the same quality on the default model is refused before sending."""
     write_newer_model_profile(env.home)
-    source = os.path.join(env.work, "canvas.png")
-    pattern_image(320, 240, 1).save(source)
+    source, _ = write_pattern(env.work, "canvas.png", 320, 240, 1)
     checks = env.run_gimp(ATTEMPT + f"""
 img = load({source!r})
 base = img.get_layers()[0]
@@ -745,8 +734,7 @@ attempt("default", "plug-in-pictor-generate", img, [base], prompt="a red umbrell
 def scenario_upload_quality_fast(env, failures):
     """upload-quality "fast" sends an opaque layer as JPEG; "" (the saved setting, lossless by
     default) as PNG."""
-    source = os.path.join(env.work, "photo.png")
-    pattern_image(400, 300, 4).save(source)
+    source, _ = write_pattern(env.work, "photo.png", 400, 300, 4)
     checks = env.run_gimp(ATTEMPT + f"""
 img = load({source!r})
 base = img.get_layers()[0]
@@ -766,8 +754,7 @@ def scenario_edit_with_markup(env, failures):
     image's size with alpha, where it was drawn; refused with a selection, or on a model whose
     entry takes no markup, before anything is sent."""
     write_newer_model_profile(env.home)
-    source = os.path.join(env.work, "scene.png")
-    pattern_image(400, 300, 7).save(source)
+    source, _ = write_pattern(env.work, "scene.png", 400, 300, 7)
     checks = env.run_gimp(ATTEMPT + f"""
 from gi.repository import Gegl as _G
 img = load({source!r})

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -111,6 +112,44 @@ TEST_F(ObsModuleTest, TheModelChoiceComesFromTheProfileAndRefreshesQualitiesComp
     EXPECT_STREQ(obs_data_get_string(settings, "quality"), "");
     EXPECT_STREQ(obs_data_get_string(settings, "complexity"), "");
     obs_data_release(settings);
+    obs_source_release(source);
+}
+
+// The properties are rebuilt about once a second while a request runs; each rebuild (and the
+// modified callback of every list, which OBS runs on it) prices every quality at the canvas
+// size and reads the route's profile: one client serves them all, kept a few seconds.
+TEST_F(ObsModuleTest, APropertiesRebuildMakesOneClientForTheRoute) {
+    auto clients_made_by = [&](const std::function<void()> &rebuild) {
+        const size_t before = obs_->log_lines().size();
+        rebuild();
+        const auto lines = obs_->log_lines();
+        int made = 0;
+        for (size_t i = before; i < lines.size(); ++i)
+            made += contains(lines[i], "client made for profile 'openai'");
+        return made;
+    };
+    obs_data_t *settings = obs_data_create();
+    obs_data_set_string(settings, "prompt", "a lighthouse at dusk");
+    obs_data_set_string(settings, "profile", "openai");
+    obs_data_set_string(settings, "base_url", mock_->base_url("openai").c_str());
+    obs_data_set_string(settings, "size", "canvas");
+    obs_source_t *source = obs_source_create("pictor_image_source", "Pictor clients", settings, nullptr);
+    obs_source_t *filter = obs_source_create("pictor_restyle_filter", "Pictor clients restyle", settings, nullptr);
+    obs_data_release(settings);
+
+    obs_properties_t *props = nullptr;
+    EXPECT_EQ(clients_made_by([&] { props = obs_source_properties(source); }), 1);
+    // The prices shown were worked out (one per quality), so one client served several uses.
+    ASSERT_NE(props, nullptr);
+    EXPECT_TRUE(contains(obs_property_list_item_name(obs_properties_get(props, "quality"), 1), "$"))
+        << obs_property_list_item_name(obs_properties_get(props, "quality"), 1);
+    EXPECT_LE(clients_made_by([&] { choose(source, props, "quality", "low"); }), 1);
+    obs_properties_destroy(props);
+    EXPECT_LE(clients_made_by([&] { obs_properties_destroy(obs_source_properties(filter)); }), 1);
+    // Not kept for ever: a key stored meanwhile by the command line shows a few seconds later.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    EXPECT_EQ(clients_made_by([&] { obs_properties_destroy(obs_source_properties(source)); }), 1);
+    obs_source_release(filter);
     obs_source_release(source);
 }
 

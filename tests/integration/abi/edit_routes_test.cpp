@@ -172,5 +172,37 @@ TEST_F(EditRoutes, TooLongPromptIsRefusedOnGenerations) {
     EXPECT_EQ(mock().api_requests().size(), 0u);
 }
 
+// FAST upload quality applies to images the host gives encoded, as jobs apply it to pixels: an
+// opaque PNG goes up as JPEG; a PNG with transparency stays PNG (a JPEG would lose its alpha).
+TEST_F(EditRoutes, FastUploadSendsAnOpaquePngAsJpegAndKeepsATransparentPng) {
+    const std::string opaque = make_png(512, 384, false), transparent = make_png(512, 384, true);
+    auto c = client("openai");
+    auto sent = [&](const std::string &png, int upload_quality) {
+        mock().reset();
+        pictor_input_image images[] = {input(png, "frame.png")};
+        pictor_request request;
+        pictor_request_init(&request);
+        request.prompt = "as a watercolour";
+        request.images = images;
+        request.image_count = 1;
+        request.size = "1024x1024";
+        request.upload_quality = upload_quality;
+        ResultPtr result;
+        EXPECT_EQ(edit(c.get(), request, result), PICTOR_OK) << pictor_client_last_error(c.get())->message;
+        nlohmann::json seen = mock().api_requests();
+        return seen.size() == 1 && seen[0]["files"].size() == 1 ? seen[0]["files"][0] : nlohmann::json();
+    };
+    nlohmann::json file = sent(opaque, PICTOR_UPLOAD_FAST);
+    EXPECT_EQ(file["format"], "jpeg") << file;
+    EXPECT_EQ(file["content_type"], "image/jpeg") << file;
+    EXPECT_EQ(file["filename"], "frame.jpg") << file;
+    EXPECT_EQ(file["width"], 512) << "sent at its own size: " << file;
+    file = sent(transparent, PICTOR_UPLOAD_FAST);
+    EXPECT_EQ(file["format"], "png") << file;
+    EXPECT_EQ(file["filename"], "frame.png") << file;
+    file = sent(opaque, PICTOR_UPLOAD_LOSSLESS);
+    EXPECT_EQ(file["format"], "png") << "lossless sends the PNG as given: " << file;
+}
+
 } // namespace
 } // namespace pictor_test

@@ -2,7 +2,9 @@
 // in pictor-request-runner. A cancel stops the waiting only (the image lands in history, not yet
 // delivered); a host that destroys its job or dies mid-request loses nothing either; with
 // "abandon_on_cancel" in the config file a cancel stops the runner too. Typed extra fields keep
-// their JSON type through the runner.
+// their JSON type through the runner. Encoded parts reach the runner as inherited spool file
+// descriptors: they arrive whole and exact, a retry re-sends them byte for byte, and a host killed
+// while it still encodes sends nothing.
 #include <gtest/gtest.h>
 
 #include <dirent.h>
@@ -111,8 +113,26 @@ protected:
         EXPECT_TRUE(runners().empty()) << "a runner outlived its request";
     }
 
+    // The options of an edit of layer 1 of `host` with layers 2..last (pattern layers of
+    // width x height, added here) as references.
+    pictor_command_options references_edit(MemoryHost &host, int32_t last, uint32_t width, uint32_t height) {
+        for (int32_t id = 1; id <= last; ++id)
+            if (!host.layers.count(id))
+                host.add_pattern_layer(id, width, height, 0, 0, "Layer " + std::to_string(id));
+        references_.clear();
+        for (const auto &[id, layer] : host.layers)
+            if (id != 1)
+                references_.push_back(id);
+        host.offers_selection = false;
+        pictor_command_options options = pictor::make_command_options(PICTOR_COMMAND_EDIT_WITH_REFERENCES, request_, 1);
+        options.reference_layers = references_.data();
+        options.reference_count = references_.size();
+        return options;
+    }
+
     MemoryHost host_{320, 240};
     pictor_command_options options_{};
+    std::vector<int32_t> references_;
 };
 
 TEST_F(RunnerJobTest, ACancelStopsTheWaitingAndTheInpaintLandsInHistoryNotYetDelivered) {
@@ -244,6 +264,101 @@ TEST_F(RunnerJobTest, ATypedExtraFieldReachesTheGatewayAsJsonThroughTheRunner) {
     ASSERT_EQ(history().size(), 1u);
     EXPECT_EQ(history()[0].value("delivered", true), true);
     EXPECT_EQ(host_.added[0].history_path, history()[0]["image_path"].get<std::string>());
+}
+
+// An edit with references: the job encodes each part into a spool file and the runner, which
+// inherited their descriptors, sends them. Every part arrives whole and pixel-exact (lossless
+// PNG, decoded by the mock's PIL), and the runner holds the parts' files while it runs.
+TEST_F(RunnerJobTest, SpooledReferencesReachTheGatewayWholeThroughTheRunner) {
+    options_ = references_edit(host_, 6, 320, 240);
+    auto c = helper_client("apiyi", "delay=2");
+    pictor_host table = host_.table();
+    pictor::job_ptr job = pictor::start_job(c.get(), table, options_);
+    ASSERT_TRUE(wait_for_request_at_mock()) << host_.all_messages();
+    const std::vector<pid_t> held_by = runners();
+    ASSERT_EQ(held_by.size(), 1u);
+    size_t spooled = 0;
+    for (int fd = 3; fd < 3 + 6; ++fd) {
+        char target[4096];
+        const std::string link = "/proc/" + std::to_string(held_by[0]) + "/fd/" + std::to_string(fd);
+        const ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+        spooled += n > 0 && std::string(target, size_t(n)).find("(deleted)") != std::string::npos;
+    }
+    EXPECT_EQ(spooled, 6u) << "the runner holds the six parts' unlinked files as fds 3..8";
+    ASSERT_EQ(pictor_job_wait(job.get()), PICTOR_OK) << host_.all_messages();
+
+    const json sent = only_request();
+    const std::vector<json> parts = files_named(sent, "image[]");
+    ASSERT_EQ(parts.size(), 6u) << sent.dump(1).substr(0, 2000);
+    const json reported = json::parse(pictor_job_result_json(job.get()))["uploads"];
+    for (size_t k = 0; k < parts.size(); ++k) {
+        const MemoryLayer &layer = host_.layers.at(int32_t(k + 1));
+        const std::string rgba = mock().get(parts[k]["fetch"].get<std::string>() + ".rgba");
+        ASSERT_EQ(rgba.size(), layer.rgba.size()) << "part " << k;
+        EXPECT_TRUE(std::equal(rgba.begin(), rgba.end(), layer.rgba.begin(),
+                               [](char a, uint8_t b) { return uint8_t(a) == b; }))
+            << "part " << k << " is not its layer";
+        EXPECT_EQ(parts[k]["size"], reported[k]["bytes"]) << "part " << k;
+        EXPECT_EQ(parts[k]["content_type"], "image/png") << "part " << k;
+    }
+}
+
+// The gateway answers 503 (nothing generated) the first time: pictor sends again, reading the
+// spool files from the start, and the second body's parts are the first's byte for byte.
+TEST_F(RunnerJobTest, ARetryResendsTheSpooledPartsByteForByte) {
+    options_ = references_edit(host_, 4, 320, 240);
+    auto c = helper_client("apiyi", "status=503,times=1");
+    pictor_host table = host_.table();
+    pictor::job_ptr job = pictor::start_job(c.get(), table, options_);
+    ASSERT_EQ(pictor_job_wait(job.get()), PICTOR_OK) << pictor_job_error(job.get())->message;
+    const json log = mock().api_requests();
+    ASSERT_EQ(log.size(), 2u) << log.dump().substr(0, 2000);
+    EXPECT_EQ(log[0]["status"], 503);
+    EXPECT_EQ(log[1]["status"], 200);
+    const std::vector<json> first = files_named(log[0], "image[]"), second = files_named(log[1], "image[]");
+    ASSERT_EQ(first.size(), 4u);
+    ASSERT_EQ(second.size(), 4u);
+    for (size_t k = 0; k < 4; ++k) {
+        EXPECT_GT(first[k]["size"].get<uint64_t>(), 1000u) << "part " << k;
+        EXPECT_EQ(first[k]["size"], second[k]["size"]) << "part " << k;
+        EXPECT_EQ(first[k]["sha256"], second[k]["sha256"]) << "part " << k << " changed on the retry";
+    }
+}
+
+// kill -9 of the host while it is still encoding its parts: no request reaches the gateway
+// (nothing is billed) and no runner is left.
+TEST_F(RunnerJobTest, AHostKilledWhileEncodingSendsNothingAndLeavesNoRunner) {
+    MemoryHost big(2048, 2048);
+    options_ = references_edit(big, 12, 2048, 2048);
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
+    const pid_t host_process = fork();
+    ASSERT_GE(host_process, 0);
+    if (host_process == 0) { // the host: start the job and wait for it
+        close(ready[0]);
+        pictor::client_ptr c = helper_client("apiyi", "");
+        pictor_host table = big.table();
+        pictor_job *raw = nullptr;
+        (void)!write(ready[1], "s", 1); // pictor_job_start reads and encodes the layers
+        if (pictor_job_start(c.get(), &table, &options_, &raw) == PICTOR_OK)
+            pictor_job_wait(raw);
+        _exit(3);
+    }
+    close(ready[1]);
+    char byte = 0;
+    ASSERT_EQ(read(ready[0], &byte, 1), 1);
+    close(ready[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // encoding, nothing sent yet
+    const bool sent_before_kill = !mock().api_requests().empty();
+    kill(host_process, SIGKILL);
+    int status = 0;
+    waitpid(host_process, &status, 0);
+    ASSERT_FALSE(sent_before_kill) << "the layers were encoded before the kill: the test proves nothing";
+    ASSERT_TRUE(WIFSIGNALED(status));
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    EXPECT_TRUE(mock().api_requests().empty()) << mock().api_requests().dump().substr(0, 1000);
+    EXPECT_TRUE(runners().empty()) << "a runner was left";
+    EXPECT_TRUE(history().empty());
 }
 
 } // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/gateway_profile.hpp"
+#include "api/image_request.hpp"
 #include "error.hpp"
 #include "image/image_encode.hpp"
 #include "image/rgba_image.hpp"
@@ -77,6 +78,15 @@ inline std::string mask_png(uint32_t w = 16, uint32_t h = 16) {
         for (uint32_t x = 0; x < w / 2; ++x)
             image.pixels[y * image.stride() + x * 4 + 3] = 0;
     return encoded(image, ImageFormat::png, true);
+}
+
+// An input part as pictor's own encoder leaves it: in a spool file, not in memory.
+inline InputImage spooled(const std::string &bytes, const std::string &filename) {
+    InputImage image;
+    image.filename = filename;
+    image.spool = net::PartSpool::create();
+    image.spool->append(bytes.data(), bytes.size());
+    return image;
 }
 
 } // namespace pictor::apitest

@@ -464,6 +464,38 @@ TEST(PlanEdits, SixteenImagesAreAccepted) {
     EXPECT_EQ(parts(rp.calls[0], "image[]").size(), 16u);
 }
 
+// Parts pictor encoded are in spool files: the plan reads their type from the file's header,
+// checks their size against the route, and hands the transport the file, not bytes.
+TEST(PlanEdits, SpooledPartsAreSentFromTheirFilesWithTheirRealTypes) {
+    ImageRequest r = prompt_only("make the sky purple");
+    r.images.push_back(apitest::spooled(apitest::jpeg(), "layer.jpg"));
+    r.images.push_back(apitest::spooled(apitest::png(), ""));
+    r.has_mask = true;
+    r.mask = apitest::spooled(apitest::mask_png(), "mask.png");
+    RequestPlan rp = plan("openai", r, true);
+    auto images = parts(rp.calls[0], "image[]");
+    ASSERT_EQ(images.size(), 2u);
+    EXPECT_EQ(images[0]->content_type, "image/jpeg");
+    EXPECT_EQ(images[1]->content_type, "image/png");
+    EXPECT_EQ(images[1]->filename, "image-2.png");
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(images[i]->spool, r.images[i].spool) << "part " << i << " is not sent from its file";
+        EXPECT_EQ(images[i]->size(), r.images[i].spool->size());
+    }
+    const net::MultipartPart *mask = part(rp.calls[0], "mask");
+    ASSERT_NE(mask, nullptr);
+    EXPECT_EQ(mask->spool, r.mask.spool);
+}
+
+TEST(PlanEdits, ASpooledPartOverTheRouteLimitIsRefusedBySize) {
+    std::string big = apitest::png();
+    big.resize(11 * 1024 * 1024, '\0'); // trailing bytes after IEND: a valid header, 11 MiB
+    ImageRequest r = prompt_only("make the sky purple");
+    r.keep_uploads = true; // refused, not re-encoded
+    r.images.push_back(apitest::spooled(big, "layer.png"));
+    expect_refused("apiyi", r, true, {"layer.png", "11.0 MiB"});
+}
+
 TEST(PlanEdits, MaskIsAPngPart) {
     ImageRequest r = edit_of({apitest::png(32, 24)});
     r.has_mask = true;

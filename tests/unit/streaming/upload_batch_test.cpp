@@ -1,5 +1,5 @@
-// References encoded on all cores (commands/upload_image) come out as the same bytes, in the
-// same order, as encoding each one alone on one thread.
+// References encoded for an upload (commands/upload_image) come out as the same bytes, in the
+// same order, as encoding each one alone, and they are in spool files, not in memory.
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -11,9 +11,9 @@
 namespace pictor {
 namespace {
 
-TEST(UploadBatch, ParallelEncodingGivesTheSerialBytesInOrder) {
+TEST(UploadBatch, SpooledPartsHoldTheBytesOfEachEncodingInOrder) {
     std::vector<RgbaImage> layers;
-    for (uint32_t k = 0; k < 7; ++k) // more references than cores: several rounds of the pool
+    for (uint32_t k = 0; k < 7; ++k)
         layers.push_back(test::make_pattern(300 + 17 * k, 200 + 5 * k, k % 2 == 0));
     GatewayProfile profile;
     for (UploadQuality quality : {UploadQuality::lossless, UploadQuality::fast}) {
@@ -24,7 +24,9 @@ TEST(UploadBatch, ParallelEncodingGivesTheSerialBytesInOrder) {
         ASSERT_EQ(batch.report.size(), layers.size());
         for (size_t k = 0; k < layers.size(); ++k) {
             const EncodedUpload alone = encode_upload(layers[k], profile.max_edit_image_bytes, quality);
-            EXPECT_EQ(batch.images[k].bytes, alone.bytes) << "part " << k;
+            ASSERT_TRUE(batch.images[k].spool) << "part " << k << " is held in memory";
+            EXPECT_TRUE(batch.images[k].bytes.empty()) << "part " << k << " is held twice";
+            EXPECT_EQ(batch.images[k].spool->read_all(), alone.bytes) << "part " << k;
             EXPECT_EQ(batch.report[k]["bytes"], alone.bytes.size()) << "part " << k;
             EXPECT_EQ(batch.report[k]["width"], layers[k].width) << "part " << k;
         }
