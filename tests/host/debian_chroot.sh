@@ -32,6 +32,9 @@
 # chroot exists (its path in $chroot_root), holds the lock $chroot_root.LOCK for the rest of the
 # caller (fd 8: one such build at a time), and copies the whole source tree ($source_dir) to
 # $chroot_root/DEST, modification times kept (a rebuild compiles only what changed).
+# $chroot_build_key names the build tree of this source tree: each checkout builds in a folder
+# of its own, so an object compiled from another checkout's newer file is never taken as up to
+# date for this one's older file.
 chroot_build_start() {
   local name=$1 tool=$2 lock=$3 dest=$4
   if [ "$(id -u)" -ne 0 ]; then
@@ -40,6 +43,7 @@ chroot_build_start() {
     exit 77
   fi
   chroot_root=$("$tool" ensure)
+  chroot_build_key=$(printf '%s' "$source_dir" | sha256sum | cut -c1-8)
   exec 8>"$chroot_root.$lock"
   flock 8
   rm -rf "${chroot_root:?}$dest"

@@ -7,7 +7,7 @@
 #   build_in_chroot.sh            copy the source tree in, build (incrementally), install
 #
 # The source is copied to /opt/pictor-src in the chroot (modification times kept, so a rebuild
-# compiles only what changed); the build tree is /opt/pictor-build.
+# compiles only what changed); the build tree is /opt/pictor-build-<this checkout's key>.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/../../.." && pwd)
@@ -18,16 +18,17 @@ started=$SECONDS
 # Only one build in the chroot at a time (ctest may run two configurations' tests at once).
 chroot_build_start build_in_chroot "$chroot_tool" build.lock /opt/pictor-src
 root=$chroot_root
+build=/opt/pictor-build-$chroot_build_key
 
 run() { "$chroot_tool" run "$@"; }
-run cmake -S /opt/pictor-src -B /opt/pictor-build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+run cmake -S /opt/pictor-src -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_INSTALL_PREFIX=/usr -DPICTOR_BUILD_TESTS=OFF -DPICTOR_GIMP3_PLUGIN=ON >/dev/null
-run cmake --build /opt/pictor-build -j2
+run cmake --build "$build" -j2
 # What an earlier run installed goes first, so nothing stale survives a renamed file.
-if [ -f "$root/opt/pictor-build/install_manifest.txt" ]; then
-  while IFS= read -r installed; do rm -f "$root$installed"; done <"$root/opt/pictor-build/install_manifest.txt"
+if [ -f "$root$build/install_manifest.txt" ]; then
+  while IFS= read -r installed; do rm -f "$root$installed"; done <"$root$build/install_manifest.txt"
 fi
-run cmake --install /opt/pictor-build --prefix /usr >/dev/null
+run cmake --install "$build" --prefix /usr >/dev/null
 plugin_dir=$(run pkg-config --variable=gimplibdir gimp-3.0)/plug-ins
 if [ ! -x "$root$plugin_dir/pictor/pictor" ]; then
   echo "build_in_chroot: cmake --install did not put the plug-in at $plugin_dir/pictor/pictor"

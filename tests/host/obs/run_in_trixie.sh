@@ -18,9 +18,10 @@ started=$SECONDS
 # One OBS build in the chroot at a time; the GIMP 3 build uses its own folders and lock.
 chroot_build_start run_in_trixie "$chroot_tool" obs-build.lock /opt/pictor-obs-src
 root=$chroot_root
+build=/opt/pictor-obs-build-$chroot_build_key
 
 run() { "$chroot_tool" run "$@"; }
-configure_log=$(run cmake -S /opt/pictor-obs-src -B /opt/pictor-obs-build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+configure_log=$(run cmake -S /opt/pictor-obs-src -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPICTOR_BUILD_TESTS=ON)
 found=$(printf '%s\n' "$configure_log" | grep 'OBS module:' || true)
 echo "run_in_trixie: ${found:-the configuration said nothing about the OBS module}"
@@ -28,7 +29,7 @@ case "$found" in
   *"built against libobs 3"*) ;;
   *) echo "run_in_trixie: the OBS module is not built against Debian 13's libobs 30"; exit 1 ;;
 esac
-run cmake --build /opt/pictor-obs-build -j2 --target pictor_obs obs_module_tests obs_installed_module_test
+run cmake --build "$build" -j2 --target pictor_obs obs_module_tests obs_installed_module_test
 echo "run_in_trixie: built in $((SECONDS - started)) s"
 # The installed-module test reads /proc/self/maps to see which libpictor the module loaded.
 if ! mountpoint -q "$root/proc"; then
@@ -36,5 +37,5 @@ if ! mountpoint -q "$root/proc"; then
   trap 'umount -l "$root/proc" || true' EXIT
 fi
 # host_tools_present is about the Debian 12 machine's hosts (GIMP 2.10, the keyring), not OBS 30.
-run env CI=true ctest --test-dir /opt/pictor-obs-build -L '^obs$' -E '^host_tools_present$' -j2 \
+run env CI=true ctest --test-dir "$build" -L '^obs$' -E '^host_tools_present$' -j2 \
   --output-on-failure
