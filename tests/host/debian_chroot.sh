@@ -72,12 +72,22 @@ STAMP=$ROOT/.pictor-chroot-ready
 say() { echo "$CHROOT_TOOL: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+# The clean environment commands get inside a chroot.
+CHROOT_ENV=(/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive)
 # Runs a command inside the chroot at $1 with a clean environment.
 chroot_in() {
   local root=$1
   shift
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-    DEBIAN_FRONTEND=noninteractive "$@"
+  chroot "$root" "${CHROOT_ENV[@]}" "$@"
+}
+# The same in a mount namespace of its own with /proc mounted inside it: tests that look at
+# processes (/proc/PID/exe, environ, maps) see them, and the mount ends with the command, so
+# nothing stays mounted in the cached chroot and runs side by side never unmount each other's.
+chroot_in_with_proc() {
+  local root=$1
+  shift
+  unshare --mount --propagation private -- \
+    chroot "$root" /bin/sh -c 'mount -t proc proc /proc && exec "$@"' sh "${CHROOT_ENV[@]}" "$@"
 }
 in_root() { chroot_in "$ROOT" "$@"; }
 
@@ -199,7 +209,7 @@ chroot_main() {
     run)
       need_root_or_skip
       [ -f "$STAMP" ] || die "no chroot at $ROOT: run '$CHROOT_TOOL.sh ensure' first"
-      in_root "$@"
+      chroot_in_with_proc "$ROOT" "$@"
       ;;
     fresh)
       need_root_or_skip

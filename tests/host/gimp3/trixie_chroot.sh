@@ -3,7 +3,7 @@
 # testing the GIMP 3 plug-in on a Debian 12 machine (GIMP 3 is not packaged for Debian 12).
 #
 #   trixie_chroot.sh ensure          make the chroot if it is missing or stale; print its path
-#   trixie_chroot.sh run CMD...      run CMD inside it (a clean environment; see in_root below)
+#   trixie_chroot.sh run CMD...      run CMD inside it (a clean environment and /proc of its own)
 #   trixie_chroot.sh path            print where it is (made or not)
 #
 # Made from nothing with debootstrap from Debian's mirror (about 2-5 minutes), then cached as a
