@@ -85,12 +85,17 @@ InputImage upload_part(const EncodedUpload &upload, const std::string &stem) {
     return {upload.bytes, stem + image_format_extension(upload.format)};
 }
 
-InputImage spooled_part(const EncodedUpload &upload, const void *data, size_t size, const std::string &stem) {
+InputImage spooled_part(const EncodedUpload &upload, std::shared_ptr<net::PartSpool> spool, const std::string &stem) {
     InputImage part;
     part.filename = stem + image_format_extension(upload.format);
-    part.spool = net::PartSpool::create();
-    part.spool->append(data, size);
+    part.spool = std::move(spool);
     return part;
+}
+
+InputImage spooled_part(const EncodedUpload &upload, const void *data, size_t size, const std::string &stem) {
+    auto spool = net::PartSpool::create();
+    spool->append(data, size);
+    return spooled_part(upload, std::move(spool), stem);
 }
 
 std::string describe_upload(const nlohmann::json &entry) {

@@ -24,8 +24,10 @@ nlohmann::json upload_entry(const std::string &name, const EncodedUpload &upload
 // The part sent for `upload`, named stem + the extension of the format chosen.
 InputImage upload_part(const EncodedUpload &upload, const std::string &stem);
 
-// The part for `upload` whose `size` bytes at `data` are written to a spool file
-// (net::PartSpool): the caller frees them at once. Throws Error(io).
+// The part for `upload` whose bytes are in `spool` (net::PartSpool).
+InputImage spooled_part(const EncodedUpload &upload, std::shared_ptr<net::PartSpool> spool, const std::string &stem);
+// The part for `upload` whose `size` bytes at `data` are written to a new spool file: the
+// caller frees them at once. Throws Error(io).
 InputImage spooled_part(const EncodedUpload &upload, const void *data, size_t size, const std::string &stem);
 
 // "layer.jpg: jpeg q95 4:4:4, 3.1 MiB, 3840x2160 (scaled down from 5120x2880)".

@@ -26,8 +26,9 @@ void check_lossy_encode(const char *name, const RgbaImage &image, int quality, u
                         std::to_string(max_side) + " pixels a side — use PNG or scale it down");
 }
 
-std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
-                                  const EncodeOptions &options) {
+namespace {
+
+void check_encode_input(const RgbaImage &image, ImageFormat format) {
     if (format == ImageFormat::unknown)
         throw Error(ErrorKind::invalid_argument,
                     "encode_image: no output format given — choose PNG, JPEG or WebP");
@@ -42,6 +43,13 @@ std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
                         std::to_string(image.height) + " RGBA image needs " +
                         std::to_string(expected) + " bytes of pixels, not " +
                         std::to_string(image.pixels.size()));
+}
+
+} // namespace
+
+std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
+                                  const EncodeOptions &options) {
+    check_encode_input(image, format);
     switch (format) {
     case ImageFormat::png: return png_encode(image, options);
     case ImageFormat::jpeg: return jpeg_encode(image, options);
@@ -49,6 +57,16 @@ std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
     case ImageFormat::unknown: break;
     }
     throw Error(ErrorKind::internal, "encode_image: unhandled image format");
+}
+
+uint64_t encode_image_to(const RgbaImage &image, ImageFormat format, const EncodeOptions &options,
+                         const ByteSink &sink) {
+    check_encode_input(image, format);
+    if (format == ImageFormat::png)
+        return png_encode_to(image, options, sink);
+    const std::vector<uint8_t> bytes = encode_image(image, format, options);
+    sink(bytes.data(), bytes.size());
+    return bytes.size();
 }
 
 std::vector<std::vector<uint8_t>> encode_images(const std::vector<const RgbaImage *> &images,

@@ -1,7 +1,9 @@
 // RgbaImage -> PNG / JPEG / WebP bytes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "image/image_format.hpp"
@@ -17,10 +19,17 @@ struct EncodeOptions {
                                    // lossless" uploads use
 };
 
+// Takes an encoded file piece by piece, in order (a spool file's append, a vector's insert).
+using ByteSink = std::function<void(const uint8_t *data, size_t size)>;
+
 // Throws Error(invalid_argument) for ImageFormat::unknown or an empty image,
 // Error(internal) if the codec fails. JPEG drops alpha (composited on nothing: alpha ignored).
 std::vector<uint8_t> encode_image(const RgbaImage &image, ImageFormat format,
                                   const EncodeOptions &options = {});
+// The same bytes handed to `sink`: the fast PNG as it is framed, band by band (never assembled
+// in one buffer), the other encoders' output whole. Returns the number of bytes written.
+uint64_t encode_image_to(const RgbaImage &image, ImageFormat format, const EncodeOptions &options,
+                         const ByteSink &sink);
 
 // What a lossy encoder refuses before it starts: a quality outside 0-100, a side over max_side.
 // Throws Error(invalid_argument) saying so; name: "JPEG"; quality_note: appended to the range

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string>
 
 #include "error.hpp"
@@ -232,7 +233,10 @@ RgbaImage png_decode(const uint8_t *data, size_t size, const DecodeLimits &limit
     return image;
 }
 
-std::vector<uint8_t> png_encode(const RgbaImage &image, const EncodeOptions &options) {
+namespace {
+
+// Checks the options; the fast encoder's settings for levels 1-3, nothing for libpng's levels.
+std::optional<FastPngOptions> fast_png_options(const RgbaImage &image, const EncodeOptions &options) {
     if (options.png_zlib_level < 0 || options.png_zlib_level > 9)
         throw Error(ErrorKind::invalid_argument,
                     "PNG: zlib level " + std::to_string(options.png_zlib_level) +
@@ -240,27 +244,45 @@ std::vector<uint8_t> png_encode(const RgbaImage &image, const EncodeOptions &opt
     if (image.width > PNG_UINT_31_MAX || image.height > PNG_UINT_31_MAX)
         throw Error(ErrorKind::invalid_argument, "PNG: the image is wider or taller than "
                                                  "2^31-1 pixels, the most a PNG can hold");
+    if (options.png_zlib_level < 1 || options.png_zlib_level > 3)
+        return std::nullopt;
+    // Uploads: adaptive filters, run-length deflate, bands compressed in parallel (see
+    // png_fast_encoder.hpp); ~10x faster than libpng's defaults, no more bytes on photos.
+    FastPngOptions fast;
+    fast.zlib_level = options.png_zlib_level;
+    fast.zlib_strategy = kFastPngStrategy;
+    fast.filter = kFastPngFilter;
+    fast.write_alpha = options.keep_alpha || !all_opaque(image);
+    return fast;
+}
 
-    const bool write_alpha = options.keep_alpha || !all_opaque(image);
-    if (options.png_zlib_level >= 1 && options.png_zlib_level <= 3) {
-        // Uploads: adaptive filters, run-length deflate, bands compressed in parallel (see
-        // png_fast_encoder.hpp); ~10x faster than libpng's defaults, no more bytes on photos.
-        FastPngOptions fast;
-        fast.zlib_level = options.png_zlib_level;
-        fast.zlib_strategy = kFastPngStrategy;
-        fast.filter = kFastPngFilter;
-        fast.write_alpha = write_alpha;
-        return png_encode_fast(image, fast);
-    }
+std::vector<uint8_t> libpng_encode(const RgbaImage &image, const EncodeOptions &options) {
     std::vector<uint8_t> out;
     {
         PngWriter writer(out);
-        if (!write_png(writer.png, writer.info, image, write_alpha, options.png_zlib_level))
+        if (!write_png(writer.png, writer.info, image, options.keep_alpha || !all_opaque(image),
+                       options.png_zlib_level))
             throw Error(ErrorKind::internal, std::string("PNG encoder: ") + writer.state.message);
         if (writer.state.out_of_memory)
             throw Error(ErrorKind::no_memory, "PNG: out of memory holding the encoded image");
     }
     return out;
+}
+
+} // namespace
+
+std::vector<uint8_t> png_encode(const RgbaImage &image, const EncodeOptions &options) {
+    if (const auto fast = fast_png_options(image, options))
+        return png_encode_fast(image, *fast);
+    return libpng_encode(image, options);
+}
+
+uint64_t png_encode_to(const RgbaImage &image, const EncodeOptions &options, const ByteSink &sink) {
+    if (const auto fast = fast_png_options(image, options))
+        return png_encode_fast_to(image, *fast, sink);
+    const std::vector<uint8_t> png = libpng_encode(image, options);
+    sink(png.data(), png.size());
+    return png.size();
 }
 
 bool all_opaque(const RgbaImage &image) {

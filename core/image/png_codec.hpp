@@ -25,5 +25,7 @@ RgbaImage png_decode(const uint8_t *data, size_t size, const DecodeLimits &limit
 bool all_opaque(const RgbaImage &image);
 
 std::vector<uint8_t> png_encode(const RgbaImage &image, const EncodeOptions &options);
+// The same bytes handed to `sink` (encode_image_to). Returns the number of bytes written.
+uint64_t png_encode_to(const RgbaImage &image, const EncodeOptions &options, const ByteSink &sink);
 
 } // namespace pictor

@@ -3,9 +3,11 @@
 // ends on a byte boundary with a sync flush; the Adler-32s are combined), as pigz does.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "image/image_encode.hpp"
 #include "image/rgba_image.hpp"
 
 namespace pictor {
@@ -24,5 +26,10 @@ struct FastPngOptions {
 
 // Throws Error(no_memory) or Error(internal) when zlib fails.
 std::vector<uint8_t> png_encode_fast(const RgbaImage &image, const FastPngOptions &options);
+// The same bytes handed to `sink` as they are framed (signature, IHDR, the IDAT's header, each
+// band's deflate data, the Adler-32 and CRC, IEND): each band is freed once written, so the
+// file is never assembled in one buffer. Returns the number of bytes written; throws what
+// png_encode_fast throws, and what the sink throws.
+uint64_t png_encode_fast_to(const RgbaImage &image, const FastPngOptions &options, const ByteSink &sink);
 
 } // namespace pictor

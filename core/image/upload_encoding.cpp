@@ -53,8 +53,15 @@ std::vector<Step> ladder(bool opaque, UploadQuality quality) {
 // when the fast one is further than that over the limit.
 constexpr double kPngSmallerReach = 1.3;
 
-std::vector<uint8_t> encode_step(const RgbaImage &image, const Step &step) {
-    return encode_image(image, step.format, step.options);
+// The step's bytes into `sink`; returns how many.
+uint64_t encode_step(const RgbaImage &image, const Step &step, const ByteSink &sink) {
+    return encode_image_to(image, step.format, step.options, sink);
+}
+
+// A sink that keeps the bytes in `bytes`.
+UploadSink memory_sink(std::string &bytes) {
+    return {[&bytes](const uint8_t *data, size_t size) { bytes.append(reinterpret_cast<const char *>(data), size); },
+            [&bytes] { std::string().swap(bytes); }};
 }
 
 bool fits(uint64_t size, uint64_t max_bytes) { return max_bytes == 0 || size <= max_bytes; }
@@ -88,56 +95,45 @@ std::optional<UploadQuality> parse_upload_quality(const std::string &name) {
     return std::nullopt;
 }
 
-namespace {
-
-// The first encoding that fits, in *bytes as the encoder made them; out.bytes is left empty
-// (the copy into it is the caller's, after it has let go of what it no longer needs).
-EncodedUpload search_encoding(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality,
-                              std::vector<uint8_t> &bytes) {
+EncodedUpload encode_upload_to(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality,
+                               const UploadSink &sink) {
     EncodedUpload out;
     out.source_width = out.width = image.width;
     out.source_height = out.height = image.height;
     const std::vector<Step> steps = ladder(all_opaque(image), quality);
-    uint64_t first_size = 0;
+    uint64_t first_size = 0, size = 0;
     for (size_t i = 0; i < steps.size(); ++i) {
         const Step &step = steps[i];
         bool last = i + 1 == steps.size();
         if (step.name == "png smaller" && first_size > max_bytes * kPngSmallerReach)
             continue;
-        bytes = encode_step(image, step);
+        sink.clear();
+        size = encode_step(image, step, sink.write);
         out.format = step.format;
         out.encoding = step.name;
         if (i == 0)
-            first_size = bytes.size();
-        if (fits(bytes.size(), max_bytes) || last)
+            first_size = size;
+        if (fits(size, max_bytes) || last)
             break;
     }
     // Nothing fits at full size: the most compact encoding, at smaller sizes.
     uint32_t width = image.width, height = image.height;
-    for (int k = 0; !fits(bytes.size(), max_bytes); ++k) {
+    for (int k = 0; !fits(size, max_bytes); ++k) {
         if (k == kMaxDownscales || (width == 1 && height == 1))
             cannot_fit(max_bytes, "the image");
-        next_size(width, height, bytes.size(), max_bytes);
-        bytes = encode_step(resize_rgba(image, width, height), steps.back());
+        next_size(width, height, size, max_bytes);
+        sink.clear();
+        size = encode_step(resize_rgba(image, width, height), steps.back(), sink.write);
         out.width = width;
         out.height = height;
     }
     return out;
 }
 
-} // namespace
-
 EncodedUpload encode_upload(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality) {
-    std::vector<uint8_t> bytes;
-    EncodedUpload out = search_encoding(image, max_bytes, quality, bytes);
-    out.bytes.assign(bytes.begin(), bytes.end());
-    return out;
-}
-
-EncodedUpload encode_upload_into(RgbaImage &&image, uint64_t max_bytes, UploadQuality quality,
-                                 std::vector<uint8_t> &bytes) {
-    EncodedUpload out = search_encoding(image, max_bytes, quality, bytes);
-    std::vector<uint8_t>().swap(image.pixels);
+    std::string bytes;
+    EncodedUpload out = encode_upload_to(image, max_bytes, quality, memory_sink(bytes));
+    out.bytes = std::move(bytes);
     return out;
 }
 
@@ -154,8 +150,9 @@ EncodedWithMask encode_upload_with_mask(const RgbaImage &image, const GrayImage 
         RgbaImage mask = edit_mask_from_coverage(scaled);
         // Always PNG with alpha (the API's rule for masks), at exactly the image's size.
         for (const Step &step : {png_step(1, "png fast", true), png_step(9, "png smaller", true)}) {
-            const std::vector<uint8_t> bytes = encode_step(mask, step);
-            out.mask.bytes.assign(bytes.begin(), bytes.end());
+            const UploadSink sink = memory_sink(out.mask.bytes);
+            sink.clear();
+            encode_step(mask, step, sink.write);
             out.mask.encoding = step.name;
             if (fits(out.mask.bytes.size(), max_mask_bytes))
                 break;

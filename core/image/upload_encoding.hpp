@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "image/gray_image.hpp"
+#include "image/image_encode.hpp"
 #include "image/image_format.hpp"
 #include "image/rgba_image.hpp"
 
@@ -40,12 +42,18 @@ struct EncodedUpload {
 // The first encoding of `image` of at most max_bytes (0: no limit). Throws Error(internal) if
 // not even a tiny version fits (a limit of a few bytes).
 EncodedUpload encode_upload(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality);
-// The same for a caller that writes the bytes out itself (commands/upload_image's spool files):
-// the bytes are left in *bytes as the encoder made them (the result's `bytes` stays empty) and
-// the image's pixels are freed as soon as the encoding is chosen, so a frame and its encoding
-// are never held twice.
-EncodedUpload encode_upload_into(RgbaImage &&image, uint64_t max_bytes, UploadQuality quality,
-                                 std::vector<uint8_t> &bytes);
+
+// Where encode_upload_to writes: `write` takes the bytes as the encoder makes them; `clear`
+// drops what was written when that encoding does not fit and the next one is tried.
+struct UploadSink {
+    ByteSink write;
+    std::function<void()> clear;
+};
+// The same search for a caller that keeps the bytes elsewhere (commands/upload_image's spool
+// files): the encoding that fits is what `sink` holds at the end (the result's `bytes` stays
+// empty), written as it is made: the fast PNG band by band, never assembled in memory.
+EncodedUpload encode_upload_to(const RgbaImage &image, uint64_t max_bytes, UploadQuality quality,
+                               const UploadSink &sink);
 
 // An edit's first image and its mask: the image as encode_upload; the mask (alpha = 255 -
 // coverage, alpha 0 = repaint) as PNG with alpha at exactly the image's size. When the image

@@ -69,6 +69,15 @@ void PartSpool::append(const void *data, size_t size) {
     }
 }
 
+void PartSpool::clear() {
+    if (size_ == 0)
+        return;
+    while (::ftruncate(fd_, 0) != 0)
+        if (errno != EINTR)
+            fail("cannot empty an upload's temporary file");
+    size_ = 0;
+}
+
 size_t PartSpool::read_at(uint64_t offset, void *out, size_t size) const {
     if (offset >= size_)
         return 0;

@@ -26,6 +26,8 @@ public:
 
     // Throws Error(io) (a full disk: nothing was sent).
     void append(const void *data, size_t size);
+    // Empties the file (an encoding that did not fit the route's limit). Throws Error(io).
+    void clear();
     // Up to `size` bytes from `offset`; fewer only at the end. Throws Error(io).
     size_t read_at(uint64_t offset, void *out, size_t size) const;
     // The first `max` bytes (format sniffing and probing read only the header).

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -25,6 +26,26 @@ inline std::vector<uint8_t> read_binary(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     EXPECT_TRUE(in) << "cannot open " << path;
     return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+// Photograph-like: gradients, a soft shape and a little per-pixel grain; opaque, or with an
+// alpha that varies with every pixel.
+inline RgbaImage photo_like(uint32_t width, uint32_t height, bool alpha = false) {
+    RgbaImage image{width, height, std::vector<uint8_t>(size_t(width) * height * 4)};
+    uint32_t state = 12345;
+    for (uint32_t y = 0; y < height; ++y)
+        for (uint32_t x = 0; x < width; ++x) {
+            uint8_t *p = &image.pixels[(size_t(y) * width + x) * 4];
+            const double fx = double(x) / width, fy = double(y) / height;
+            const double shape = 40 * std::sin(fx * 9) * std::cos(fy * 7);
+            for (int c = 0; c < 3; ++c) {
+                state = state * 1664525u + 1013904223u;
+                const int grain = int(state >> 28) - 8;
+                p[c] = uint8_t(std::clamp(int(60 + 120 * (c == 0 ? fx : c == 1 ? fy : 1 - fx) + shape) + grain, 0, 255));
+            }
+            p[3] = alpha ? uint8_t((x + y) & 0xff) : 255;
+        }
+    return image;
 }
 
 // Smooth gradients (lossy codecs keep them well) with an alpha ramp that includes fully

@@ -90,5 +90,20 @@ TEST_F(PartSpoolTest, AnAdoptedDescriptorReadsTheSameBytesAndAShortOneIsRefused)
     }
 }
 
+TEST_F(PartSpoolTest, AClearedSpoolHoldsOnlyWhatIsWrittenAfter) {
+    const std::string first = pattern_bytes(200000), second = pattern_bytes(5000);
+    auto spool = PartSpool::create();
+    spool->append(first.data(), first.size());
+    spool->clear(); // an encoding over the route's limit, replaced by the next one
+    EXPECT_EQ(spool->size(), 0u);
+    spool->append(second.data() + 7, second.size() - 7);
+    EXPECT_EQ(spool->read_all(), second.substr(7));
+    struct stat file_stat {};
+    ASSERT_EQ(fstat(spool->fd(), &file_stat), 0);
+    EXPECT_EQ(uint64_t(file_stat.st_size), second.size() - 7) << "the first bytes are left in the file";
+    // What the request runner adopts is the file's bytes: none of the first encoding's tail.
+    EXPECT_EQ(PartSpool::adopt(dup(spool->fd()), spool->size())->read_all(), second.substr(7));
+}
+
 } // namespace
 } // namespace pictor::net

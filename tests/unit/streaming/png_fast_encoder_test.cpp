@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "image/image_decode.hpp"
@@ -33,23 +36,47 @@ TEST(PngFastEncoder, EveryFilterAndBandCountDecodesExactly) {
     }
 }
 
-// Photograph-like: gradients, a soft shape and a little per-pixel grain.
-RgbaImage photo_like(uint32_t width, uint32_t height) {
-    RgbaImage image{width, height, std::vector<uint8_t>(size_t(width) * height * 4)};
-    uint32_t state = 12345;
-    for (uint32_t y = 0; y < height; ++y)
-        for (uint32_t x = 0; x < width; ++x) {
-            uint8_t *p = &image.pixels[(size_t(y) * width + x) * 4];
-            const double fx = double(x) / width, fy = double(y) / height;
-            const double shape = 40 * std::sin(fx * 9) * std::cos(fy * 7);
-            for (int c = 0; c < 3; ++c) {
-                state = state * 1664525u + 1013904223u;
-                const int grain = int(state >> 28) - 8;
-                p[c] = uint8_t(std::clamp(int(60 + 120 * (c == 0 ? fx : c == 1 ? fy : 1 - fx) + shape) + grain, 0, 255));
-            }
-            p[3] = 255;
-        }
-    return image;
+// Sizes and CRC-32s of what png_encode_fast returned when it assembled the whole file in one
+// buffer before returning it (before the file was handed out band by band), with zlib 1.2.13.
+struct AssembledPng {
+    bool alpha;
+    int filter;
+    unsigned threads;
+    size_t size;
+    uint32_t crc;
+};
+constexpr AssembledPng kAssembled[] = {
+    {false, 1, 1, 460279, 0xf04b47b5u}, {false, 1, 3, 460333, 0x34207f69u}, {false, 1, 4, 460331, 0x4eb50f9du},
+    {false, 5, 1, 440967, 0xccc04977u}, {false, 5, 3, 441006, 0x0109a11du}, {false, 5, 4, 441028, 0x5048210eu},
+    {true, 1, 1, 543909, 0x1dcdecf4u},  {true, 1, 3, 543908, 0xb4348c55u},  {true, 1, 4, 543951, 0xba1dc396u},
+    {true, 5, 1, 525266, 0xb169d8b4u},  {true, 5, 3, 525287, 0x9e81a56cu},  {true, 5, 4, 525334, 0x5ba2f09fu},
+};
+
+TEST(PngFastEncoder, StreamedPngIsTheAssembledOneByteForByte) {
+    for (const AssembledPng &expected : kAssembled) {
+        const RgbaImage image = photo_like(640, 400, expected.alpha);
+        FastPngOptions options;
+        options.filter = expected.filter;
+        options.threads = expected.threads;
+        options.write_alpha = expected.alpha;
+        options.zlib_strategy = Z_RLE;
+        std::vector<uint8_t> streamed;
+        size_t pieces = 0;
+        const uint64_t written = png_encode_fast_to(image, options, [&](const uint8_t *data, size_t size) {
+            streamed.insert(streamed.end(), data, data + size);
+            ++pieces;
+        });
+        const std::string what = "alpha " + std::to_string(expected.alpha) + " filter " +
+                                 std::to_string(expected.filter) + " threads " + std::to_string(expected.threads);
+        EXPECT_EQ(written, streamed.size()) << what;
+        EXPECT_EQ(pieces, expected.threads + 2) << what << ": the head, each band, the tail";
+        EXPECT_EQ(streamed, png_encode_fast(image, options)) << what;
+        EXPECT_EQ(decode_image(streamed.data(), streamed.size()).pixels, image.pixels) << what; // libpng
+        if (std::strcmp(zlibVersion(), "1.2.13") != 0)
+            continue; // another zlib may compress differently: the pixels above are the check
+        EXPECT_EQ(streamed.size(), expected.size) << what;
+        EXPECT_EQ(crc32(0, streamed.data(), uInt(streamed.size())), expected.crc) << what;
+    }
 }
 
 TEST(PngFastEncoder, UploadDefaultIsNoBiggerThanLibpngsDefaultsOnAPhoto) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commands/upload_image.hpp"
+#include "image/image_decode.hpp"
 #include "image/upload_encoding.hpp"
 #include "image_test_support.hpp"
 
@@ -32,6 +33,39 @@ TEST(UploadBatch, SpooledPartsHoldTheBytesOfEachEncodingInOrder) {
         }
         EXPECT_EQ(batch.images[0].filename.rfind("layer.", 0), 0u);
         EXPECT_EQ(batch.images[3].filename.rfind("reference-3.", 0), 0u);
+    }
+}
+
+// The fast PNG goes to the spool band by band as it is made; when it is over the route's limit
+// the spool is emptied and the next encoding written in its place: the part holds exactly the
+// encoding that fits, the same bytes as encoding it in memory.
+TEST(UploadBatch, ASpooledEncodingOverTheLimitIsReplacedByTheOneThatFits) {
+    const RgbaImage photo = test::photo_like(640, 400);
+    const uint64_t png_size = encode_upload(photo, 0, UploadQuality::lossless).bytes.size();
+    for (const uint64_t limit : {png_size, png_size - 1, png_size / 4, png_size / 40}) {
+        GatewayProfile profile;
+        profile.max_edit_image_bytes = limit;
+        plugin::UploadBatch batch = plugin::encode_uploads(
+            photo, "layer", {}, 1, [&](size_t) { return photo; }, [](size_t) { return "reference"; }, profile,
+            UploadQuality::lossless);
+        const EncodedUpload alone = encode_upload(photo, limit, UploadQuality::lossless);
+        for (size_t k = 0; k < 2; ++k) {
+            const std::string spooled = batch.images[k].spool->read_all();
+            EXPECT_TRUE(spooled == alone.bytes) << "limit " << limit << " part " << k << ": " << spooled.size()
+                                                << " bytes spooled, " << alone.bytes.size() << " encoded alone";
+            EXPECT_LE(spooled.size(), limit) << "part " << k;
+            EXPECT_EQ(batch.report[k]["bytes"], spooled.size());
+            EXPECT_EQ(batch.report[k]["encoding"], alone.encoding);
+        }
+        if (limit == png_size) { // the fast PNG itself: libpng reads back the very pixels
+            EXPECT_EQ(alone.encoding, "png fast");
+            const std::string png = batch.images[1].spool->read_all();
+            EXPECT_EQ(decode_image(reinterpret_cast<const uint8_t *>(png.data()), png.size()).pixels, photo.pixels);
+        } else {
+            EXPECT_NE(alone.encoding, "png fast") << "limit " << limit;
+        }
+        if (limit == png_size / 40)
+            EXPECT_LT(alone.width, photo.width) << "only a smaller image fits";
     }
 }
 
