@@ -248,6 +248,7 @@ pictor_status pictor_get_limits_abi(pictor_limits *limits, size_t struct_size, i
         all.max_feather_px = lim::max_feather_px;
         all.max_context_px = lim::max_context_px;
         all.upload_jpeg_quality = pictor::kUploadJpegQuality;
+        all.max_partial_images = lim::max_partial_images;
         std::memcpy(limits, &all, std::min(struct_size, sizeof all));
         limits->struct_size = uint32_t(std::min(struct_size, sizeof all));
     });

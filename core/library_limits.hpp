@@ -27,5 +27,7 @@ constexpr int default_context_px = 64;
 constexpr int max_grow_px = 1024;
 constexpr int max_feather_px = 1024;
 constexpr int max_context_px = 4096;
+// The Images API streams at most this many previews (partial_images) per image.
+constexpr int max_partial_images = 3;
 
 } // namespace pictor::library_limits

@@ -298,8 +298,9 @@ void add_remaining_fields(const GatewayProfile &p, const ImageRequest &r, bool e
     if (!p.response_format.empty())
         fields.add("response_format", p.response_format);
     add_extra_fields(p, r, fields);
-    if (r.partial_images < 0 || r.partial_images > 3)
-        refuse("partial images must be 0-3, not " + std::to_string(r.partial_images));
+    if (r.partial_images < 0 || r.partial_images > library_limits::max_partial_images)
+        refuse("partial_images must be 0-" + std::to_string(library_limits::max_partial_images) + ", not " +
+               std::to_string(r.partial_images));
     // Previews need server-sent events; a route that does not stream simply sends none.
     if (r.partial_images > 0 && p.sends_stream) {
         fields.add("stream", true);

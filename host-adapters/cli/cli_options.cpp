@@ -274,12 +274,13 @@ const OptionSpec kOptions[] = {
          return "";
      }},
     {"--partials", 0, "N", kAnyCommand,
-     "ask for N previews (0-3) while the image generates;\n"
+     "ask for N previews (0-{max_partial_images}) while the image generates;\n"
      "routes that stream send them (each costs ~100\n"
      "output tokens)",
      [](ImageOptions &o, const std::string &v) -> std::string {
-         if (!parse_int(v, 0, 3, &o.partials))
-             return "--partials must be a whole number from 0 to 3, not '" + v + "'";
+         if (!parse_int(v, 0, limits().max_partial_images, &o.partials))
+             return "--partials must be a whole number from 0 to " + std::to_string(limits().max_partial_images) +
+                    ", not '" + v + "'";
          return "";
      }},
     {"--save-partials", 0, "DIR", kAnyCommand,
@@ -362,6 +363,7 @@ std::string with_numbers(const char *help) {
         {"{default_feather_px}", limits().default_feather_px},
         {"{default_context_px}", limits().default_context_px},
         {"{max_count}", kMaxCount},
+        {"{max_partial_images}", limits().max_partial_images},
     };
     std::string text = help;
     for (const auto &[name, value] : numbers)
@@ -469,7 +471,8 @@ std::string parse_into(const std::vector<std::string> &args, ImageCommand comman
         return "-o - writes one image to stdout, so it takes neither -n above 1 nor --json (which "
                "prints on stdout too)";
     if (!options.save_partials.empty() && options.partials == 0)
-        return "--save-partials needs --partials N (1-3): how many previews to ask for";
+        return "--save-partials needs --partials N (1-" + std::to_string(limits().max_partial_images) +
+               "): how many previews to ask for";
     if (command == ImageCommand::edit && options.images.empty())
         return "edit needs at least one --image FILE";
     if (options.markup && options.mask)

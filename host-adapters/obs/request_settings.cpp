@@ -287,8 +287,10 @@ void add_request_properties(obs_properties_t *props, obs_data_t *settings, bool 
         fill_upload_choices(upload);
         obs_property_set_long_description(upload, obs_module_text("Upload.Description"));
     }
+    pictor_limits limits;
+    const int max_previews = pictor_get_limits(&limits) == PICTOR_OK ? limits.max_partial_images : 0;
     obs_property_t *previews =
-        obs_properties_add_int_slider(props, setting::previews, obs_module_text("Previews"), 0, 3, 1);
+        obs_properties_add_int_slider(props, setting::previews, obs_module_text("Previews"), 0, max_previews, 1);
     obs_property_set_long_description(previews, obs_module_text("Previews.Description"));
     obs_property_set_modified_callback2(previews, on_request_choice_changed, edit_flag);
     obs_properties_add_bool(props, setting::failure_indicator, obs_module_text("FailureIndicator"));

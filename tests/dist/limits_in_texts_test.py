@@ -49,6 +49,7 @@ def main():
           r"--grow PX .*?\(default (\d+)\).*?--feather PX .*?\(default (\d+)\).*?--context PX .*?\(default (\d+)\)",
           defaults)
     check("pictor edit --help", help_of("edit"), r"repeat for up to (\d+)", (lim.max_edit_images,))
+    check("pictor generate --help", help_of("generate"), r"ask for N previews \(0-(\d+)\)", (lim.max_partial_images,))
 
     def read(relative):
         with open(os.path.join(source, relative), encoding="utf-8") as f:
@@ -61,6 +62,7 @@ def main():
     check("README.md", readme, r"\| response size \| (\d+) MiB", (lim.max_response_bytes >> 20,))
     check("README.md", readme, r"(\d+) Mpx", (lim.max_pixels // 1000000,))
     check("README.md", readme, r"\| retries \| (\d+),", (lim.max_retries,))
+    check("README.md", readme, r"`--partials N` \(1-(\d+)\)", (lim.max_partial_images,))
     check("README.md", readme, r"references? \((?:top first, )?at most (\d+)\)|in order \(at most (\d+)\)",
           (lim.max_reference_layers,))
     architecture = read("docs/ARCHITECTURE.md")

@@ -534,7 +534,7 @@ class Limits(ctypes.Structure):
                 ("default_grow_px", ctypes.c_int), ("default_feather_px", ctypes.c_int),
                 ("default_context_px", ctypes.c_int), ("max_grow_px", ctypes.c_int),
                 ("max_feather_px", ctypes.c_int), ("max_context_px", ctypes.c_int),
-                ("upload_jpeg_quality", ctypes.c_int)]
+                ("upload_jpeg_quality", ctypes.c_int), ("max_partial_images", ctypes.c_int)]
 
 
 def library_limits(libpictor):

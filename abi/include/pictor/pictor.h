@@ -110,6 +110,7 @@ typedef struct pictor_limits {
     int upload_jpeg_quality;       /* the "visually lossless" JPEG quality of FAST uploads
                                       (pictor_upload_quality), for hosts that encode a frame
                                       themselves (pictor_image_encode) */
+    int max_partial_images;        /* the most pictor_request.partial_images takes */
 } pictor_limits;
 
 /* Fills the fields struct_size covers. Use the inline wrapper. */
@@ -338,7 +339,8 @@ typedef struct pictor_request {
     pictor_progress_fn progress;      /* optional */
     void *progress_user_data;
     /* Appended (read only when struct_size covers them; pictor_request_init zeroes them): */
-    int partial_images;               /* 0-3 previews while generating (stream: true); 0: none */
+    int partial_images;               /* previews while generating (stream: true), 0 (none) to
+                                         pictor_limits.max_partial_images */
     pictor_partial_image_fn partial_image; /* optional: each preview as it arrives */
     void *partial_image_user_data;
     double max_cost_usd;              /* > 0: refuse (before sending) a request whose estimate is

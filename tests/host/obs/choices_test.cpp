@@ -77,6 +77,10 @@ TEST_F(ObsModuleTest, TheModelChoiceComesFromTheProfileAndRefreshesQualitiesComp
               (std::vector<std::string>{"", "low", "medium", "high", "auto"}));
     EXPECT_FALSE(obs_property_visible(obs_properties_get(props, "complexity"))) << "gpt-image-2 takes none";
     EXPECT_FALSE(contains(obs_property_description(obs_properties_get(props, "cost")), "$0.50"));
+    obs_property_t *previews = obs_properties_get(props, "previews");
+    ASSERT_NE(previews, nullptr);
+    EXPECT_EQ(obs_property_int_min(previews), 0);
+    EXPECT_EQ(obs_property_int_max(previews), 3) << "the Images API streams 0-3 partial images";
 
     choose(source, props, "model", "gpt-image-2.6-flare");
     // The entry's qualities laid over the default model's ("auto" stays: the file did not remove it).

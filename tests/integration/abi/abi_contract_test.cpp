@@ -90,6 +90,7 @@ TEST_F(AbiContract, LimitsAreTheDocumentedOnes) {
     EXPECT_EQ(limits.max_grow_px, 1024);
     EXPECT_EQ(limits.max_feather_px, 1024);
     EXPECT_EQ(limits.max_context_px, 4096);
+    EXPECT_EQ(limits.max_partial_images, 3); // the Images API's partial_images: 0-3
     EXPECT_EQ(pictor_get_limits(nullptr), PICTOR_ERR_INVALID_ARGUMENT);
     EXPECT_EQ(pictor_get_limits_abi(&limits, 8, PICTOR_ABI_VERSION), PICTOR_ERR_INVALID_ARGUMENT);
 }
