@@ -211,8 +211,8 @@ pictor::ReceivedImage received_image(std::string encoded, const std::string &his
 class RunnerSession {
 public:
     RunnerSession(pictor_client &client, pictor::ImageRequest &request, const pictor::ClientOptions &options,
-                  Pipes &pipes)
-        : client_(client), request_(request), pipes_(pipes) {
+                  Pipes &pipes, pictor::runner::UnsealedParts unsealed)
+        : client_(client), request_(request), pipes_(pipes), unsealed_(std::move(unsealed)) {
         limits_.max_pixels = options.max_pixels;
         limits_.cancel = &client.runner_cancel; // a cancel stops the decode here too
     }
@@ -220,10 +220,13 @@ public:
     pictor::ImageResult wait_for_result() {
         for (;;) {
             if (client_.runner_cancel.load()) return stop_waiting();
+            forward_settled_parts();
             char kind = 0;
             std::string payload;
             bool timed_out = false;
-            if (!pictor::runner::read_frame(pipes_.from_runner, &kind, &payload, 100, &timed_out)) {
+            // A part being encoded is looked at often: the runner waits for it.
+            const int wait_ms = unsealed_.empty() ? 100 : 10;
+            if (!pictor::runner::read_frame(pipes_.from_runner, &kind, &payload, wait_ms, &timed_out)) {
                 if (timed_out) continue;
                 const bool sent = phase_ >= pictor::net::Phase::waiting;
                 throw Error(ErrorInfo{ErrorKind::internal,
@@ -239,6 +242,24 @@ public:
     }
 
 private:
+    // Parts the host was still encoding when the runner started: each one sealed (or abandoned)
+    // since is told to the runner, which sends it on (or cuts the upload short).
+    void forward_settled_parts() {
+        for (auto it = unsealed_.begin(); it != unsealed_.end();) {
+            const auto &[fd, spool] = *it;
+            const pictor::net::PartSpool::State state = spool->state();
+            if (state == pictor::net::PartSpool::State::writing) {
+                ++it;
+                continue;
+            }
+            const nlohmann::json frame = state == pictor::net::PartSpool::State::sealed
+                                             ? pictor::runner::part_sealed_to_json(fd, *spool)
+                                             : nlohmann::json{{"type", "abandoned"}, {"fd", fd}};
+            pictor::runner::write_frame(pipes_.to_runner, 'J', frame.dump());
+            it = unsealed_.erase(it);
+        }
+    }
+
     std::optional<pictor::ImageResult> on_message(const nlohmann::json &m) {
         const std::string type = m.value("type", "");
         if (type == "started") {
@@ -302,11 +323,13 @@ private:
     // The host's cancel: stop waiting (the runner finishes alone and keeps the image in history),
     // or with abandon_on_cancel, stop the runner too.
     pictor::ImageResult stop_waiting() {
+        forward_settled_parts();
         const bool sent_already = phase_ >= pictor::net::Phase::waiting;
         ErrorInfo info{ErrorKind::cancelled, ""};
         info.request_sent = sent_already;
         info.may_be_billed = sent_already;
-        if (client_.abandon_on_cancel) {
+        // A part still being encoded here would never reach the runner: nothing whole was sent.
+        if (client_.abandon_on_cancel || !unsealed_.empty()) {
             if (runner_pid_ > 0) kill(runner_pid_, SIGKILL);
             info.message = sent_already ? "Cancelled, and the request was abandoned: its image will not be kept."
                                         : "Cancelled before the request was sent. Nothing was billed.";
@@ -347,6 +370,7 @@ private:
     pid_t runner_pid_ = 0;
     pictor::net::Phase phase_ = pictor::net::Phase::preparing;
     std::vector<std::pair<std::string, std::string>> saved_; // history path, request id
+    pictor::runner::UnsealedParts unsealed_; // not yet told to the runner
 };
 
 } // namespace
@@ -367,12 +391,13 @@ pictor::ImageResult run_in_request_runner(pictor_client &client, pictor::ImageRe
     pictor::ClientOptions options = core.resolved_options();
     std::vector<const std::string *> blobs;
     std::vector<int> part_fds;
-    nlohmann::json request_json = pictor::runner::request_to_json(request, &blobs, &part_fds);
+    pictor::runner::UnsealedParts unsealed;
+    nlohmann::json request_json = pictor::runner::request_to_json(request, &blobs, &part_fds, &unsealed);
     Pipes pipes;
     spawn_runner(path, options.settings.api_key, part_fds, pipes);
     SigpipeIgnored sigpipe_ignored;
     hand_over(pipes.to_runner, std::move(request_json), blobs, options, edit);
-    return RunnerSession(client, request, options, pipes).wait_for_result();
+    return RunnerSession(client, request, options, pipes, std::move(unsealed)).wait_for_result();
 }
 
 } // namespace pictor_shim

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/image_client.hpp"
@@ -66,6 +67,66 @@ struct Runner {
     }
 };
 
+// Reads the host's "part" (and "abandoned") frames on a thread of its own while the request
+// goes out, until every unsealed part is settled; the first other frame is kept for main.
+class PartsReader {
+public:
+    explicit PartsReader(const pictor::runner::UnsealedParts &unsealed) : unsealed_(unsealed) {
+        if (!unsealed_.empty())
+            thread_ = std::thread([this] { read(); });
+    }
+    ~PartsReader() { stop(); }
+    // Ends the reading (parts not settled by then are abandoned); returns a frame that was not
+    // about parts, or "".
+    std::string stop() {
+        stopping_ = true;
+        if (thread_.joinable())
+            thread_.join();
+        return std::move(other_);
+    }
+
+private:
+    bool settled() const {
+        for (const auto &[fd, spool] : unsealed_)
+            if (spool->state() == pictor::net::PartSpool::State::writing) return false;
+        return true;
+    }
+    void abandon_all() {
+        for (const auto &[fd, spool] : unsealed_) spool->abandon();
+    }
+    void read() {
+        while (!settled()) {
+            char kind = 0;
+            std::string frame;
+            bool timed_out = false;
+            if (!read_frame(kHostIn, &kind, &frame, 100, &timed_out)) {
+                if (timed_out && !stopping_) continue;
+                break; // the host is gone (or the request ended): what is not whole never will be
+            }
+            nlohmann::json j = nlohmann::json::parse(frame, nullptr, false);
+            const std::string type = kind == 'J' && j.is_object() ? j.value("type", "") : "";
+            try {
+                if (type == "part" && pictor::runner::seal_from_json(j, unsealed_)) continue;
+            } catch (const pictor::Error &) {
+                continue; // seal_at abandoned it: the upload is cut short
+            }
+            if (type == "abandoned") {
+                for (const auto &[fd, spool] : unsealed_)
+                    if (fd == j.value("fd", -1)) spool->abandon();
+                continue;
+            }
+            other_ = std::move(frame);
+            break;
+        }
+        abandon_all(); // no-op for the sealed ones
+    }
+
+    const pictor::runner::UnsealedParts &unsealed_;
+    std::atomic<bool> stopping_{false};
+    std::string other_;
+    std::thread thread_;
+};
+
 void wipe(std::string &secret) {
     explicit_bzero(secret.data(), secret.size());
     secret.clear();
@@ -104,9 +165,10 @@ int main() {
         blobs.push_back(std::move(blob));
     }
     pictor::ImageRequest request;
+    pictor::runner::UnsealedParts unsealed;
     try {
         // Spooled parts: the files inherited as fds 3, 4, ..., held open until the request ends.
-        request = pictor::runner::request_from_json(message["request"], std::move(blobs));
+        request = pictor::runner::request_from_json(message["request"], std::move(blobs), &unsealed);
     } catch (const pictor::Error &e) {
         runner.send({{"type", "error"}, {"error", pictor::runner::error_to_json(e.info())}}); // nothing was sent
         return 2;
@@ -136,6 +198,9 @@ int main() {
         if (runner.host_gone && level <= pictor::LogLevel::warning) runner.note(line); // lines come redacted
     };
 
+    // Parts the host is still encoding are sealed by its "part" frames while the request goes
+    // out; a host gone before they are whole abandons them, so nothing whole is sent.
+    PartsReader parts_reader(unsealed);
     std::vector<std::string> kept;
     int status = 0;
     std::unique_ptr<pictor::ImageClient> client;
@@ -169,12 +234,16 @@ int main() {
     }
     wipe(options.settings.api_key);
     client.reset(); // wipes its copy of the key
+    std::string next_reply = parts_reader.stop();
     // Delivered only when the host says it took the result.
     // What the host left in the pipe: its receipt, or the images it took before it stopped
     // waiting. Waited for only while the host is there.
     bool received = false;
     for (std::string reply; !received;) {
-        if (!read_frame(kHostIn, &kind, &reply, runner.host_gone ? 0 : kReceiptWaitMs) || kind != 'J') break;
+        if (!next_reply.empty())
+            reply = std::move(next_reply);
+        else if (!read_frame(kHostIn, &kind, &reply, runner.host_gone ? 0 : kReceiptWaitMs) || kind != 'J')
+            break;
         nlohmann::json j = nlohmann::json::parse(reply, nullptr, false);
         if (!j.is_object()) break;
         received = j.value("type", "") == "received";

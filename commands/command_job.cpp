@@ -44,8 +44,22 @@ void CommandJob::run_through(RunRequest run, std::function<void()> cancel, bool 
 }
 
 void CommandJob::launch() {
-    if (!worker_.joinable())
-        worker_ = std::thread([this] { work(); });
+    if (worker_.joinable())
+        return;
+    worker_ = std::thread([this] { work(); });
+    if (!prepared_.pending_uploads)
+        return;
+    // The later parts are read and encoded here, on the host's thread, while the worker sends
+    // the first ones (a route that takes no body of unknown length waits for them all).
+    try {
+        prepared_.pending_uploads->encode_all();
+    } catch (...) {
+        // The unsealed parts were abandoned, so the request is cut short; the worker's outcome
+        // must not outlive this one (the caller reports the encode's error).
+        cancel();
+        worker_.join();
+        throw;
+    }
 }
 
 CommandJob::CommandJob(ImageClient &client, PreparedCommand prepared, std::unique_ptr<JobSink> sink, bool on_worker,
@@ -114,9 +128,22 @@ void CommandJob::work() {
         request.on_partial_image = [this](const PartialImage &partial) {
             emit_preview(partial.rgba, partial.index, partial.total);
         };
-    // What goes up, as chosen to fit the route (format, size, any downscale), for the progress text.
-    if (prepared_.metadata.contains("uploads"))
-        emit_message(MessageLevel::info, "Uploading " + uploads_summary(prepared_.metadata["uploads"]));
+    // What goes up, as chosen to fit the route (format, size, any downscale), for the progress
+    // text: at once, or once the parts encoded beside the upload are all known.
+    auto announce_uploads = [this, announced = false]() mutable {
+        const auto &pending = prepared_.pending_uploads;
+        if (announced || (pending && !pending->done()))
+            return;
+        announced = true;
+        const nlohmann::json report = pending ? pending->report() : prepared_.metadata.value("uploads", nlohmann::json());
+        if (!report.is_null())
+            emit_message(MessageLevel::info, "Uploading " + uploads_summary(report));
+    };
+    announce_uploads(); // before it is copied below: a report known now is said once
+    request.progress = [announce_uploads, progress = std::move(request.progress)](const Progress &p) mutable {
+        announce_uploads();
+        return progress(p);
+    };
     try {
         if (cancel_requested_.load()) // before a helper could take it: nothing goes out
             throw Error(ErrorKind::cancelled, "cancelled before the request was sent");
@@ -152,7 +179,15 @@ void CommandJob::work() {
     }
 }
 
+void CommandJob::complete_upload_report() {
+    if (!prepared_.pending_uploads)
+        return;
+    prepared_.pending_uploads->wait_done(); // the host's thread is done encoding, one way or another
+    prepared_.metadata["uploads"] = prepared_.pending_uploads->report();
+}
+
 void CommandJob::succeed(nlohmann::json metadata, int layers) {
+    complete_upload_report();
     for (auto it = prepared_.metadata.begin(); it != prepared_.metadata.end(); ++it)
         metadata[it.key()] = it.value();
     metadata["command"] = command_name(prepared_.kind);
@@ -176,6 +211,7 @@ void CommandJob::fail(ErrorInfo info) {
                            "image will be in history, marked not yet delivered.";
     }
     emit_message(MessageLevel::error, user_message(info));
+    complete_upload_report();
     nlohmann::json metadata = {{"command", command_name(prepared_.kind)}, {"layers_added", 0}, {"error", error_json(info)}};
     for (auto it = prepared_.metadata.begin(); it != prepared_.metadata.end(); ++it)
         metadata[it.key()] = it.value();

@@ -48,7 +48,10 @@ public:
     void run_through(RunRequest run, std::function<void()> cancel, bool detached);
     // A cancel that also throws the request away (a detached request stops being detached).
     void abandon() noexcept;
-    // Starts the worker (once). Throws std::system_error when no thread can be made.
+    // Starts the worker (once), then encodes on this thread the parts left to encode while the
+    // worker sends the first ones (PreparedCommand::pending_uploads). Throws std::system_error
+    // when no thread can be made, or the encode's Error (the worker is then stopped: nothing
+    // whole was sent).
     void launch();
 
     // Cancels, waits for the worker, drops undelivered callbacks.
@@ -72,6 +75,7 @@ private:
                OutcomeHook on_outcome);
 
     void work();
+    void complete_upload_report();
     void succeed(nlohmann::json metadata, int layers);
     void fail(ErrorInfo info);
     void settle(JobOutcome outcome, nlohmann::json metadata);

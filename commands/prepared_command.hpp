@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "command_options.hpp"
 #include "host_document.hpp"
 #include "job_sink.hpp"
+#include "upload_image.hpp"
 
 namespace pictor::plugin {
 
@@ -24,6 +26,9 @@ struct PreparedCommand {
     // The model's pixels of one image -> the layer (rect, rgba, mask, masked, composited). The
     // engine fills name, variation, history path and request id.
     std::function<NewLayer(const RgbaImage &model_pixels)> make_layer;
+    // Parts encoded on the host's thread once the request has started (so they overlap the
+    // upload); metadata["uploads"] is then completed from it.
+    std::shared_ptr<PendingUploads> pending_uploads;
 };
 
 // The layer of an edit or inpaint: the model's pixels scaled to rect; with a mask (rect-sized,

@@ -89,11 +89,12 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
         throw Error(ErrorKind::invalid_request,
                     "a markup layer cannot be sent with a selection (a request takes a markup or a mask, "
                     "not both): remove the selection, then run it again. Nothing was sent.");
+    // The references are read and encoded after the request starts (PendingUploads, on this
+    // thread): the lambda outlives this function, so it holds its own copies.
     UploadBatch uploads = encode_uploads(
         first, "layer", mask, infos.size(),
-        [&](size_t k) {
-            return document.read_layer(options.reference_layers[k],
-                                       {0, 0, int32_t(infos[k].width), int32_t(infos[k].height)});
+        [&document, layers = options.reference_layers, infos](size_t k) {
+            return document.read_layer(layers[k], {0, 0, int32_t(infos[k].width), int32_t(infos[k].height)});
         },
         [](size_t k) { return "reference-" + std::to_string(k + 1); }, profile, options.request.upload_quality);
     prepared.request.images = std::move(uploads.images);
@@ -104,6 +105,8 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
         prepared.request.has_markup = true;
         prepared.request.markup = upload_part(markup, "markup");
         uploads.report.push_back(upload_entry(prepared.request.markup.filename, markup));
+        if (uploads.pending)
+            uploads.pending->add_trailing(uploads.report.back());
     }
 
     RequestedSize size = resolve_requested_size(profile, options.request.size, canvas);
@@ -112,6 +115,7 @@ PreparedCommand prepare_reference_edit(HostDocument &document, const CommandOpti
                          {"mask", !mask.empty()},
                          {"markup", options.markup_layer.has_value()},
                          {"uploads", std::move(uploads.report)}};
+    prepared.pending_uploads = std::move(uploads.pending);
 
     prepared.make_layer = [canvas, mask = std::move(mask), first = std::move(first)](const RgbaImage &model) {
         return masked_layer(model, {0, 0, int32_t(canvas.width), int32_t(canvas.height)}, mask, first);

@@ -169,6 +169,7 @@ ModelSpec parse_model(const nlohmann::json &j, const std::string &source) {
         m.max_edit_image_bytes = uint64_t(positive("max_image_bytes", int64_t(m.max_edit_image_bytes)));
         m.max_mask_bytes = uint64_t(positive("max_mask_bytes", int64_t(m.max_mask_bytes)));
         m.takes_markup = get_or<bool>(*e, "markup", false, source);
+        m.chunked_upload = get_or<bool>(*e, "chunked_upload", m.chunked_upload, source);
     }
     if (auto pr = j.find("pricing"); pr != j.end() && !pr->is_null())
         m.pricing = parse_pricing(*pr, source);
@@ -207,6 +208,7 @@ nlohmann::json ModelSpec::to_json() const {
         {"max_edit_image_bytes", max_edit_image_bytes},
         {"max_mask_bytes", max_mask_bytes},
         {"markup", takes_markup},
+        {"chunked_upload", chunked_upload},
         {"fields",
          {{"n", sends_n},
           {"quality", sends_quality},

@@ -60,6 +60,9 @@ struct ModelSpec {
     uint64_t max_edit_image_bytes = 50ull << 20;
     uint64_t max_mask_bytes = 50ull << 20;
     bool takes_markup = false;         // edits take a "markup" overlay part
+    // Edits may start going up before every part is encoded: the route takes a body of unknown
+    // length (chunked over HTTP/1.1, plain over HTTP/2). Otherwise the body waits for its length.
+    bool chunked_upload = false;
 
     ModelPricing pricing;
 

@@ -290,8 +290,10 @@ ErrorInfo error_from_response(const net::HttpResponse &r, const ErrorContext &co
         // the gateway never had a whole request.
         info.kind = ErrorKind::io;
         info.message = "The upload stopped halfway: " + r.curl_error +
-                       ". The gateway never received a whole request, so nothing was billed. Check the free "
-                       "space and health of the temporary folder (TMPDIR) and try again.";
+                       ". The gateway never received a whole request, so nothing was billed." +
+                       (r.part_abandoned ? std::string(" Try again.")
+                                         : " Check the free space and health of the temporary folder (TMPDIR) "
+                                           "and try again.");
         return info;
     }
     info.may_be_billed = after_upload;

@@ -34,6 +34,10 @@ struct InputImage {
         return scratch;
     }
     std::string read_all() const { return spool ? spool->read_all() : bytes; }
+    // The file name sent: the given one, else the one its spool was sealed with ("" if none).
+    const std::string &sent_name() const {
+        return filename.empty() && spool && spool->sealed() ? spool->filename() : filename;
+    }
 };
 
 struct Progress {

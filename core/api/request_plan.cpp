@@ -168,7 +168,11 @@ void check_input_images(const GatewayProfile &p, const ImageRequest &r) {
     ImageInfo first;
     for (size_t i = 0; i < r.images.size(); ++i) {
         const auto &image = r.images[i];
-        std::string label = image.filename.empty() ? "image " + std::to_string(i + 1) : image.filename;
+        // A part pictor is still encoding fits by construction (core/image/upload_encoding); it
+        // is checked by its encoder, not here. The first image is always whole.
+        if (i > 0 && image.spool && !image.spool->sealed())
+            continue;
+        std::string label = image.sent_name().empty() ? "image " + std::to_string(i + 1) : image.sent_name();
         // Over the limit is refused only when the send would not re-encode it to fit.
         if (image.size() > p.max_edit_image_bytes && !reencodes_to_fit(p, r, image))
             refuse(label + " is " + size_over_limit(image.size(), p.max_edit_image_bytes) +
@@ -327,11 +331,16 @@ void add_edit_form(const ImageRequest &r, const Fields &fields, int per_call, ne
     const char *image_field = r.images.size() == 1 ? "image" : "image[]";
     for (size_t i = 0; i < r.images.size(); ++i) {
         const auto &image = r.images[i];
+        if (image.spool && !image.spool->sealed()) { // named by its spool once encoded (net::MultipartBody)
+            h.multipart.push_back({image_field, "", "", "", &image.bytes, image.spool});
+            continue;
+        }
         std::string scratch;
         const std::string_view header = image.header(scratch);
         ImageFormat format = sniff_image_format(reinterpret_cast<const uint8_t *>(header.data()), header.size());
-        std::string name = image.filename.empty() ? "image-" + std::to_string(i + 1) + image_format_extension(format)
-                                                  : image.filename;
+        std::string name = image.sent_name().empty()
+                               ? "image-" + std::to_string(i + 1) + image_format_extension(format)
+                               : image.sent_name();
         h.multipart.push_back({image_field, "", name, image_format_mime_type(format), &image.bytes, image.spool});
     }
     if (r.has_mask)
@@ -364,6 +373,7 @@ PlannedCall plan_call(const GatewayProfile &p, const ImageRequest &r, const Requ
         h.headers.push_back("Content-Type: application/json");
     } else {
         add_edit_form(r, fields, per_call, h);
+        h.stream_unsealed_parts = p.chunked_upload;
     }
     h.headers.push_back("Accept: application/json");
     return call;

@@ -38,28 +38,42 @@ bool read_all(int fd, char *data, size_t size) {
     return true;
 }
 
-// {"filename"} with a blob to follow, or {"filename", "fd", "size"} for a spooled part whose
-// descriptor the runner inherits as fd.
+// {"filename"} with a blob to follow, or {"filename", "fd", "size", "sealed"} for a spooled
+// part whose descriptor the runner inherits as fd.
 nlohmann::json part_to_json(const InputImage &image, std::vector<const std::string *> *blobs,
-                            std::vector<int> *part_fds) {
-    nlohmann::json j = {{"filename", image.filename}};
+                            std::vector<int> *part_fds, UnsealedParts *unsealed) {
+    const bool sealed = image.spool && image.spool->sealed(); // before the size, final once sealed
+    nlohmann::json j = {{"filename", image.sent_name()}};
     if (image.spool) {
-        j["fd"] = kFirstPartFd + int(part_fds->size());
-        j["size"] = image.spool->size();
+        const int fd = kFirstPartFd + int(part_fds->size());
+        j["fd"] = fd;
+        j["size"] = sealed ? image.spool->size() : 0;
+        j["sealed"] = sealed;
         part_fds->push_back(image.spool->fd());
+        if (!sealed && unsealed)
+            unsealed->emplace_back(fd, image.spool);
     } else {
         blobs->push_back(&image.bytes);
     }
     return j;
 }
 
-InputImage input_from(const nlohmann::json &j, std::vector<std::string> &blobs, size_t &next) {
+InputImage input_from(const nlohmann::json &j, std::vector<std::string> &blobs, size_t &next,
+                      UnsealedParts *unsealed) {
     InputImage image;
     image.filename = j.value("filename", "");
-    if (j.contains("fd"))
-        image.spool = net::PartSpool::adopt(j.value("fd", -1), j.value("size", uint64_t(0)));
-    else if (next < blobs.size())
+    if (j.contains("fd")) {
+        const int fd = j.value("fd", -1);
+        if (j.value("sealed", true)) {
+            image.spool = net::PartSpool::adopt(fd, j.value("size", uint64_t(0)));
+        } else {
+            image.spool = net::PartSpool::adopt_unsealed(fd);
+            if (unsealed)
+                unsealed->emplace_back(fd, image.spool);
+        }
+    } else if (next < blobs.size()) {
         image.bytes = std::move(blobs[next++]);
+    }
     return image;
 }
 
@@ -130,11 +144,11 @@ ClientOptions options_from_json(const nlohmann::json &j) {
 }
 
 nlohmann::json request_to_json(const ImageRequest &r, std::vector<const std::string *> *blobs,
-                               std::vector<int> *part_fds) {
+                               std::vector<int> *part_fds, UnsealedParts *unsealed) {
     nlohmann::json images = nlohmann::json::array();
-    for (const auto &image : r.images) images.push_back(part_to_json(image, blobs, part_fds));
-    nlohmann::json mask = r.has_mask ? part_to_json(r.mask, blobs, part_fds) : nlohmann::json::object();
-    nlohmann::json markup = r.has_markup ? part_to_json(r.markup, blobs, part_fds) : nlohmann::json::object();
+    for (const auto &image : r.images) images.push_back(part_to_json(image, blobs, part_fds, unsealed));
+    nlohmann::json mask = r.has_mask ? part_to_json(r.mask, blobs, part_fds, unsealed) : nlohmann::json::object();
+    nlohmann::json markup = r.has_markup ? part_to_json(r.markup, blobs, part_fds, unsealed) : nlohmann::json::object();
     nlohmann::json extra = nlohmann::json::array();
     for (const auto &field : r.extra_fields) extra.push_back({{"name", field.name}, {"value", field.value}});
     return {{"prompt", r.prompt},
@@ -160,7 +174,7 @@ nlohmann::json request_to_json(const ImageRequest &r, std::vector<const std::str
             {"keep_uploads", r.keep_uploads}};
 }
 
-ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string> blobs) {
+ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string> blobs, UnsealedParts *unsealed) {
     ImageRequest r;
     r.prompt = j.value("prompt", "");
     r.model = j.value("model", "");
@@ -176,17 +190,35 @@ ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string>
     r.max_cost_usd = j.value("max_cost_usd", 0.0);
     size_t next = 0;
     for (const auto &image : j.value("images", nlohmann::json::array()))
-        r.images.push_back(input_from(image, blobs, next));
+        r.images.push_back(input_from(image, blobs, next, unsealed));
     r.has_mask = j.value("has_mask", false);
-    if (r.has_mask) r.mask = input_from(j.value("mask", nlohmann::json::object()), blobs, next);
+    if (r.has_mask) r.mask = input_from(j.value("mask", nlohmann::json::object()), blobs, next, unsealed);
     r.has_markup = j.value("has_markup", false);
-    if (r.has_markup) r.markup = input_from(j.value("markup", nlohmann::json::object()), blobs, next);
+    if (r.has_markup) r.markup = input_from(j.value("markup", nlohmann::json::object()), blobs, next, unsealed);
     for (const auto &field : j.value("extra_fields", nlohmann::json::array()))
         r.extra_fields.push_back({field.value("name", ""), field.value("value", nlohmann::json())});
     r.partial_images = j.value("partial_images", 0);
     r.upload_quality = UploadQuality(j.value("upload_quality", int(UploadQuality::lossless)));
     r.keep_uploads = j.value("keep_uploads", false);
     return r;
+}
+
+nlohmann::json part_sealed_to_json(int fd, const net::PartSpool &spool) {
+    return {{"type", "part"},
+            {"fd", fd},
+            {"size", spool.size()},
+            {"filename", spool.filename()},
+            {"content_type", spool.content_type()}};
+}
+
+bool seal_from_json(const nlohmann::json &j, const UnsealedParts &unsealed) {
+    const int fd = j.value("fd", -1);
+    for (const auto &[part_fd, spool] : unsealed)
+        if (part_fd == fd) {
+            spool->seal_at(j.value("size", uint64_t(0)), j.value("filename", ""), j.value("content_type", ""));
+            return true;
+        }
+    return false;
 }
 
 nlohmann::json progress_to_json(const Progress &p) {

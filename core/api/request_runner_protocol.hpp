@@ -5,13 +5,17 @@
 //
 // Host -> runner: {"type":"request", "edit", "options", "request"} + one blob per input image,
 //                 mask and markup held in memory (parts in spool files are not copied: the
-//                 runner inherits their descriptors at spawn, as fds 3, 4, ...); later {"type":"received"} once the result was taken.
+//                 runner inherits their descriptors at spawn, as fds 3, 4, ...); then a
+//                 {"type":"part"} for each spooled part that was still being encoded; later
+//                 {"type":"received"} once the result was taken.
 // Runner -> host: {"type":"started","pid"}, {"type":"progress",...}, {"type":"partial",...}+blob,
 //                 {"type":"log",...}, then {"type":"result",...} (+ a blob for each image
 //                 history could not keep) or {"type":"error","error":{...}}.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,14 +38,28 @@ ClientOptions options_from_json(const nlohmann::json &j);
 // The runner's descriptor of the first spooled part; the k-th is kFirstPartFd + k.
 inline constexpr int kFirstPartFd = 3;
 
+// A spooled part still being encoded when the request was handed over, by the runner's
+// descriptor for it: a {"type":"part"} frame seals it later (or the host's end of the pipe
+// closing abandons it).
+using UnsealedParts = std::vector<std::pair<int, std::shared_ptr<net::PartSpool>>>;
+
 // The request without its callbacks; the bytes of parts in memory are appended to *blobs in
 // order, the descriptors of spooled parts to *part_fds (the host hands the k-th to the runner
-// as kFirstPartFd + k, which the JSON names).
+// as kFirstPartFd + k, which the JSON names), the parts not yet sealed to *unsealed.
 nlohmann::json request_to_json(const ImageRequest &request, std::vector<const std::string *> *blobs,
-                               std::vector<int> *part_fds);
+                               std::vector<int> *part_fds, UnsealedParts *unsealed = nullptr);
 // `blobs` in the order request_to_json listed them; spooled parts adopt the inherited
-// descriptors the JSON names (Error(io) when one holds fewer bytes than announced).
-ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string> blobs);
+// descriptors the JSON names (Error(io) when one holds fewer bytes than announced); the ones
+// still being encoded are listed in *unsealed.
+ImageRequest request_from_json(const nlohmann::json &j, std::vector<std::string> blobs,
+                               UnsealedParts *unsealed = nullptr);
+
+// {"type":"part","fd","size","filename","content_type"}: the part the runner has as `fd` is
+// whole (its spool sealed).
+nlohmann::json part_sealed_to_json(int fd, const net::PartSpool &spool);
+// Seals the part a "part" frame names; false when the frame names none of `unsealed`.
+// Throws Error(io) when its file is shorter than announced.
+bool seal_from_json(const nlohmann::json &j, const UnsealedParts &unsealed);
 
 nlohmann::json progress_to_json(const Progress &p);
 Progress progress_from_json(const nlohmann::json &j);

@@ -89,6 +89,7 @@ InputImage spooled_part(const EncodedUpload &upload, std::shared_ptr<net::PartSp
     InputImage part;
     part.filename = stem + image_format_extension(upload.format);
     part.spool = std::move(spool);
+    part.spool->seal(part.filename, image_format_mime_type(upload.format));
     return part;
 }
 

@@ -24,7 +24,7 @@ nlohmann::json upload_entry(const std::string &name, const EncodedUpload &upload
 // The part sent for `upload`, named stem + the extension of the format chosen.
 InputImage upload_part(const EncodedUpload &upload, const std::string &stem);
 
-// The part for `upload` whose bytes are in `spool` (net::PartSpool).
+// The part for `upload` whose bytes are in `spool` (net::PartSpool), which it seals.
 InputImage spooled_part(const EncodedUpload &upload, std::shared_ptr<net::PartSpool> spool, const std::string &stem);
 // The part for `upload` whose `size` bytes at `data` are written to a new spool file: the
 // caller frees them at once. Throws Error(io).

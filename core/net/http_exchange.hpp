@@ -36,6 +36,10 @@ struct HttpRequest {
     std::string bearer_token;          // Authorization, sent only to the URL's own host
     std::string body;                  // used when multipart is empty
     std::vector<MultipartPart> multipart;
+    // The route takes a body whose length is not known when it starts (HTTP/1.1 chunked, or
+    // HTTP/2): parts still being written go up as they are sealed. Otherwise the transport waits
+    // until every part is whole and sends the length; it also does so, once, after a 411.
+    bool stream_unsealed_parts = false;
     long connect_timeout_ms = long(library_limits::connect_timeout_s * 1000);
     long total_timeout_ms = 600000;    // the whole exchange: every attempt and retry wait
     uint64_t max_response_bytes = library_limits::max_response_bytes;
@@ -66,6 +70,7 @@ struct HttpResponse {
     std::string curl_error;                    // libcurl's error buffer
     bool cut_at_cap = false;                   // the body passed max_response_bytes
     bool cancelled = false;
+    bool part_abandoned = false;               // a part's writer gave it up: the body was cut (or never sent)
     bool upload_complete = false;              // the whole request reached the server
     bool body_started = false;                 // any response body byte arrived
     // The body sink had the whole answer: whatever happened to the connection afterwards (a

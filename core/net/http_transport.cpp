@@ -8,10 +8,12 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "error.hpp"
+#include "net/multipart_body.hpp"
 
 namespace pictor::net {
 namespace {
@@ -42,48 +44,12 @@ std::string human_bytes(uint64_t bytes) {
     return out.str();
 }
 
-// Feeds a multipart file part from the request (or its spool file) without copying it into curl.
-struct PartReader {
-    const MultipartPart *part;
-    std::string *failure; // the transfer's: why a spool file could not be read back
-    uint64_t position = 0;
-};
-
-size_t read_part(char *buffer, size_t size, size_t count, void *arg) {
-    auto *reader = static_cast<PartReader *>(arg);
-    const MultipartPart &p = *reader->part;
-    size_t length = size_t(std::min<uint64_t>(size * count, p.size() - reader->position));
-    if (p.spool) {
-        try {
-            length = p.spool->read_at(reader->position, buffer, length);
-        } catch (const Error &e) {
-            *reader->failure = e.what();
-            return CURL_READFUNC_ABORT; // the body is cut short: the server never has a whole request
-        }
-    } else {
-        std::memcpy(buffer, p.bytes().data() + reader->position, length);
-    }
-    reader->position += length;
-    return length;
-}
-
-int seek_part(void *arg, curl_off_t offset, int origin) {
-    auto *reader = static_cast<PartReader *>(arg);
-    if (origin != SEEK_SET || offset < 0 || uint64_t(offset) > reader->part->size())
-        return CURL_SEEKFUNC_CANTSEEK;
-    reader->position = uint64_t(offset);
-    return CURL_SEEKFUNC_OK;
-}
-
-void free_part(void *arg) { delete static_cast<PartReader *>(arg); }
-
 struct Transfer {
     size_t index = 0;             // in the requests given to perform_all
     const HttpRequest *request = nullptr;
     const std::atomic<bool> *cancel = nullptr;
     HttpResponse response;
     CURL *easy = nullptr;
-    curl_mime *mime = nullptr;
     curl_slist *headers = nullptr;
     char error_buffer[CURL_ERROR_SIZE] = {};
     Clock::time_point attempt_start;
@@ -102,22 +68,29 @@ struct Transfer {
     uint64_t received = 0;        // body bytes of this attempt, kept or handed to the sink
     uint64_t ul_now = 0, ul_total = 0, dl_now = 0, dl_total = 0;
     std::string part_failure;     // a file part could not be read: the attempt aborted, not cancelled
+    std::unique_ptr<MultipartBody> body;
+    bool body_read = false;       // the body's last byte was handed to libcurl
+    bool paused = false;          // waiting for a part still being written
+    // Sent only with its length, so not before every part is whole: a route that takes no body
+    // of unknown length, or one that answered 411 to one.
+    bool needs_length = false;
+    bool waiting_for_parts = false;
 
     ~Transfer() { release(); }
 
     void release() {
         if (easy)
             curl_easy_cleanup(easy);
-        if (mime)
-            curl_mime_free(mime);
         if (headers)
             curl_slist_free_all(headers);
         easy = nullptr;
-        mime = nullptr;
         headers = nullptr;
+        paused = false;
     }
 
     Phase phase() const {
+        if (waiting_for_parts)
+            return Phase::preparing;
         if (waiting_to_retry)
             return Phase::retry_wait;
         if (response.connect_s == 0 && !response.upload_complete && ul_now == 0)
@@ -129,6 +102,36 @@ struct Transfer {
         return Phase::downloading;
     }
 };
+
+// Feeds the multipart body to libcurl as it asks for it. A part still being written pauses the
+// transfer (perform_all resumes it once the part is sealed); an abandoned or unreadable part
+// aborts it, so the server never has a whole request.
+size_t read_body(char *buffer, size_t size, size_t count, void *arg) {
+    auto *t = static_cast<Transfer *>(arg);
+    MultipartBody::Status status;
+    const size_t length = t->body->read(buffer, size * count, &status);
+    if (status == MultipartBody::Status::failed) {
+        t->part_failure = t->body->error();
+        t->response.part_abandoned = !t->body->abandoned().empty();
+        return CURL_READFUNC_ABORT;
+    }
+    if (status == MultipartBody::Status::wait) {
+        t->paused = true;
+        return CURL_READFUNC_PAUSE;
+    }
+    if (length == 0)
+        t->body_read = true;
+    return length;
+}
+
+int seek_body(void *arg, curl_off_t offset, int origin) {
+    auto *t = static_cast<Transfer *>(arg);
+    if (origin != SEEK_SET || offset != 0)
+        return CURL_SEEKFUNC_CANTSEEK;
+    t->body->rewind();
+    t->body_read = false;
+    return CURL_SEEKFUNC_OK;
+}
 
 size_t on_body(char *data, size_t size, size_t count, void *arg) {
     auto *t = static_cast<Transfer *>(arg);
@@ -205,7 +208,7 @@ int on_transfer_info(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t
         t->response.connect_s = double(connect_us) / 1e6;
     }
     if (!t->response.upload_complete && t->response.connect_s > 0 &&
-        (ultotal > 0 ? ulnow >= ultotal : t->request->body.empty() && t->request->multipart.empty())) {
+        (ultotal > 0 ? ulnow >= ultotal : t->body_read || (t->request->body.empty() && t->request->multipart.empty()))) {
         t->response.upload_complete = true;
         t->response.upload_done_s = seconds_since(t->attempt_start);
     }
@@ -236,7 +239,7 @@ void start_attempt(Transfer &t, CURLM *multi) {
     t.sink_decided = t.sink_taken = false;
     t.received = 0;
     t.ul_now = t.ul_total = t.dl_now = t.dl_total = 0;
-    t.waiting_to_retry = false;
+    t.waiting_to_retry = t.waiting_for_parts = false;
     t.error_buffer[0] = '\0';
     t.part_failure.clear();
 
@@ -295,29 +298,26 @@ void start_attempt(Transfer &t, CURLM *multi) {
         t.headers = curl_slist_append(t.headers, h.c_str());
     // No "Expect: 100-continue": servers that ignore it cost a 1 s stall per upload.
     t.headers = curl_slist_append(t.headers, "Expect:");
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
 
     if (!r.multipart.empty()) {
-        t.mime = curl_mime_init(e);
-        for (const auto &p : r.multipart) {
-            curl_mimepart *part = curl_mime_addpart(t.mime);
-            curl_mime_name(part, p.name.c_str());
-            if (p.filename.empty()) {
-                curl_mime_data(part, p.bytes().data(), p.bytes().size());
-            } else {
-                curl_mime_data_cb(part, curl_off_t(p.size()), read_part, seek_part, free_part,
-                                  new PartReader{&p, &t.part_failure});
-                curl_mime_filename(part, p.filename.c_str());
-                curl_mime_type(part, p.content_type.c_str());
-            }
-        }
-        curl_easy_setopt(e, CURLOPT_MIMEPOST, t.mime);
+        t.body = std::make_unique<MultipartBody>(r.multipart);
+        t.body_read = false;
+        t.headers = curl_slist_append(t.headers, ("Content-Type: " + t.body->content_type()).c_str());
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_READFUNCTION, read_body);
+        curl_easy_setopt(e, CURLOPT_READDATA, &t);
+        curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_body);
+        curl_easy_setopt(e, CURLOPT_SEEKDATA, &t);
+        // Unknown (-1): libcurl sends it chunked over HTTP/1.1, as DATA frames over HTTP/2.
+        const std::optional<uint64_t> size = t.body->size();
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, size ? curl_off_t(*size) : curl_off_t(-1));
     } else if (r.method == "POST") {
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(r.body.size()));
     } else if (r.method != "GET") {
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.headers);
 
     t.attempt_start = Clock::now();
     t.answer_start_s = 0;
@@ -372,6 +372,16 @@ void trace_answer(const Transfer &t, const TraceFn &trace) {
 // policy allows another try, and the wait fits in the request's time), with the wait set.
 bool schedule_retry(Transfer &t, const RetryPolicy &policy, const TraceFn &trace) {
     HttpResponse &resp = t.response;
+    if (resp.status == 411 && !t.needs_length && t.body && !resp.cancelled) {
+        // The server refused a body of unknown length before reading it: once more with the
+        // length, when every part is whole. Nothing was generated.
+        trace("   the server wants the upload's length: sending it again with its length once every part "
+              "is ready (nothing was generated, so nothing is billed)");
+        t.needs_length = true;
+        t.release();
+        t.waiting_for_parts = true;
+        return true;
+    }
     const bool final_answer = t.request->answer_is_final && t.request->answer_is_final(resp);
     const bool may_retry =
         !resp.cancelled && !final_answer && is_retryable(resp) && resp.attempts <= policy.max_retries;
@@ -426,7 +436,7 @@ void cancel_unfinished(std::vector<std::unique_ptr<Transfer>> &transfers, CURLM 
             collect_result(*t, CURLE_ABORTED_BY_CALLBACK);
         }
         t->finished = true;
-        t->waiting_to_retry = false;
+        t->waiting_to_retry = t->waiting_for_parts = false;
     }
 }
 
@@ -472,16 +482,25 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
 
     for (size_t i = 0; i < transfers.size(); ++i) {
         const HttpRequest &r = requests[i];
-        uint64_t body_size = r.body.size();
-        for (const auto &p : r.multipart)
-            body_size += p.size();
-        trace("-> " + r.method + " " + r.url + (r.multipart.empty() ? "" : " (multipart, ") +
-              (r.multipart.empty() ? " (" : "") + human_bytes(body_size) + ")");
-        start_attempt(*transfers[i], multi.get());
+        Transfer &t = *transfers[i];
+        const std::optional<uint64_t> size = r.multipart.empty() ? r.body.size() : MultipartBody(r.multipart).size();
+        trace("-> " + r.method + " " + r.url + (r.multipart.empty() ? " (" : " (multipart, ") +
+              (size ? human_bytes(*size) : std::string("sent while its parts are encoded")) + ")");
+        t.needs_length = !r.stream_unsealed_parts;
+        t.waiting_for_parts = t.needs_length && !MultipartBody(r.multipart).settled();
+        if (!t.waiting_for_parts)
+            start_attempt(t, multi.get());
     }
 
     bool cancelled = false;
     size_t unfinished = transfers.size();
+    auto finish = [&](Transfer &t) {
+        t.release();
+        t.finished = true;
+        --unfinished;
+        if (on_finished)
+            on_finished(t.index, t.response);
+    };
     while (unfinished > 0) {
         if (cancel && cancel->load())
             cancelled = true;
@@ -490,9 +509,29 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
             break;
         }
         auto now = Clock::now();
-        for (auto &t : transfers)
+        bool any_paused = false;
+        for (auto &t : transfers) {
             if (t->waiting_to_retry && now >= t->retry_at)
                 start_attempt(*t, multi.get());
+            if (t->waiting_for_parts && MultipartBody(t->request->multipart).settled()) {
+                t->waiting_for_parts = false;
+                // A part that will never be whole: nothing is sent at all.
+                if (std::string abandoned = MultipartBody(t->request->multipart).abandoned(); !abandoned.empty()) {
+                    t->response.curl_error = abandoned;
+                    t->response.curl_code = int(CURLE_ABORTED_BY_CALLBACK);
+                    t->response.part_abandoned = true;
+                    trace("<- not sent: " + abandoned);
+                    finish(*t);
+                    continue;
+                }
+                start_attempt(*t, multi.get());
+            }
+            if (t->paused && t->body->can_go_on()) {
+                t->paused = false;
+                curl_easy_pause(t->easy, CURLPAUSE_CONT);
+            }
+            any_paused = any_paused || t->paused || t->waiting_for_parts;
+        }
 
         int running = 0;
         curl_multi_perform(multi.get(), &running);
@@ -514,17 +553,14 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
             trace_answer(*t, trace);
             if (schedule_retry(*t, policy_, trace))
                 continue;
-            t->release();
-            t->finished = true;
-            --unfinished;
-            if (on_finished)
-                on_finished(t->index, t->response);
+            finish(*t);
         }
 
         if (progress && !progress(transfer_statuses(transfers)))
             cancelled = true;
+        // A part being sealed wakes nothing here: look again soon while one is awaited.
         if (unfinished > 0 && !cancelled)
-            curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
+            curl_multi_poll(multi.get(), nullptr, 0, any_paused ? 10 : 100, nullptr);
     }
 
     std::vector<HttpResponse> responses;

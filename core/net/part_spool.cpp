@@ -37,7 +37,7 @@ std::shared_ptr<PartSpool> PartSpool::create() {
             fail("cannot make a temporary file for an upload in " + dir);
         ::unlink(path.c_str());
     }
-    return std::shared_ptr<PartSpool>(new PartSpool(fd, 0));
+    return std::shared_ptr<PartSpool>(new PartSpool(fd, 0, State::writing));
 }
 
 std::shared_ptr<PartSpool> PartSpool::adopt(int fd, uint64_t size) {
@@ -47,7 +47,47 @@ std::shared_ptr<PartSpool> PartSpool::adopt(int fd, uint64_t size) {
         errno = errno ? errno : EINVAL;
         fail("an upload handed over is incomplete");
     }
-    return std::shared_ptr<PartSpool>(new PartSpool(fd, size));
+    return std::shared_ptr<PartSpool>(new PartSpool(fd, size, State::sealed));
+}
+
+std::shared_ptr<PartSpool> PartSpool::adopt_unsealed(int fd) {
+    return std::shared_ptr<PartSpool>(new PartSpool(fd, 0, State::writing));
+}
+
+void PartSpool::settle(State state) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        state_.store(state, std::memory_order_release);
+    }
+    settled_.notify_all();
+}
+
+void PartSpool::seal(std::string filename, std::string content_type) {
+    filename_ = std::move(filename);
+    content_type_ = std::move(content_type);
+    settle(State::sealed);
+}
+
+void PartSpool::seal_at(uint64_t size, std::string filename, std::string content_type) {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || uint64_t(st.st_size) < size) {
+        abandon();
+        errno = errno ? errno : EINVAL;
+        fail("an upload handed over is incomplete");
+    }
+    size_.store(size, std::memory_order_release);
+    seal(std::move(filename), std::move(content_type));
+}
+
+void PartSpool::abandon() {
+    if (state() == State::writing)
+        settle(State::abandoned);
+}
+
+PartSpool::State PartSpool::wait(std::chrono::milliseconds timeout) const {
+    std::unique_lock<std::mutex> lock(mutex_);
+    settled_.wait_for(lock, timeout, [&] { return state() != State::writing; });
+    return state();
 }
 
 PartSpool::~PartSpool() {
@@ -58,7 +98,7 @@ PartSpool::~PartSpool() {
 void PartSpool::append(const void *data, size_t size) {
     const char *p = static_cast<const char *>(data);
     while (size > 0) {
-        ssize_t n = ::pwrite(fd_, p, size, off_t(size_));
+        ssize_t n = ::pwrite(fd_, p, size, off_t(size_.load()));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -79,9 +119,10 @@ void PartSpool::clear() {
 }
 
 size_t PartSpool::read_at(uint64_t offset, void *out, size_t size) const {
-    if (offset >= size_)
+    const uint64_t written = size_.load(std::memory_order_acquire);
+    if (offset >= written)
         return 0;
-    size = size_t(std::min<uint64_t>(size, size_ - offset));
+    size = size_t(std::min<uint64_t>(size, written - offset));
     char *p = static_cast<char *>(out);
     size_t done = 0;
     while (done < size) {
@@ -98,11 +139,11 @@ size_t PartSpool::read_at(uint64_t offset, void *out, size_t size) const {
 }
 
 std::string PartSpool::head(size_t max) const {
-    std::string out(size_t(std::min<uint64_t>(max, size_)), '\0');
+    std::string out(size_t(std::min<uint64_t>(max, size())), '\0');
     out.resize(read_at(0, out.data(), out.size()));
     return out;
 }
 
-std::string PartSpool::read_all() const { return head(size_t(size_)); }
+std::string PartSpool::read_all() const { return head(size_t(size())); }
 
 } // namespace pictor::net

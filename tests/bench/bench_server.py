@@ -28,19 +28,37 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        parts = self.path.strip("/").split("/")
-        upload = self.path.endswith("/images/edits")
-        rate_in = int(parts[1]) if upload and len(parts) >= 6 else 0
-        start = time.monotonic()
-        for at in range(0, length, CHUNK):  # throttled: the upload takes its time at `rate`
+    def _read_throttled(self, length, rate_in, start, done):
+        """`length` body bytes at `rate_in` bytes a second overall (`done` already read since
+        `start`); returns the new total."""
+        for at in range(0, length, CHUNK):
             if rate_in > 0:
-                due = start + at / rate_in
+                due = start + (done + at) / rate_in
                 now = time.monotonic()
                 if due > now:
                     time.sleep(due - now)
             self.rfile.read(min(CHUNK, length - at))
+        return done + length
+
+    def do_POST(self):
+        parts = self.path.strip("/").split("/")
+        upload = self.path.endswith("/images/edits")
+        rate_in = int(parts[1]) if upload and len(parts) >= 6 else 0
+        start = time.monotonic()
+        # Throttled: the upload takes its time at `rate`, with a length or chunked (a body
+        # sent while its later parts are still being encoded).
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            done = 0
+            while True:
+                size = int(self.rfile.readline(1024).split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    break
+                done = self._read_throttled(size, rate_in, start, done)
+                self.rfile.readline(1024)  # the CRLF after the chunk
+        else:
+            self._read_throttled(int(self.headers.get("Content-Length") or 0), rate_in, start, 0)
         if len(parts) < 6 or parts[3] != "v1":
             self.send_error(404)
             return

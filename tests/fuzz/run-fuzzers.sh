@@ -3,12 +3,12 @@
 # corpus (tests/fuzz/corpus/<target>, past crash inputs in tests/fuzz/regressions/<target>, and
 # PngSuite for the PNG decoder). New coverage goes to a scratch folder in the build tree, never
 # into the repository. Exits non-zero if any target crashed, leaked, hung or tripped a sanitizer.
-#   PICTOR_FUZZ_SECONDS   seconds per target (default 25)
+#   PICTOR_FUZZ_SECONDS   seconds per target (default 15)
 #   PICTOR_FUZZ_BUILD_DIR build folder (default <repo>/build-fuzz)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="${PICTOR_FUZZ_BUILD_DIR:-$root/build-fuzz}"
-seconds="${PICTOR_FUZZ_SECONDS:-25}"
+seconds="${PICTOR_FUZZ_SECONDS:-15}"
 targets=(images_response response_stream base64 png_decoder png_fast_decoder jpeg_decoder webp_decoder multipart_inputs)
 declare -A extra_seeds=([png_decoder]="$root/tests/data/pngsuite/png" [png_fast_decoder]="$root/tests/data/pngsuite/png")
 

@@ -143,8 +143,10 @@ class Handler(BaseHTTPRequestHandler):
         self._sse = False         # True when answering with text/event-stream
         self._entry = None
         path = urlsplit(self.path).path
+        self._received_at = time.time()  # the request's headers are in: its body starts
         try:
             body = self._read_body(self._read_rate(path))
+            self._body_read_at = time.time()
         except RequestError as e:
             self.close_connection = True
             self._send(e.status, ApiError(e.status, str(e)).to_json())
@@ -384,7 +386,7 @@ class Handler(BaseHTTPRequestHandler):
             scenario={}, endpoint=route[2] if route else None,
             authorization=self.headers.get("Authorization"), headers=self._plain_headers(),
             json=None, fields={}, files=[], status=None, images=[], billed_images=0,
-            request_id=request_id)
+            request_id=request_id, received_at=self._received_at, body_read_at=self._body_read_at)
         id_header = {"x-request-id": request_id}
         scenario = None
         try:
@@ -450,6 +452,8 @@ class Handler(BaseHTTPRequestHandler):
         if sc.no_channel:
             model = (fields.values.get("model") if parse_error is None else None) or profile.model
             raise errors.no_channel(model if isinstance(model, str) else profile.model)
+        if sc.length_required and "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raise ApiError(411, "Length Required: send the request with a Content-Length.")
         if sc.redirect:
             # Same server, another host name, no scenario: if a client followed with its key,
             # the log would show the key arriving there.

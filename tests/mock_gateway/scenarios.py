@@ -105,13 +105,14 @@ _PARSERS = {
     "sse": _flag, "sse_done": _flag, "sse_error": _flag, "sse_delay": _seconds,
     "answer": _one_of("render", "upload"), "images": _count,
     "error_format": _one_of("route", "new_api", "status_code", "string"), "no_channel": _flag,
+    "length_required": _flag,
     "tag": str,  # ignored: lets a test give its segment (and so its `times` counter) a unique name
 }
 
 FAULT_KEYS = frozenset({
     "status", "code", "message", "unwrapped", "retry_after", "error_delay", "wrong_endpoint",
     "drop", "malformed", "not_json", "empty_data", "corrupt", "bad_b64", "endless", "bomb",
-    "url_status", "sse_error", "fixture", "redirect", "images", "no_channel",
+    "url_status", "sse_error", "fixture", "redirect", "images", "no_channel", "length_required",
 })
 
 
@@ -155,6 +156,7 @@ class Scenario:
     images: int | None = None
     error_format: str = "route"
     no_channel: bool = False
+    length_required: bool = False
     tag: str | None = None
 
     @property

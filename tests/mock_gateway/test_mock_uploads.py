@@ -6,6 +6,7 @@ hand-made pixels here, never from the mock's own helpers.
 """
 
 import hashlib
+import http.client
 import io
 import json
 import time
@@ -13,7 +14,7 @@ import unittest
 
 from PIL import Image
 
-from test_mock_gateway import KEY, MockGatewayCase, decode_b64, image_of, png_bytes
+from test_mock_gateway import KEY, MockGatewayCase, decode_b64, image_of, multipart, png_bytes
 
 FIELDS = [("model", "gpt-image-2"), ("prompt", "paint the hole")]
 
@@ -107,6 +108,34 @@ class Uploads(MockGatewayCase):
         r = self.edit("openai", FIELDS, [("image", "a.png", "image/png", encoded(source))])
         out = image_of(decode_b64(r.json()["data"][0]["b64_json"])).convert("RGB")
         self.assertNotEqual(out.crop(right).tobytes(), source.crop(right).tobytes())
+
+    def test_a_chunked_edit_is_read_whole_or_refused_with_411(self):
+        picture = encoded(striped((64, 48), 4))
+        body, ctype = multipart(FIELDS, [("image", "a.png", "image/png", picture)])
+
+        def send_chunked(scenario):
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+            try:
+                conn.request("POST", self.base("openai", scenario) + "/images/edits",
+                             body=iter([body[:100], body[100:]]), encode_chunked=True,
+                             headers={"Content-Type": ctype, "Authorization": f"Bearer {KEY}",
+                                      "Transfer-Encoding": "chunked"})
+                reply = conn.getresponse()
+                reply.read()
+                return reply.status
+            finally:
+                conn.close()
+
+        self.assertEqual(send_chunked(None), 200)
+        entry = self.log()[-1]
+        self.assertEqual(entry["headers"]["transfer-encoding"], "chunked")
+        self.assertEqual(self.request("GET", entry["files"][0]["fetch"]).body, picture)
+        self.assertLessEqual(entry["received_at"], entry["body_read_at"])
+        self.assertEqual(send_chunked("length_required=1"), 411)
+        self.assertEqual(self.log()[-1]["billed_images"], 0)
+        # The same edit with its length is taken.
+        r = self.edit("openai", FIELDS, [("image", "a.png", "image/png", picture)], scenario="length_required=1")
+        self.assertEqual(r.status, 200, r.body[:300])
 
 
 class DocumentedRoutes(MockGatewayCase):

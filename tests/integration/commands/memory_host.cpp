@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace pictor_test {
 
@@ -117,8 +119,15 @@ int MemoryHost::read_layer_cb(void *user, int32_t id, int32_t x, int32_t y, uint
         self->contract_violations.push_back("read_layer outside layer " + std::to_string(id));
         return 1;
     }
+    if (self->read_layer_delay_ms > 0) // a slow host (a big image read from disk)
+        std::this_thread::sleep_for(std::chrono::milliseconds(self->read_layer_delay_ms));
+    if (id == self->fail_read_layer)
+        return 1;
     for (uint32_t row = 0; row < height; ++row)
         std::memcpy(rgba + row * stride, layer.pixel(x, y + int32_t(row)), size_t(width) * 4);
+    std::lock_guard<std::mutex> lock(self->mutex);
+    self->last_read_layer_at =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     return 0;
 }
 

@@ -60,6 +60,9 @@ public:
     std::vector<uint8_t> selection;     // canvas_width * canvas_height
     bool fail_add_layer = false;
     bool cancel_from_progress = false;
+    int read_layer_delay_ms = 0;        // each read_layer takes at least this long
+    int32_t fail_read_layer = 0;        // reading this layer fails (a host error mid-way)
+    double last_read_layer_at = 0;      // wall-clock seconds when the last read_layer returned
 
     // Recorded (guarded by mutex: ON_WORKER callbacks run on the worker).
     std::mutex mutex;

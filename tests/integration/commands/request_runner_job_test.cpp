@@ -115,6 +115,26 @@ protected:
 
     // The options of an edit of layer 1 of `host` with layers 2..last (pattern layers of
     // width x height, added here) as references.
+    // The edit's image[] parts, as the mock decoded them, are host_'s layers 1..count pixel for
+    // pixel, in order, lossless PNG, each named and sized as the job's "uploads" says.
+    void expect_parts_are_the_layers(const json &sent, size_t count, pictor_job *job) {
+        const std::vector<json> parts = files_named(sent, "image[]");
+        ASSERT_EQ(parts.size(), count) << sent.dump(1).substr(0, 2000);
+        const json reported = json::parse(pictor_job_result_json(job))["uploads"];
+        ASSERT_EQ(reported.size(), count) << reported.dump(1);
+        for (size_t k = 0; k < parts.size(); ++k) {
+            const MemoryLayer &layer = host_.layers.at(int32_t(k + 1));
+            const std::string rgba = mock().get(parts[k]["fetch"].get<std::string>() + ".rgba");
+            ASSERT_EQ(rgba.size(), layer.rgba.size()) << "part " << k;
+            EXPECT_TRUE(std::equal(rgba.begin(), rgba.end(), layer.rgba.begin(),
+                                   [](char a, uint8_t b) { return uint8_t(a) == b; }))
+                << "part " << k << " is not its layer";
+            EXPECT_EQ(parts[k]["filename"], reported[k]["name"]) << "part " << k;
+            EXPECT_EQ(parts[k]["size"], reported[k]["bytes"]) << "part " << k;
+            EXPECT_EQ(parts[k]["content_type"], "image/png") << "part " << k;
+        }
+    }
+
     pictor_command_options references_edit(MemoryHost &host, int32_t last, uint32_t width, uint32_t height) {
         for (int32_t id = 1; id <= last; ++id)
             if (!host.layers.count(id))
@@ -287,20 +307,7 @@ TEST_F(RunnerJobTest, SpooledReferencesReachTheGatewayWholeThroughTheRunner) {
     EXPECT_EQ(spooled, 6u) << "the runner holds the six parts' unlinked files as fds 3..8";
     ASSERT_EQ(pictor_job_wait(job.get()), PICTOR_OK) << host_.all_messages();
 
-    const json sent = only_request();
-    const std::vector<json> parts = files_named(sent, "image[]");
-    ASSERT_EQ(parts.size(), 6u) << sent.dump(1).substr(0, 2000);
-    const json reported = json::parse(pictor_job_result_json(job.get()))["uploads"];
-    for (size_t k = 0; k < parts.size(); ++k) {
-        const MemoryLayer &layer = host_.layers.at(int32_t(k + 1));
-        const std::string rgba = mock().get(parts[k]["fetch"].get<std::string>() + ".rgba");
-        ASSERT_EQ(rgba.size(), layer.rgba.size()) << "part " << k;
-        EXPECT_TRUE(std::equal(rgba.begin(), rgba.end(), layer.rgba.begin(),
-                               [](char a, uint8_t b) { return uint8_t(a) == b; }))
-            << "part " << k << " is not its layer";
-        EXPECT_EQ(parts[k]["size"], reported[k]["bytes"]) << "part " << k;
-        EXPECT_EQ(parts[k]["content_type"], "image/png") << "part " << k;
-    }
+    expect_parts_are_the_layers(only_request(), 6, job.get());
 }
 
 // The gateway answers 503 (nothing generated) the first time: pictor sends again, reading the
@@ -325,9 +332,58 @@ TEST_F(RunnerJobTest, ARetryResendsTheSpooledPartsByteForByte) {
     }
 }
 
-// kill -9 of the host while it is still encoding its parts: no request reaches the gateway
-// (nothing is billed) and no runner is left.
-TEST_F(RunnerJobTest, AHostKilledWhileEncodingSendsNothingAndLeavesNoRunner) {
+// An edit with references on a route that takes a body of unknown length (openai): the runner
+// starts with the first part, and the references the host is still reading and encoding go up
+// as each is sealed. The request reached the gateway well before the host read its last layer,
+// and every part still arrives pixel-exact, in order, named as reported.
+TEST_F(RunnerJobTest, ReferencesGoUpWhileTheHostIsStillEncodingTheLaterOnes) {
+    options_ = references_edit(host_, 5, 320, 240);
+    host_.read_layer_delay_ms = 400; // a slow host: 4 references take 1.6 s to read
+    auto c = helper_client("openai", "");
+    pictor_host table = host_.table();
+    pictor::job_ptr job = pictor::start_job(c.get(), table, options_);
+    ASSERT_EQ(pictor_job_wait(job.get()), PICTOR_OK) << pictor_job_error(job.get())->message;
+
+    const json sent = only_request();
+    EXPECT_EQ(sent["headers"].value("transfer-encoding", ""), "chunked");
+    double last_read = 0;
+    {
+        std::lock_guard<std::mutex> lock(host_.mutex);
+        last_read = host_.last_read_layer_at;
+    }
+    EXPECT_LT(sent["received_at"].get<double>(), last_read - 0.8) << "the upload waited for every part";
+    expect_parts_are_the_layers(sent, 5, job.get());
+    EXPECT_NE(host_.all_messages().find("Uploading layer.png"), std::string::npos) << host_.all_messages();
+    EXPECT_NE(host_.all_messages().find("reference-4.png"), std::string::npos)
+        << "the progress text names the parts encoded during the upload too: " << host_.all_messages();
+}
+
+// The host fails to give a reference while the first parts are already going up: the job
+// fails with the host's error, the body is cut short (no whole request reaches the gateway,
+// nothing is billed) and the runner does not stay.
+TEST_F(RunnerJobTest, AReferenceTheHostCannotReadStopsTheUploadAndNothingWholeIsSent) {
+    options_ = references_edit(host_, 5, 320, 240);
+    host_.read_layer_delay_ms = 300;
+    host_.fail_read_layer = 4;
+    auto c = helper_client("openai", "");
+    pictor_host table = host_.table();
+    pictor_job *raw = nullptr;
+    EXPECT_NE(pictor_job_start(c.get(), &table, &options_, &raw), PICTOR_OK);
+    EXPECT_EQ(raw, nullptr);
+    const std::string message = pictor_client_last_error(c.get())->message;
+    EXPECT_NE(message.find("layer 4"), std::string::npos) << message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    EXPECT_TRUE(mock().api_requests().empty()) << mock().api_requests().dump().substr(0, 1000);
+    expect_no_runner_within(10);
+    EXPECT_TRUE(history().empty());
+}
+
+// kill -9 of the host while it is still encoding its parts: no whole request reaches the
+// gateway (nothing is billed) and no runner is left. On a route that waits for every part the
+// runner sends nothing; on one that takes chunked bodies it has begun, and cuts the body short.
+class RunnerKilledWhileEncodingTest : public RunnerJobTest, public ::testing::WithParamInterface<const char *> {};
+
+TEST_P(RunnerKilledWhileEncodingTest, AHostKilledWhileEncodingSendsNothingWholeAndLeavesNoRunner) {
     MemoryHost big(2048, 2048);
     options_ = references_edit(big, 12, 2048, 2048);
     int ready[2];
@@ -336,7 +392,7 @@ TEST_F(RunnerJobTest, AHostKilledWhileEncodingSendsNothingAndLeavesNoRunner) {
     ASSERT_GE(host_process, 0);
     if (host_process == 0) { // the host: start the job and wait for it
         close(ready[0]);
-        pictor::client_ptr c = helper_client("apiyi", "");
+        pictor::client_ptr c = helper_client(GetParam(), "");
         pictor_host table = big.table();
         pictor_job *raw = nullptr;
         (void)!write(ready[1], "s", 1); // pictor_job_start reads and encodes the layers
@@ -348,7 +404,7 @@ TEST_F(RunnerJobTest, AHostKilledWhileEncodingSendsNothingAndLeavesNoRunner) {
     char byte = 0;
     ASSERT_EQ(read(ready[0], &byte, 1), 1);
     close(ready[0]);
-    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // encoding, nothing sent yet
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // encoding, nothing whole sent yet
     const bool sent_before_kill = !mock().api_requests().empty();
     kill(host_process, SIGKILL);
     int status = 0;
@@ -360,6 +416,9 @@ TEST_F(RunnerJobTest, AHostKilledWhileEncodingSendsNothingAndLeavesNoRunner) {
     EXPECT_TRUE(runners().empty()) << "a runner was left";
     EXPECT_TRUE(history().empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Routes, RunnerKilledWhileEncodingTest, ::testing::Values("apiyi", "openai"),
+                         [](const ::testing::TestParamInfo<const char *> &info) { return std::string(info.param); });
 
 } // namespace
 } // namespace pictor_test

@@ -86,6 +86,7 @@ inline InputImage spooled(const std::string &bytes, const std::string &filename)
     image.filename = filename;
     image.spool = net::PartSpool::create();
     image.spool->append(bytes.data(), bytes.size());
+    image.spool->seal();
     return image;
 }
 

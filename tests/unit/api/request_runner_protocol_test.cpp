@@ -50,6 +50,47 @@ TEST(RunnerProtocol, SpooledPartsGoAsInheritedDescriptorsAndInMemoryOnesAsBlobs)
     EXPECT_EQ(got.mask.spool->read_all(), r.mask.spool->read_all());
 }
 
+// A part the host is still encoding goes over unsealed; its "part" frame, once it is whole,
+// seals the runner's copy with its size, name and type, and one naming no such part is ignored.
+TEST(RunnerProtocol, APartStillBeingEncodedIsSealedLaterByItsPartFrame) {
+    ImageRequest r;
+    r.images.push_back(apitest::spooled(apitest::png(20, 10), "layer.png"));
+    InputImage later;
+    auto writing = net::PartSpool::create();
+    later.spool = writing;
+    r.images.push_back(later);
+    std::vector<const std::string *> blobs;
+    std::vector<int> fds;
+    runner::UnsealedParts host_side;
+    nlohmann::json j = runner::request_to_json(r, &blobs, &fds, &host_side);
+    EXPECT_EQ(j["images"][0]["sealed"], true);
+    EXPECT_EQ(j["images"][1]["sealed"], false);
+    ASSERT_EQ(host_side.size(), 1u);
+    EXPECT_EQ(host_side[0].first, runner::kFirstPartFd + 1);
+
+    j["images"][0]["fd"] = dup(fds[0]);
+    const int runner_fd = dup(fds[1]);
+    j["images"][1]["fd"] = runner_fd;
+    runner::UnsealedParts runner_side;
+    ImageRequest got = runner::request_from_json(j, {}, &runner_side);
+    ASSERT_EQ(runner_side.size(), 1u);
+    EXPECT_EQ(runner_side[0].first, runner_fd);
+    EXPECT_EQ(got.images[1].spool->state(), net::PartSpool::State::writing);
+    EXPECT_TRUE(got.images[0].spool->sealed());
+
+    const std::string bytes = apitest::jpeg();
+    writing->append(bytes.data(), bytes.size());
+    writing->seal("reference-1.jpg", "image/jpeg");
+    nlohmann::json frame = runner::part_sealed_to_json(runner_fd, *writing);
+    EXPECT_FALSE(runner::seal_from_json({{"type", "part"}, {"fd", runner_fd + 7}, {"size", 1}}, runner_side));
+    EXPECT_EQ(got.images[1].spool->state(), net::PartSpool::State::writing);
+    ASSERT_TRUE(runner::seal_from_json(frame, runner_side));
+    EXPECT_TRUE(got.images[1].spool->sealed());
+    EXPECT_EQ(got.images[1].spool->read_all(), bytes);
+    EXPECT_EQ(got.images[1].spool->filename(), "reference-1.jpg");
+    EXPECT_EQ(got.images[1].spool->content_type(), "image/jpeg");
+}
+
 TEST(RunnerProtocol, ADescriptorWithFewerBytesThanAnnouncedIsRefused) {
     ImageRequest r;
     r.images.push_back(apitest::spooled(apitest::png(), "layer.png"));

@@ -38,6 +38,7 @@ TEST(SpooledUpload, AFileThatCannotBeReadBackCutsTheBodyAndNothingIsBilled) {
     part.filename = "layer.png";
     part.spool = net::PartSpool::create();
     part.spool->append(png.data(), png.size());
+    part.spool->seal();
     ASSERT_EQ(ftruncate(part.spool->fd(), 400'000), 0); // the spool still announces every byte
     request.images.push_back(part);
 

@@ -22,6 +22,16 @@ TEST(UploadBatch, SpooledPartsHoldTheBytesOfEachEncodingInOrder) {
             layers[0], "layer", {}, layers.size() - 1, [&](size_t k) { return layers[k + 1]; },
             [](size_t k) { return "reference-" + std::to_string(k + 1); }, profile, quality);
         ASSERT_EQ(batch.images.size(), layers.size());
+        // The first part is whole at once; the references are encoded later, on the host's
+        // thread, into the spools the request already holds.
+        ASSERT_TRUE(batch.pending);
+        EXPECT_TRUE(batch.images[0].spool->sealed());
+        for (size_t k = 1; k < layers.size(); ++k)
+            EXPECT_EQ(batch.images[k].spool->state(), net::PartSpool::State::writing) << "part " << k;
+        EXPECT_EQ(batch.report.size(), 1u);
+        batch.pending->encode_all();
+        EXPECT_TRUE(batch.pending->done());
+        batch.report = batch.pending->report();
         ASSERT_EQ(batch.report.size(), layers.size());
         for (size_t k = 0; k < layers.size(); ++k) {
             const EncodedUpload alone = encode_upload(layers[k], profile.max_edit_image_bytes, quality);
@@ -30,9 +40,12 @@ TEST(UploadBatch, SpooledPartsHoldTheBytesOfEachEncodingInOrder) {
             EXPECT_EQ(batch.images[k].spool->read_all(), alone.bytes) << "part " << k;
             EXPECT_EQ(batch.report[k]["bytes"], alone.bytes.size()) << "part " << k;
             EXPECT_EQ(batch.report[k]["width"], layers[k].width) << "part " << k;
+            EXPECT_TRUE(batch.images[k].spool->sealed()) << "part " << k;
+            EXPECT_EQ(batch.report[k]["name"], batch.images[k].spool->filename()) << "part " << k;
+            EXPECT_EQ(batch.images[k].spool->content_type(), image_format_mime_type(alone.format)) << "part " << k;
         }
         EXPECT_EQ(batch.images[0].filename.rfind("layer.", 0), 0u);
-        EXPECT_EQ(batch.images[3].filename.rfind("reference-3.", 0), 0u);
+        EXPECT_EQ(batch.images[3].spool->filename().rfind("reference-3.", 0), 0u);
     }
 }
 
@@ -48,6 +61,9 @@ TEST(UploadBatch, ASpooledEncodingOverTheLimitIsReplacedByTheOneThatFits) {
         plugin::UploadBatch batch = plugin::encode_uploads(
             photo, "layer", {}, 1, [&](size_t) { return photo; }, [](size_t) { return "reference"; }, profile,
             UploadQuality::lossless);
+        ASSERT_TRUE(batch.pending);
+        batch.pending->encode_all();
+        batch.report = batch.pending->report();
         const EncodedUpload alone = encode_upload(photo, limit, UploadQuality::lossless);
         for (size_t k = 0; k < 2; ++k) {
             const std::string spooled = batch.images[k].spool->read_all();
