@@ -36,9 +36,13 @@ static gchar *describe_progress(const pictor_progress *p, gdouble *fraction) {
         break;
     case PICTOR_PHASE_UPLOADING: {
         gchar *sent = megabytes(p->bytes_sent), *total = megabytes(p->bytes_to_send);
-        what = g_strdup_printf("uploading %s of %s", sent, total);
-        if (p->bytes_to_send > 0)
+        /* No total while the later references are still being encoded (they go up as they come). */
+        if (p->bytes_to_send > 0) {
+            what = g_strdup_printf("uploading %s of %s", sent, total);
             *fraction = (gdouble)p->bytes_sent / p->bytes_to_send;
+        } else {
+            what = g_strdup_printf("uploading %s", sent);
+        }
         g_free(sent);
         g_free(total);
         break;

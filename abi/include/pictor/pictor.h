@@ -283,7 +283,7 @@ typedef struct pictor_progress {
     pictor_phase phase;         /* of the least advanced request still running */
     double elapsed_s;           /* since the call began */
     uint64_t bytes_sent;        /* summed over the requests of this call */
-    uint64_t bytes_to_send;
+    uint64_t bytes_to_send;     /* 0 when unknown (later parts still being encoded as it goes) */
     uint64_t bytes_received;
     uint64_t bytes_to_receive;  /* 0 when unknown (chunked) */
     int requests_total;         /* > 1 when variations fan out into parallel requests */

@@ -189,7 +189,9 @@ def describe_progress(p):
     elif phase == binding.PHASE_CONNECTING:
         what = "connecting to the gateway"
     elif phase == binding.PHASE_UPLOADING:
-        what = f"uploading {mb(p.bytes_sent)} of {mb(p.bytes_to_send)}"
+        # No total while the later references are still being encoded (they go up as they come).
+        what = (f"uploading {mb(p.bytes_sent)} of {mb(p.bytes_to_send)}" if p.bytes_to_send
+                else f"uploading {mb(p.bytes_sent)}")
     elif phase == binding.PHASE_WAITING:
         # The server sends nothing while it paints: say how long so far, and that it is normal.
         what = f"the model is painting ({p.elapsed_s:.0f} s; 30 s to 5 min is normal)"
