@@ -112,7 +112,7 @@ size_t read_body(char *buffer, size_t size, size_t count, void *arg) {
     const size_t length = t->body->read(buffer, size * count, &status);
     if (status == MultipartBody::Status::failed) {
         t->part_failure = t->body->error();
-        t->response.part_abandoned = !t->body->abandoned().empty();
+        t->response.part_abandoned = !MultipartBody::abandoned(t->request->multipart).empty();
         return CURL_READFUNC_ABORT;
     }
     if (status == MultipartBody::Status::wait) {
@@ -487,7 +487,7 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
         trace("-> " + r.method + " " + r.url + (r.multipart.empty() ? " (" : " (multipart, ") +
               (size ? human_bytes(*size) : std::string("sent while its parts are encoded")) + ")");
         t.needs_length = !r.stream_unsealed_parts;
-        t.waiting_for_parts = t.needs_length && !MultipartBody(r.multipart).settled();
+        t.waiting_for_parts = t.needs_length && !MultipartBody::settled(r.multipart);
         if (!t.waiting_for_parts)
             start_attempt(t, multi.get());
     }
@@ -513,10 +513,10 @@ std::vector<HttpResponse> HttpTransport::perform_all(const std::vector<HttpReque
         for (auto &t : transfers) {
             if (t->waiting_to_retry && now >= t->retry_at)
                 start_attempt(*t, multi.get());
-            if (t->waiting_for_parts && MultipartBody(t->request->multipart).settled()) {
+            if (t->waiting_for_parts && MultipartBody::settled(t->request->multipart)) {
                 t->waiting_for_parts = false;
                 // A part that will never be whole: nothing is sent at all.
-                if (std::string abandoned = MultipartBody(t->request->multipart).abandoned(); !abandoned.empty()) {
+                if (std::string abandoned = MultipartBody::abandoned(t->request->multipart); !abandoned.empty()) {
                     t->response.curl_error = abandoned;
                     t->response.curl_code = int(CURLE_ABORTED_BY_CALLBACK);
                     t->response.part_abandoned = true;

@@ -63,15 +63,15 @@ std::string MultipartBody::header_of(size_t index) const {
 
 uint64_t MultipartBody::data_size_of(size_t index) const { return parts_[index].size(); }
 
-bool MultipartBody::settled() const {
-    for (const auto &p : parts_)
+bool MultipartBody::settled(const std::vector<MultipartPart> &parts) {
+    for (const auto &p : parts)
         if (p.spool && p.spool->state() == PartSpool::State::writing)
             return false;
     return true;
 }
 
-std::string MultipartBody::abandoned() const {
-    for (const auto &p : parts_)
+std::string MultipartBody::abandoned(const std::vector<MultipartPart> &parts) {
+    for (const auto &p : parts)
         if (p.spool && p.spool->state() == PartSpool::State::abandoned)
             return "the upload of " + (p.filename.empty() ? p.name : p.filename) + " was abandoned before it was ready";
     return "";
@@ -122,7 +122,7 @@ size_t MultipartBody::read(char *out, size_t max, Status *status) {
             if (header_.empty()) {
                 if (p.spool && p.spool->state() != PartSpool::State::sealed) {
                     if (p.spool->state() == PartSpool::State::abandoned) {
-                        error_ = abandoned();
+                        error_ = abandoned(parts_);
                         *status = Status::failed;
                     } else if (filled == 0) {
                         *status = Status::wait;

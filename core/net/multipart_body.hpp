@@ -23,10 +23,10 @@ public:
     // The whole body's length; none while a part is still being written (or was abandoned).
     std::optional<uint64_t> size() const;
     // Whether every part is whole, or one never will be: a body that must be sent with its
-    // length waits for this.
-    bool settled() const;
+    // length waits for this. Static: asked every few milliseconds, with no body made.
+    static bool settled(const std::vector<MultipartPart> &parts);
     // Why a part will never be whole ("" when none was abandoned).
-    std::string abandoned() const;
+    static std::string abandoned(const std::vector<MultipartPart> &parts);
 
     enum class Status { ok, wait, failed };
     // Up to `max` bytes of the body into `out`. ok with 0 bytes: the end. wait: the next part is
